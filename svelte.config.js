@@ -23,6 +23,11 @@ const config = {
         'default-src': ['self'],
         'script-src': ['self'],
         'style-src': isDevServer ? ['self', 'unsafe-inline'] : ['self'],
+        // SvelteKit's route announcer (the live region that tells screen readers a new page has
+        // loaded) carries one fixed inline style attribute; this allows exactly that one.
+        'style-src-attr': isDevServer
+          ? ['unsafe-inline']
+          : ['unsafe-hashes', 'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo='],
         'img-src': ['self', 'data:'],
         'font-src': ['self'],
         'connect-src': ['self'],

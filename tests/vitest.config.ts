@@ -7,10 +7,9 @@ const webLib = fileURLToPath(new URL('../apps/web/src/lib', import.meta.url));
 
 // Tests run against the TypeScript sources of the workspace packages (the "source" export
 // condition), never against a stale build.
-const resolve = {
-  conditions: ['source', ...defaultServerConditions],
-  alias: { $lib: webLib }
-};
+const conditions = ['source', ...defaultServerConditions];
+const resolve = { conditions, alias: { $lib: webLib } };
+const ssr = { resolve: { conditions } };
 
 export default defineConfig({
   test: {
@@ -19,6 +18,7 @@ export default defineConfig({
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           root,
@@ -28,6 +28,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'db',
           root,
@@ -39,6 +40,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'e2e',
           root,

@@ -1,0 +1,20 @@
+/**
+ * A fault at start-up that the person running Gongjian can fix: a bad DATABASE_URL, a port in
+ * use, a data folder they cannot reach, an edited migration. Its message is one line that says
+ * what is wrong and what to do; the launcher prints it without a stack trace.
+ */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** Removes the password from a connection URL, so that it can be printed or logged. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    // An unparsable URL may still contain a secret, so none of it is echoed back.
+    return '(unparsable URL)';
+  }
+}

@@ -1,0 +1,111 @@
+import { createClient, type Sql } from './client';
+import { startEmbedded, type EmbeddedServer } from './embedded';
+import { StartupError, redactUrl } from './errors';
+import { migrate, type Migration } from './migrate';
+import { seedDemo } from './seed';
+
+export interface OpenOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  demoSeed: boolean;
+  migrations: readonly Migration[];
+  takeOverSignals: boolean;
+  log: (line: string) => void;
+}
+
+export interface Database {
+  sql: Sql;
+  mode: 'embedded' | 'external';
+  schemaVersion: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects (starting the embedded PostgreSQL when no DATABASE_URL is given), migrates, and seeds
+ * the demo fund. Whatever was started is stopped again if a later step fails.
+ */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const embedded = options.databaseUrl
+    ? undefined
+    : await startEmbedded({
+        dataDir: options.dataDir,
+        database: 'gongjian',
+        log: options.log,
+        takeOverSignals: options.takeOverSignals
+      });
+  const url = options.databaseUrl ?? (embedded as EmbeddedServer).url;
+  const sql = createClient(checkedUrl(url));
+  try {
+    await ping(sql, url);
+    const report = await migrate(sql, options.migrations);
+    options.log(
+      report.applied.length > 0
+        ? `schema at version ${report.schemaVersion} (applied ${report.applied.join(', ')})`
+        : `schema at version ${report.schemaVersion}`
+    );
+    if (options.demoSeed) {
+      const seeded = await seedDemo(sql);
+      if (seeded.length > 0) options.log(`seeded the demo fund guihuajing (${seeded.join(', ')})`);
+    }
+    return {
+      sql,
+      mode: embedded ? 'embedded' : 'external',
+      schemaVersion: report.schemaVersion,
+      async close() {
+        await sql.end({ timeout: 5 });
+        await embedded?.stop();
+      }
+    };
+  } catch (error) {
+    await sql.end({ timeout: 1 }).catch(() => {});
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+function checkedUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StartupError(
+      'DATABASE_URL is not a URL. Use postgres://user:password@host:5432/database, or unset it to use the embedded database.'
+    );
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new StartupError(`DATABASE_URL must start with postgres:// (it starts with ${parsed.protocol}//).`);
+  }
+  return url;
+}
+
+async function ping(sql: Sql, url: string): Promise<void> {
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    throw new StartupError(
+      `Cannot use the database at ${redactUrl(url)}: ${describeConnectionError(error)}. ` +
+        `Check DATABASE_URL, or unset it to use the embedded database.`
+    );
+  }
+}
+
+function describeConnectionError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: string }).code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'nothing is listening there (connection refused)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve';
+    case 'CONNECT_TIMEOUT':
+      return 'the connection timed out';
+    case '28P01':
+    case '28000':
+      return 'the user name or password was not accepted';
+    case '3D000':
+      return 'that database does not exist';
+    default:
+      return error.message;
+  }
+}

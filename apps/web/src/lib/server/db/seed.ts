@@ -1,0 +1,42 @@
+import type { Sql, Transaction } from './client';
+
+/**
+ * The demo fund 桂花井社区共建基金 (slug `guihuajing`), the worked example of DOMAIN.md. Each
+ * capability adds a step here; a step runs once per database, in its own transaction, so an
+ * existing installation gains the new demo data on its next start and nothing runs twice.
+ */
+interface SeedStep {
+  name: string;
+  run(transaction: Transaction): Promise<void>;
+}
+
+export const DEMO_FUND_SLUG = 'guihuajing';
+
+const steps: readonly SeedStep[] = [
+  {
+    name: '001_demo_fund',
+    async run(transaction) {
+      await transaction`
+        insert into funds (slug, name_zh, name_en)
+        values (${DEMO_FUND_SLUG}, '桂花井社区共建基金', 'Guihuajing Community Co-building Fund')
+        on conflict (slug) do nothing`;
+    }
+  }
+];
+
+export async function seedDemo(sql: Sql): Promise<string[]> {
+  const ran: string[] = [];
+  for (const step of steps) {
+    const didRun = await sql.begin(async (transaction) => {
+      // The lock makes two processes starting at once queue here instead of seeding twice.
+      await transaction`lock table demo_seed_steps in exclusive mode`;
+      const [done] = await transaction`select 1 from demo_seed_steps where name = ${step.name}`;
+      if (done) return false;
+      await step.run(transaction);
+      await transaction`insert into demo_seed_steps (name) values (${step.name})`;
+      return true;
+    });
+    if (didRun) ran.push(step.name);
+  }
+  return ran;
+}

@@ -1,0 +1,14 @@
+import { json } from '@sveltejs/kit';
+import { sqlIfOpen } from '$lib/server/database';
+import { checkHealth } from '$lib/server/health';
+import type { RequestHandler } from './$types';
+
+// Public on purpose: load balancers and uptime monitors call it without a session, and it
+// reveals nothing but whether the database answers and the schema version.
+export const GET: RequestHandler = async () => {
+  const health = await checkHealth(sqlIfOpen());
+  return json(health, {
+    status: health.database === 'up' ? 200 : 503,
+    headers: { 'Cache-Control': 'no-store' }
+  });
+};

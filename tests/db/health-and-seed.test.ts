@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createClient } from '../../apps/web/src/lib/server/db/client';
+import { DEMO_FUND_SLUG, seedDemo } from '../../apps/web/src/lib/server/db/seed';
+import { listFunds } from '../../apps/web/src/lib/server/funds';
+import { checkHealth } from '../../apps/web/src/lib/server/health';
+import { createMigratedDatabase, dropDatabase } from '../support/postgres';
+
+const adminUrl = inject('adminUrl');
+const sql = createClient(inject('databaseUrl'), { max: 4 });
+
+afterAll(async () => {
+  await sql.end();
+});
+
+describe('checkHealth', () => {
+  it('reports the database up with the schema version', async () => {
+    const [row] = await sql<{ version: number }[]>`select max(version) as version from schema_migrations`;
+    expect(await checkHealth(sql)).toEqual({ status: 'ok', database: 'up', schemaVersion: row?.version });
+  });
+
+  it('reports the database down, quickly, when nothing answers', async () => {
+    const unreachable = createClient('postgres://nobody:nothing@127.0.0.1:1/none', { connectTimeoutSeconds: 1 });
+    const started = performance.now();
+    try {
+      expect(await checkHealth(unreachable)).toEqual({ status: 'degraded', database: 'down' });
+    } finally {
+      await unreachable.end();
+    }
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('reports the database down before it was opened', async () => {
+    expect(await checkHealth(undefined)).toEqual({ status: 'degraded', database: 'down' });
+  });
+});
+
+describe('seedDemo', () => {
+  it('creates the demo fund once, even when several processes seed at the same moment', async () => {
+    const database = await createMigratedDatabase(adminUrl, 'seed');
+    const clients = Array.from({ length: 4 }, () => createClient(database.url, { max: 1 }));
+    try {
+      const runs = await Promise.all(clients.map((client) => seedDemo(client)));
+      expect(runs.flat()).toEqual(['001_demo_fund']);
+      const funds = await listFunds(clients[0]!);
+      expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
+      expect(await seedDemo(clients[0]!)).toEqual([]);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+      await dropDatabase(adminUrl, database.name);
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { buildIfStale } from '../../apps/web/scripts/build-if-stale.js';
+import { createDatabase, dropDatabase, startTestServer } from '../support/postgres';
+import { startApp } from './app-process';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    /** Empty when no Chromium was found outside CI; browser tests then skip, loudly. */
+    chromiumPath: string;
+    adminUrl: string;
+    databaseUrl: string;
+  }
+}
+
+export const CHROMIUM_MISSING =
+  'Chromium was not found at /usr/bin/chromium (or CHROMIUM_PATH). Install it with: apt-get install -y chromium';
+
+function findChromium(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((candidate): candidate is string => Boolean(candidate && existsSync(candidate))) ?? '';
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const chromiumPath = findChromium();
+  if (!chromiumPath && process.env.CI === 'true')
+    throw new Error(`${CHROMIUM_MISSING} (CI=true: the e2e suite cannot be skipped).`);
+  buildIfStale({ log: (line) => console.log(`e2e: ${line}`) });
+  const server = await startTestServer();
+  // An empty database: the app must migrate and seed it on its own, as on a first `npm start`.
+  const database = await createDatabase(server.adminUrl, 'e2e');
+  const app = await startApp({ DATABASE_URL: database.url });
+  project.provide('baseUrl', app.baseUrl);
+  project.provide('chromiumPath', chromiumPath);
+  project.provide('adminUrl', server.adminUrl);
+  project.provide('databaseUrl', database.url);
+  return async () => {
+    const code = await app.stop();
+    if (code !== 0) console.error(`e2e: the app exited with ${code}:\n${app.output()}`);
+    await dropDatabase(server.adminUrl, database.name);
+    await server.stop();
+  };
+}

@@ -1,0 +1,172 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PHONE,
+  baseUrl,
+  chromiumPath,
+  expectAccessible,
+  launchBrowser,
+  newVisitor,
+  overflowsHorizontally,
+  screenshot
+} from './browser';
+
+const pages = ['/', '/about', '/settings', '/no-such-page'];
+
+describe.skipIf(!chromiumPath)('the shell, in a real browser', () => {
+  let browser: Browser;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  function watchConsole(page: Page): void {
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+  }
+
+  it('serves the home page in Simplified Chinese first, with the demo fund', async () => {
+    const context = await newVisitor(browser, { locale: 'en-US' });
+    const page = await context.newPage();
+    watchConsole(page);
+    const response = await page.goto('/');
+    expect(response?.status()).toBe(200);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('共建基金');
+    expect(await page.getByRole('heading', { name: '桂花井社区共建基金' }).count()).toBe(1);
+    await expectAccessible(page);
+    await screenshot(page, 'home-zh-desktop');
+    await context.close();
+  });
+
+  it('switches to English and back, with the choice kept in a cookie', async () => {
+    const context = await newVisitor(browser);
+    const page = await context.newPage();
+    watchConsole(page);
+    await page.goto('/about');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForURL(`${baseUrl}/about`);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.locator('h1').textContent()).toBe('About co-building funds');
+    // The worked example's amounts are formatted exactly, to the fen.
+    expect(await page.locator('main').textContent()).toContain('¥3,000.00');
+    await expectAccessible(page);
+    await page.goto('/');
+    expect(await page.getByRole('heading', { name: 'Guihuajing Community Co-building Fund' }).count()).toBe(1);
+    await screenshot(page, 'home-en-desktop');
+    expect((await context.cookies()).find((cookie) => cookie.name === 'gj_locale')?.value).toBe('en');
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.waitForURL(`${baseUrl}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await context.close();
+  });
+
+  it('enlarges all text by at least 125% in elder mode, rendered on the server', async () => {
+    const context = await newVisitor(browser, { viewport: PHONE });
+    const page = await context.newPage();
+    watchConsole(page);
+    await page.goto('/');
+    const sizeOf = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((element) => Number.parseFloat(getComputedStyle(element).fontSize));
+    const before = { root: await sizeOf('html'), lead: await sizeOf('.lead'), heading: await sizeOf('h1') };
+    await page.getByRole('button', { name: '长辈模式' }).click();
+    await page.waitForURL(`${baseUrl}/`);
+    expect(await page.getAttribute('html', 'class')).toContain('elder-mode');
+    expect(await page.getByRole('button', { name: '长辈模式' }).getAttribute('aria-pressed')).toBe('true');
+    for (const [selector, size] of [
+      ['html', before.root],
+      ['.lead', before.lead],
+      ['h1', before.heading]
+    ] as const) {
+      expect(await sizeOf(selector)).toBeGreaterThanOrEqual(size * 1.25);
+    }
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await expectAccessible(page);
+    await screenshot(page, 'home-zh-elder-phone');
+    await context.close();
+  });
+
+  it('fits a 360 px phone and passes axe on every page, in both languages and both text sizes', async () => {
+    for (const locale of ['zh-CN', 'en']) {
+      for (const elder of [false, true]) {
+        const context = await newVisitor(browser, { viewport: PHONE });
+        await context.addCookies([
+          { name: 'gj_locale', value: locale, url: baseUrl },
+          ...(elder ? [{ name: 'gj_elder', value: '1', url: baseUrl }] : [])
+        ]);
+        const page = await context.newPage();
+        watchConsole(page);
+        for (const path of pages) {
+          await page.goto(path);
+          expect(await page.getAttribute('html', 'lang')).toBe(locale);
+          expect(await overflowsHorizontally(page), `${path} at 360 px`).toBe(false);
+          await expectAccessible(page);
+        }
+        await screenshot(page, `not-found-${locale}${elder ? '-elder' : ''}-phone`);
+        await page.goto('/');
+        await screenshot(page, `home-${locale}${elder ? '-elder' : ''}-phone`);
+        await context.close();
+      }
+    }
+  });
+
+  it('works without JavaScript: the language and text-size forms still post and redirect', async () => {
+    const context = await newVisitor(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto('/about');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForURL(`${baseUrl}/about`);
+    expect(await page.locator('h1').textContent()).toBe('About co-building funds');
+    await page.getByRole('button', { name: 'Elder mode' }).click();
+    await page.waitForURL(`${baseUrl}/about`);
+    expect(await page.getAttribute('html', 'class')).toContain('elder-mode');
+    await page.goto('/settings');
+    await page.getByLabel('Standard').check();
+    await page.getByRole('button', { name: 'Save' }).nth(1).click();
+    await page.waitForURL(`${baseUrl}/settings`);
+    expect(await page.getAttribute('html', 'class')).not.toContain('elder-mode');
+    await context.close();
+  });
+
+  it('answers a bad settings post with a clear message in the visitor’s language, changing nothing', async () => {
+    const context = await newVisitor(browser);
+    const response = await context.request.post('/settings?/language', {
+      form: { locale: 'fr', returnTo: '/' },
+      headers: { Origin: baseUrl, Accept: 'text/html' }
+    });
+    expect(response.status()).toBe(400);
+    expect(await response.text()).toContain('请选择一个有效的选项。');
+    expect((await context.cookies()).some((cookie) => cookie.name === 'gj_locale')).toBe(false);
+    await context.close();
+  });
+
+  it('refuses a form posted from another site, and changes nothing', async () => {
+    const response = await fetch(`${baseUrl}/settings?/language`, {
+      method: 'POST',
+      headers: { Origin: 'http://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'locale=en&returnTo=/',
+      redirect: 'manual'
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('sends a strict Content-Security-Policy that the pages never trip', async () => {
+    const response = await fetch(`${baseUrl}/`);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("object-src 'none'");
+    expect(policy).toContain("base-uri 'none'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(cspViolations).toEqual([]);
+  });
+});

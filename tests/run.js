@@ -1,0 +1,118 @@
+// `npm test`: every check, in order, with one summary at the end.
+//   1. typecheck   svelte-check (the app) and tsc (ledger, tests, benchmarks, scripts)
+//   2. lint        eslint and prettier --check
+//   3. unit        vitest, project "unit" (pure code: the ledger package, formatting, …)
+//   4. db          vitest, project "db" (real PostgreSQL: a fresh database per run)
+//   5. e2e         vitest, project "e2e" (the built app in real Chromium)
+// A failing stage does not stop the later ones, so one run shows everything that is wrong.
+// The last line counts the tests: "total: N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (/** @type {string} */ name) => join(root, 'node_modules', '.bin', name);
+const reports = mkdtempSync(join(tmpdir(), 'gongjian-test-'));
+const only = process.argv.slice(2);
+
+/** @type {{ name: string, ok: boolean, seconds: number, counts?: { passed: number, failed: number, skipped: number } }[]} */
+const results = [];
+
+/**
+ * @param {string} name
+ * @param {string} command
+ * @param {string[]} args
+ * @param {import('node:child_process').SpawnSyncOptions} [options]
+ */
+function run(name, command, args, options = {}) {
+  const started = Date.now();
+  console.log(`\n▶ ${name}: ${[command, ...args].map((part) => part.replace(root, '')).join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  return { ok: result.status === 0, seconds: (Date.now() - started) / 1000 };
+}
+
+/** @typedef {[string, string[]] | [string, string[], import('node:child_process').SpawnSyncOptions]} Step */
+
+/** @param {string} name @param {Step[]} steps */
+function stage(name, steps) {
+  if (only.length > 0 && !only.includes(name)) return;
+  const started = Date.now();
+  let ok = true;
+  for (const [command, args, options] of steps) ok = run(name, command, args, options).ok && ok;
+  results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+}
+
+/** @param {string} name */
+function vitestStage(name) {
+  if (only.length > 0 && !only.includes(name)) return;
+  const reportFile = join(reports, `${name}.json`);
+  const outcome = run(name, bin('vitest'), [
+    'run',
+    '--config',
+    'tests/vitest.config.ts',
+    '--project',
+    name,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${reportFile}`
+  ]);
+  let counts = { passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(reportFile)) {
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    counts = {
+      passed: report.numPassedTests,
+      failed: report.numFailedTests,
+      skipped: report.numPendingTests + report.numTodoTests
+    };
+  }
+  // A stage that ran no test at all is a broken stage, not a green one.
+  const ok = outcome.ok && counts.passed > 0;
+  results.push({ name, ok, seconds: outcome.seconds, counts });
+}
+
+// The message catalogue and SvelteKit's generated types must exist before anything type-checks.
+stage('prepare', [
+  [process.execPath, ['apps/web/scripts/i18n.js']],
+  [bin('svelte-kit'), ['sync'], { cwd: join(root, 'apps/web') }]
+]);
+stage('typecheck', [
+  [
+    bin('svelte-check'),
+    ['--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'],
+    { cwd: join(root, 'apps/web') }
+  ],
+  [bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+  [bin('tsc'), ['-p', 'packages/ledger/tsconfig.build.json', '--noEmit']]
+]);
+stage('lint', [
+  [bin('eslint'), ['--max-warnings=0', '.']],
+  [bin('prettier'), ['--check', '--log-level=warn', '.']]
+]);
+vitestStage('unit');
+vitestStage('db');
+vitestStage('e2e');
+rmSync(reports, { recursive: true, force: true });
+
+const total = { passed: 0, failed: 0, skipped: 0 };
+console.log('\n── summary ──');
+for (const result of results) {
+  const counts = result.counts
+    ? ` (${result.counts.passed} passed, ${result.counts.failed} failed, ${result.counts.skipped} skipped)`
+    : '';
+  console.log(`${result.ok ? '✓' : '✗'} ${result.name.padEnd(10)} ${result.seconds.toFixed(1).padStart(6)} s${counts}`);
+  if (result.counts) {
+    total.passed += result.counts.passed;
+    total.failed += result.counts.failed;
+    total.skipped += result.counts.skipped;
+  }
+}
+const failedStages = results.filter((result) => !result.ok).map((result) => result.name);
+if (failedStages.length > 0) console.log(`FAILED stages: ${failedStages.join(', ')}`);
+console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+const e2e = results.find((result) => result.name === 'e2e');
+if (e2e?.counts && e2e.counts.skipped > 0 && process.env.CI !== 'true') {
+  console.log('WARNING: browser tests were SKIPPED because Chromium is missing: apt-get install -y chromium');
+}
+process.exit(failedStages.length === 0 ? 0 : 1);
