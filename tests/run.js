@@ -68,7 +68,7 @@ function vitestStage(name) {
     };
   }
   // A stage that ran no test at all is a broken stage, not a green one.
-  const ok = outcome.ok && counts.passed > 0;
+  const ok = outcome.ok && counts.failed === 0 && counts.passed > 0;
   results.push({ name, ok, seconds: outcome.seconds, counts });
 }
 

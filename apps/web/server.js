@@ -63,6 +63,37 @@ await new Promise((resolve) => {
   server.listen({ port, host }, () => resolve(undefined));
 });
 
+/** @type {NodeJS.Signals | undefined} */
+let signalDuringStartup;
+let stopping = false;
+
+/** @param {NodeJS.Signals} signal */
+function shutdown(signal) {
+  if (stopping) {
+    // A second Ctrl+C means "now".
+    process.exit(130);
+  }
+  if (!handler) {
+    // Start-up is still running (it may be starting PostgreSQL); stop in order once it is done.
+    signalDuringStartup = signal;
+    return;
+  }
+  stopping = true;
+  console.log(`gongjian: ${signal} received, finishing requests and stopping`);
+  server.closeIdleConnections();
+  // If requests are still running after 15 seconds, the process exits anyway.
+  setTimeout(() => process.exit(1), 15_000).unref();
+  server.close(() => {
+    // The app closes its pool and stops the embedded PostgreSQL on this event (as it does under
+    // adapter-node's own entry point); the process exits when nothing is left running.
+    process.emit(/** @type {'SIGTERM'} */ (/** @type {unknown} */ ('sveltekit:shutdown')), signal);
+  });
+}
+// Registered before anything is printed, so that a signal sent the moment the server says it is
+// ready is always handled in order.
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
 try {
   // Importing the handler runs the app's init hook: database, migrations, demo seed.
   // The path is a variable so that the type checker does not follow it into the generated build.
@@ -74,28 +105,11 @@ try {
   process.exit(1);
 }
 
-const address = server.address();
-const actualPort = typeof address === 'object' && address ? address.port : port;
-const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-console.log(`gongjian: ready at http://${shownHost}:${actualPort}`);
-
-let stopping = false;
-/** @param {NodeJS.Signals} signal */
-function shutdown(signal) {
-  if (stopping) {
-    // A second Ctrl+C means "now".
-    process.exit(130);
-  }
-  stopping = true;
-  console.log(`gongjian: ${signal} received, finishing requests and stopping`);
-  server.closeIdleConnections();
-  // If requests are still running after 15 seconds, the process exits anyway.
-  setTimeout(() => process.exit(1), 15_000).unref();
-  server.close(() => {
-    // The app closes its pool and stops the embedded PostgreSQL on this event (as it does under
-    // adapter-node's own entry point); the process exits when nothing is left running.
-    process.emit(/** @type {any} */ ('sveltekit:shutdown'), signal);
-  });
+if (signalDuringStartup) {
+  shutdown(signalDuringStartup);
+} else {
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  console.log(`gongjian: ready at http://${shownHost}:${actualPort}`);
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);

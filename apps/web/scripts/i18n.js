@@ -6,3 +6,6 @@ import { paraglideOptions } from '../paraglide.config.js';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 await compile(paraglideOptions);
+// The inlang SDK leaves work scheduled that keeps Node alive for about 30 s after compiling;
+// the files are written by now, so there is nothing left to wait for.
+process.exit(0);
