@@ -20,7 +20,8 @@ if (files.length === 0) {
 let failed = 0;
 for (const file of files) {
   console.log(`\n== bench/${file} ==`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `${benchDir}${file}`], {
+  // --conditions=source: benchmarks measure the workspace packages' TypeScript sources.
+  const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', `${benchDir}${file}`], {
     stdio: 'inherit',
     env: process.env
   });

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const webDir = fileURLToPath(new URL('..', import.meta.url));
@@ -57,16 +57,14 @@ export function buildIfStale({ log }) {
   const fingerprint = inputsFingerprint();
   const built = existsSync(join(buildDir, 'handler.js')) && existsSync(fingerprintFile);
   if (built && readFileSync(fingerprintFile, 'utf8') === fingerprint) return false;
-  const require = createRequire(import.meta.url);
-  let viteBin;
   try {
-    viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+    createRequire(import.meta.url).resolve('vite/package.json');
   } catch {
     throw new Error('The app needs building, but Vite is not installed. Run `npm ci` (with dev dependencies) first.');
   }
-  log('building the app (first start, or the code changed); this takes a minute');
+  log('building the app (first start, or the code changed), about 15 s');
   const started = Date.now();
-  const result = spawnSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
+  const result = spawnSync(process.execPath, [join(webDir, 'scripts', 'build.js')], {
     cwd: webDir,
     encoding: 'utf8',
     env: { ...process.env, NODE_ENV: 'production' }
