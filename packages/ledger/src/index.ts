@@ -3,9 +3,119 @@
  *
  * Nothing in this package performs I/O, reads the clock or draws random numbers, so the same
  * inputs always give the same outputs and the package runs unchanged in Node and in a browser.
+ * This file is the whole public surface; everything else is internal.
  */
 
-/** The currency every fund keeps its books in, with its number of minor-unit digits (fen). */
-export const CNY = Object.freeze({ code: 'CNY', scale: 2 } as const);
+export { CNY, type Currency } from './currency.js';
+export type { Ok, Rejection, Result } from './result.js';
+export { LedgerAssertionError } from './checks/assert.js';
 
-export type Currency = typeof CNY;
+// Money
+export { Money, MoneyError, money, type MoneyParseCode } from './money/money.js';
+export type { MoneyFormatOptions, MoneyLocale } from './money/format.js';
+export { amountInWords, type AmountInWordsOptions } from './money/words.js';
+export { allocate, ALLOCATION_PARTS_MAX, type AllocateCode, type Weight } from './money/allocate.js';
+
+// Chart of accounts
+export {
+  exportNameOf,
+  subAccountCode,
+  type Account,
+  type AccountFlags,
+  type AccountKind,
+  type AccountName,
+  type Dimension,
+  type Restriction,
+  type Side
+} from './chart/account.js';
+export { ACCOUNTS, CHART_MINFEI_2026_DATA, type ChartAccountData, type ChartData } from './chart/minfei-2026.js';
+export { CHART_MINFEI_2026, chartFromData, projectAccounts, type Chart, type ProjectAccounts } from './chart/chart.js';
+
+// Decisions: loaded state and a command in, a typed rejection or the rows to write out.
+export {
+  decideClose,
+  decideOpen,
+  type CloseCode,
+  type OpenCode,
+  type OpenCommand,
+  type OpenDecision
+} from './chart/open.js';
+export { decidePost, type EntryDecision, type PostCode, type PostState } from './journal/post.js';
+export { decideReverse, type ReverseCode, type ReverseCommand, type ReverseState } from './journal/reverse.js';
+export {
+  decideExpiry,
+  decideHold,
+  decideRelease,
+  remainingOf,
+  type Hold,
+  type HoldCode,
+  type HoldCommand,
+  type HoldDecision,
+  type HoldStatus,
+  type HoldStatusCode
+} from './journal/holds.js';
+export { decideSettle, type SettleCode, type SettleCommand, type SettleDecision } from './journal/settle.js';
+export { availableOf, balanceOf, type AccountState, type BalanceChange } from './journal/state.js';
+export type {
+  ChainHead,
+  DecisionContext,
+  Entry,
+  EntryReferences,
+  HashFunction,
+  PostCommand,
+  Posting,
+  Settlement
+} from './journal/types.js';
+
+// The hash chain
+export { canonicalBody, canonicalEntry } from './journal/canonical.js';
+export { HASH_GENESIS, sha256Pure } from './journal/hash.js';
+export { verifyChain, type ChainCode, type ChainVerdict, type VerifyChainOptions } from './journal/chain.js';
+
+// The in-memory books of one fund
+export { Book, type BookContext, type BookOptions, type EntryIdCode } from './book.js';
+
+// Matching
+export {
+  checkMatchPolicy,
+  type MatchCategoryPolicy,
+  type MatchPolicy,
+  type MatchPolicyCode,
+  type ReleaseMode
+} from './match/policy.js';
+export {
+  computeMatch,
+  type MatchCode,
+  type MatchDecision,
+  type MatchLimit,
+  type MatchRequest,
+  type MatchStep
+} from './match/compute.js';
+export { matchFinal, matchReleasable, type MatchFinal } from './match/release.js';
+export { explainMatch } from './match/explain.js';
+
+// Reports
+export type { Period } from './reports/totals.js';
+export { trialBalance, type TrialBalance, type TrialBalanceRow } from './reports/trial-balance.js';
+export {
+  statementOfActivities,
+  statementOfFinancialPosition,
+  type ActivityLine,
+  type StatementLine,
+  type StatementOfActivities,
+  type StatementOfFinancialPosition
+} from './reports/statements.js';
+export { sourcesAndUses, type SourcesAndUses } from './reports/cash.js';
+export {
+  contributorStatement,
+  generalLedger,
+  type ContributorStatement,
+  type GeneralLedger,
+  type LedgerLine
+} from './reports/ledger.js';
+export { projectStatement, type ProjectStatement } from './reports/project.js';
+
+// Exports
+export { toHledger, type ExportInput } from './export/hledger.js';
+export { toBeancount } from './export/beancount.js';
+export { entriesToCsv, toCsv } from './export/csv.js';
