@@ -3,7 +3,7 @@
 // path and content, kept beside the build output.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,6 @@ export function buildIfStale({ log }) {
     process.stderr.write(result.stdout + result.stderr);
     throw new Error('The build failed; the output above says why.');
   }
-  writeFileSync(fingerprintFile, fingerprint);
   log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
 }
