@@ -97,6 +97,19 @@ describe('the embedded PostgreSQL', () => {
     }
   });
 
+  it('leaves the exit code of the process that used it alone', async () => {
+    const dataDir = join(await scratchFolder(), 'pg');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/exit-code-cli.ts', dataDir], {
+      cwd: checkoutRoot,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(3);
+  });
+
   it('explains a data folder that belongs to someone else', async () => {
     const dataDir = join(await scratchFolder(), 'pg');
     await mkdir(dataDir);

