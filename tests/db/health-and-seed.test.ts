@@ -40,7 +40,7 @@ describe('seedDemo', () => {
     const clients = Array.from({ length: 4 }, () => createClient(database.url, { max: 1 }));
     try {
       const runs = await Promise.all(clients.map((client) => seedDemo(client)));
-      expect(runs.flat()).toEqual(['001_demo_fund']);
+      expect(runs.flat()).toEqual(['001_demo_fund', '002_demo_books']);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
       expect(await seedDemo(clients[0]!)).toEqual([]);

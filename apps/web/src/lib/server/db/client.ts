@@ -13,6 +13,12 @@ export interface ClientOptions {
   connectTimeoutSeconds?: number;
   /** Shown in pg_stat_activity, so an operator can tell the app, tests and scripts apart. */
   applicationName?: string;
+  /**
+   * The role every connection of the pool acts as (`SET ROLE` at connection start), such as
+   * gongjian_app, which may not update, delete or truncate the journal. The login user must be a
+   * member of it; migrations connect without one, as the owner.
+   */
+  role?: string;
 }
 
 /**
@@ -28,7 +34,8 @@ export function createClient(url: string, options: ClientOptions = {}): Sql {
     onnotice: () => {},
     connection: {
       application_name: options.applicationName ?? 'gongjian',
-      TimeZone: 'UTC'
+      TimeZone: 'UTC',
+      ...(options.role === undefined ? {} : { role: options.role })
     }
   });
 }

@@ -33,33 +33,55 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         log: options.log,
         takeOverSignals: options.takeOverSignals
       });
-  const url = options.databaseUrl ?? (embedded as EmbeddedServer).url;
-  const sql = createClient(checkedUrl(url));
+  const url = checkedUrl(options.databaseUrl ?? (embedded as EmbeddedServer).url);
+  // Migrations run as the database's owner; the app's pool then acts as gongjian_app, which may
+  // not update, delete or truncate the journal (sql/002_books.sql creates it).
+  const owner = createClient(url, { max: 1, applicationName: 'gongjian-migrate' });
+  let sql: Sql | undefined;
   try {
-    await ping(sql, url);
-    const report = await migrate(sql, options.migrations);
+    await ping(owner, url);
+    const report = await migrate(owner, options.migrations);
+    await owner.end({ timeout: 5 });
     options.log(
       report.applied.length > 0
         ? `schema at version ${report.schemaVersion} (applied ${report.applied.join(', ')})`
         : `schema at version ${report.schemaVersion}`
     );
+    const app = createClient(url, { role: APP_ROLE });
+    sql = app;
+    await pingAsAppRole(app);
     if (options.demoSeed) {
-      const seeded = await seedDemo(sql);
+      const seeded = await seedDemo(app);
       if (seeded.length > 0) options.log(`seeded the demo fund guihuajing (${seeded.join(', ')})`);
     }
     return {
-      sql,
+      sql: app,
       mode: embedded ? 'embedded' : 'external',
       schemaVersion: report.schemaVersion,
       async close() {
-        await sql.end({ timeout: 5 });
+        await app.end({ timeout: 5 });
         await embedded?.stop();
       }
     };
   } catch (error) {
-    await sql.end({ timeout: 1 }).catch(() => {});
+    await owner.end({ timeout: 1 }).catch(() => {});
+    await sql?.end({ timeout: 1 }).catch(() => {});
     await embedded?.stop();
     throw error;
+  }
+}
+
+/** The role the app's pool acts as; see sql/002_books.sql for its rights. */
+export const APP_ROLE = 'gongjian_app';
+
+async function pingAsAppRole(sql: Sql): Promise<void> {
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError(
+      `Cannot act as the role ${APP_ROLE} (${reason}). As a superuser, run: GRANT ${APP_ROLE} TO <the DATABASE_URL user>;`
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { seedDemoBooks } from '../books/demo';
 import type { Sql, Transaction } from './client';
 
 /**
@@ -20,6 +21,16 @@ const steps: readonly SeedStep[] = [
         insert into funds (slug, name_zh, name_en)
         values (${DEMO_FUND_SLUG}, '桂花井社区共建基金', 'Guihuajing Community Co-building Fund')
         on conflict (slug) do nothing`;
+    }
+  },
+  {
+    name: '002_demo_books',
+    async run(transaction) {
+      const [fund] = await transaction<
+        { id: string }[]
+      >`select id::text as id from funds where slug = ${DEMO_FUND_SLUG}`;
+      if (fund === undefined) throw new Error('The demo fund is missing although 001_demo_fund ran.');
+      await seedDemoBooks(transaction, fund.id);
     }
   }
 ];

@@ -1,0 +1,36 @@
+// `npm run verify`: re-verifies the books of every fund (each chain re-hashed, each entry summed,
+// each maintained balance recomputed from the postings and holds) in the database the app uses:
+// DATABASE_URL's, or the embedded one in GONGJIAN_DATA_DIR (.data/pg). Prints the first bad entry
+// of each fund by fund and sequence number, every account whose totals disagree, and exits 1 on
+// any finding. It only reads.
+import { describeFinding, verifyBooks } from '../src/lib/server/books/verify.ts';
+import { readServerConfig } from '../src/lib/server/config.ts';
+import { createClient } from '../src/lib/server/db/client.ts';
+import { startEmbedded } from '../src/lib/server/db/embedded.ts';
+import { StartupError } from '../src/lib/server/db/errors.ts';
+
+const config = readServerConfig(process.env);
+const embedded = config.databaseUrl
+  ? undefined
+  : await startEmbedded({ dataDir: config.dataDir, database: 'gongjian' }).catch(exitOnStartupError);
+const url = config.databaseUrl ?? embedded?.url ?? '';
+const sql = createClient(url, { max: 2, applicationName: 'gongjian-verify' });
+let failed = true;
+try {
+  const report = await verifyBooks(sql);
+  console.log(`verify: ${report.funds} funds, ${report.entries} entries`);
+  for (const finding of report.findings) console.log(`verify: MISMATCH ${describeFinding(finding)}`);
+  console.log(report.ok ? 'verify: ok' : `verify: FAILED with ${report.findings.length} findings`);
+  failed = !report.ok;
+} finally {
+  await sql.end({ timeout: 5 });
+  await embedded?.stop();
+}
+process.exit(failed ? 1 : 0);
+
+/** @param {unknown} error @returns {never} */
+function exitOnStartupError(error) {
+  if (!(error instanceof StartupError)) throw error;
+  console.error(`verify: ${error.message}`);
+  process.exit(1);
+}
