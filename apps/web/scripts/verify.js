@@ -17,16 +17,30 @@ const url = config.databaseUrl ?? embedded?.url ?? '';
 const sql = createClient(url, { max: 2, applicationName: 'gongjian-verify' });
 let failed = true;
 try {
-  const report = await verifyBooks(sql);
-  console.log(`verify: ${report.funds} funds, ${report.entries} entries`);
-  for (const finding of report.findings) console.log(`verify: MISMATCH ${describeFinding(finding)}`);
-  console.log(report.ok ? 'verify: ok' : `verify: FAILED with ${report.findings.length} findings`);
-  failed = !report.ok;
+  const report = await verifyBooks(sql).catch(explainMissingBooks);
+  if (report) {
+    console.log(`verify: ${report.funds} funds, ${report.entries} entries`);
+    for (const finding of report.findings) console.log(`verify: MISMATCH ${describeFinding(finding)}`);
+    console.log(report.ok ? 'verify: ok' : `verify: FAILED with ${report.findings.length} findings`);
+    failed = !report.ok;
+  }
 } finally {
   await sql.end({ timeout: 5 });
   await embedded?.stop();
 }
 process.exit(failed ? 1 : 0);
+
+/**
+ * A database that was never migrated past the first schema has no books to verify; saying so
+ * beats a stack trace about a missing table.
+ * @param {unknown} error
+ * @returns {undefined}
+ */
+function explainMissingBooks(error) {
+  if (!(error instanceof Error && 'code' in error && error.code === '42P01')) throw error;
+  console.error('verify: this database has no books yet; start Gongjian once (npm start) so that it migrates.');
+  return undefined;
+}
 
 /** @param {unknown} error @returns {never} */
 function exitOnStartupError(error) {
