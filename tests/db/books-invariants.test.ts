@@ -102,6 +102,15 @@ describe('the database on its own', () => {
       code: 'GJ003',
       message: chain
     });
+    // A statement of many rows is checked as a whole: a later row breaking the chain fails it.
+    expect(
+      await failure(
+        () => owner`
+          insert into entries (fund_id, seq, id, effective_date, recorded_at, memo, prev_hash, hash)
+          values (${fundId}, 3, gen_random_uuid(), '2026-03-05', now(), 'psql', ${head.hash}, ${'a'.repeat(64)}),
+            (${fundId}, 4, gen_random_uuid(), '2026-03-05', now(), 'psql', ${'b'.repeat(64)}, ${'c'.repeat(64)})`
+      )
+    ).toMatchObject({ code: 'GJ003', message: chain });
     const [first] = await owner<{ hash: string }[]>`select hash from entries where fund_id = ${fundId} and seq = 1`;
     expect(await failure(() => rawEntry(owner, { fundId, seq: 2, prevHash: first?.hash ?? '' }))).toMatchObject({
       code: '23505'

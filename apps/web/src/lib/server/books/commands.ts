@@ -25,6 +25,8 @@ import {
   type SettleCommand
 } from '@gongjian/ledger';
 import type { Sql, Transaction } from '../db/client';
+import { postGrouped } from './group';
+import { fundNotFound, ok, type FundCode } from './outcomes';
 import { withRetry, StaleReadError } from './retry';
 import { isFundId, sha256Native } from './rows';
 import { accountOfHold, entryById, flush, load, type LoadPlan, type Work } from './store';
@@ -42,8 +44,7 @@ import { accountOfHold, entryById, flush, load, type LoadPlan, type Work } from 
  * more than the books, or the demo seed), where retrying is the caller's business.
  */
 
-/** The fund named by a command does not exist: the one rejection the ledger cannot know of. */
-export type FundCode = 'fund_not_found';
+export type { FundCode } from './outcomes';
 
 export type CommandInput<Command> = {
   readonly fundId: string;
@@ -55,14 +56,6 @@ export type CommandInput<Command> = {
 };
 
 type Outcome<T, Code extends string> = Promise<Result<T, Code | FundCode>>;
-
-function ok<T>(value: T): { readonly ok: true; readonly value: T } {
-  return { ok: true, value };
-}
-
-function fundNotFound(fundId: string): Rejection<FundCode> {
-  return { ok: false, code: 'fund_not_found', fundId };
-}
 
 function contextOf(input: CommandInput<unknown>) {
   return {
@@ -97,8 +90,26 @@ export function transact<T>(sql: Sql, run: (transaction: Transaction) => Promise
   return withRetry(() => sql.begin((transaction) => run(transaction)) as Promise<T>);
 }
 
+/**
+ * Posts one entry. Concurrent posts to one fund from this process share a transaction (group
+ * commit, see group.ts), so that they pay for one lock hand-over and one WAL flush together; each
+ * still gets its own result, exactly as if it had run alone in the order it arrived.
+ */
 export function post(sql: Sql, input: CommandInput<PostCommand>): Outcome<Entry, PostCode> {
-  return transact(sql, (transaction) => postIn(transaction, input));
+  const { fundId, command } = input;
+  if (!isFundId(fundId)) return Promise.resolve(fundNotFound(fundId));
+  // A command that brings its own time or entry id (an import, a test) runs alone: if either is
+  // malformed, that is a bug in its caller, and it must fail that caller only.
+  if (input.recordedAt !== undefined || input.entryId !== undefined) {
+    return transact(sql, (transaction) => postIn(transaction, input));
+  }
+  const { recordedAt, entryId } = contextOf(input);
+  return postGrouped(sql, {
+    fundId,
+    command,
+    context: { recordedAt, entryId, hash: sha256Native },
+    runAlone: () => transact(sql, (transaction) => postIn(transaction, { fundId, command, recordedAt, entryId }))
+  });
 }
 
 export async function postIn(transaction: Transaction, input: CommandInput<PostCommand>): Outcome<Entry, PostCode> {

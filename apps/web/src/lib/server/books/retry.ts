@@ -28,6 +28,16 @@ export function isRetryable(error: unknown): boolean {
   );
 }
 
+/**
+ * The database refused a write for breaking a constraint or one of the books' invariants (SQLSTATE
+ * class 23 or the GJ codes of sql/002): the transaction was rolled back, so nothing of it was kept.
+ */
+export function isInvariantFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code } = error as Error & { code?: unknown };
+  return typeof code === 'string' && /^(23|GJ)[0-9A-Z]{3}$/.test(code);
+}
+
 /** Runs a transaction, again after a jittered, growing pause while the failure is retryable. */
 export async function withRetry<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
