@@ -91,6 +91,43 @@ describe('the database on its own', () => {
     });
   });
 
+  it('refuses lines on a missing entry or a missing account, checked once per statement', async () => {
+    const { fundId, head } = await fundWithEntries();
+    const lines = (entrySeq: number, account: string) =>
+      owner.begin(async (transaction) => {
+        if (entrySeq === 3) await rawEntry(transaction, { fundId, seq: 3, prevHash: head.hash });
+        await transaction`
+          insert into postings (fund_id, entry_seq, line_no, account_code, side, amount)
+          values (${fundId}, ${entrySeq}, 1, '1002.01', 'debit', 5), (${fundId}, ${entrySeq}, 2, ${account}, 'credit', 5)`;
+      });
+    expect(await failure(() => lines(99, '4101.02'))).toMatchObject({
+      code: '23503',
+      message: expect.stringMatching(/^posting_entry_must_exist/)
+    });
+    expect(await failure(() => lines(3, '4101.99'))).toMatchObject({
+      code: '23503',
+      message: expect.stringMatching(/^posting_account_must_exist/)
+    });
+  });
+
+  it('keeps accounts: closed, never deleted, truncated or renumbered', async () => {
+    const { fundId } = await fundWithEntries();
+    const attempts = [
+      () => owner`delete from accounts where fund_id = ${fundId} and code = '4101.02'`,
+      () => owner`update accounts set code = '4101.03' where fund_id = ${fundId} and code = '4101.02'`,
+      () => owner`truncate accounts cascade`
+    ];
+    for (const attempt of attempts) {
+      expect(await failure(attempt)).toMatchObject({
+        code: 'GJ007',
+        message: expect.stringMatching(/^accounts_are_kept/)
+      });
+    }
+    await owner`update accounts set closed = true where fund_id = ${fundId} and code = '4101.02'`;
+    const [account] = await owner`select closed from accounts where fund_id = ${fundId} and code = '4101.02'`;
+    expect(account?.closed).toBe(true);
+  });
+
   it('keeps the chain in order: no gap, no fork, no moved head, no lines slipped into an old entry', async () => {
     const { fundId, head } = await fundWithEntries();
     const chain = expect.stringMatching(/^entry_must_follow_chain/);
