@@ -91,6 +91,34 @@ describe('the database on its own', () => {
     });
   });
 
+  it('refuses, at commit, an entry with no lines or one line, even among balanced ones', async () => {
+    const { fundId, head } = await fundWithEntries();
+    const entriesWith = (lineCounts: number[]) =>
+      owner.begin(async (transaction) => {
+        await transaction`
+          insert into entries (fund_id, seq, id, effective_date, recorded_at, memo, prev_hash, hash)
+          select ${fundId}, 2 + n, gen_random_uuid(), '2026-03-05', now(), 'psql',
+            case when n = 1 then ${head.hash} else ${'f'.repeat(64)} end, ${'f'.repeat(64)}
+          from generate_series(1, ${lineCounts.length}) as n`;
+        for (const [index, count] of lineCounts.entries()) {
+          for (let line = 1; line <= count; line += 1) {
+            await transaction`
+              insert into postings (fund_id, entry_seq, line_no, account_code, side, amount)
+              values (${fundId}, ${3 + index}, ${line}, ${line % 2 === 1 ? '1002.01' : '4101.02'},
+                ${line % 2 === 1 ? 'debit' : 'credit'}, 5)`;
+          }
+        }
+      });
+    expect(await failure(() => entriesWith([2, 0, 2]))).toMatchObject({
+      code: 'GJ002',
+      message: expect.stringMatching(/^entry_must_balance: entry 4 of fund \d+ has 0 lines/)
+    });
+    expect(await failure(() => entriesWith([2, 2, 1]))).toMatchObject({
+      code: 'GJ002',
+      message: expect.stringMatching(/^entry_must_balance: entry 5 of fund \d+ has 1 lines/)
+    });
+  });
+
   it('refuses lines on a missing entry or a missing account, checked once per statement', async () => {
     const { fundId, head } = await fundWithEntries();
     const lines = (entrySeq: number, account: string) =>
