@@ -43,6 +43,10 @@ describe('seedDemo', () => {
       expect(runs.flat()).toEqual(['001_demo_fund', '002_demo_books']);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
+      // The pilot's start capital: 11 grid units, 100,000.00 in the pool, nothing reserved yet.
+      expect(
+        funds.map(({ poolBalance, poolAvailable, entryCount }) => ({ poolBalance, poolAvailable, entryCount }))
+      ).toEqual([{ poolBalance: '100000.00', poolAvailable: '100000.00', entryCount: '11' }]);
       expect(await seedDemo(clients[0]!)).toEqual([]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));
