@@ -150,7 +150,7 @@ describe('the demo seed', () => {
     const database = await createMigratedDatabase(adminUrl, 'demo_books');
     const clients = clientsFor(database.url, 2);
     try {
-      expect(await seedDemo(clients.app)).toEqual(['001_demo_fund', '002_demo_books']);
+      expect(await seedDemo(clients.app)).toEqual(['001_demo_fund', '002_demo_books', '003_demo_people']);
       expect(await seedDemo(clients.app)).toEqual([]);
       const [fund] = await clients.app<
         { id: string }[]

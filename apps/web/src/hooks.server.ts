@@ -4,6 +4,8 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { readServerConfig } from '$lib/server/config';
 import * as database from '$lib/server/database';
 import { ELDER_MODE_COOKIE } from '$lib/preferences';
+import { SESSION_COOKIE, deleteSessionCookie, setSessionCookie, validateSessionToken } from '$lib/server/auth/session';
+import { ANONYMOUS } from '$lib/server/policy';
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 
@@ -37,11 +39,85 @@ const preferences: Handle = ({ event, resolve }) => {
   });
 };
 
+/** Paths whose URL carries a secret token; they must never leak it in a Referer header. */
+const TOKEN_IN_URL = /^\/(invite|reset)\//;
+
 const securityHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
-  response.headers.set('X-Content-Type-Options', 'nosniff');
-  response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  const headers = response.headers;
+  headers.set('X-Content-Type-Options', 'nosniff');
+  headers.set(
+    'Referrer-Policy',
+    TOKEN_IN_URL.test(event.url.pathname) ? 'no-referrer' : 'strict-origin-when-cross-origin'
+  );
+  headers.set('X-Frame-Options', 'DENY');
+  headers.set('Permissions-Policy', 'camera=(self), microphone=(), geolocation=(), payment=()');
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  if (event.url.protocol === 'https:') headers.set('Strict-Transport-Security', 'max-age=31536000');
   return response;
 };
 
-export const handle = sequence(securityHeaders, i18n, preferences);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A second CSRF wall behind SvelteKit's own (which checks only form content types): any request
+ * that may change state is refused when the browser says it comes from another site, whatever
+ * its content type (JSON, odd casing, or none). Requests without Origin or Sec-Fetch-Site come
+ * from scripts and tools, which cannot carry a visitor's cookies.
+ */
+const sameOriginWrites: Handle = async ({ event, resolve }) => {
+  if (!SAFE_METHODS.has(event.request.method)) {
+    const origin = event.request.headers.get('origin');
+    const site = event.request.headers.get('sec-fetch-site');
+    const crossOrigin = origin !== null ? origin !== event.url.origin : site === 'cross-site';
+    if (crossOrigin) {
+      return new Response('Cross-site request refused. 跨站请求已被拒绝。', {
+        status: 403,
+        headers: { 'content-type': 'text/plain; charset=utf-8' }
+      });
+    }
+  }
+  return resolve(event);
+};
+
+/**
+ * Who is asking: the session cookie becomes `locals.actor` for the policy. A sliding session's
+ * renewed expiry is written back; an unknown or expired token's cookie is removed. Pages for a
+ * signed-in person are never stored by shared caches.
+ */
+const auth: Handle = async ({ event, resolve }) => {
+  const { locals, cookies } = event;
+  locals.actor = ANONYMOUS;
+  locals.user = null;
+  locals.sessionToken = null;
+  locals.secondFactorPending = false;
+  const token = cookies.get(SESSION_COOKIE);
+  const secure = event.url.protocol === 'https:';
+  if (token !== undefined && token !== '') {
+    const session = await validateSessionToken(database.sql(), token, new Date());
+    if (session === null) {
+      deleteSessionCookie(cookies, secure);
+    } else {
+      locals.sessionToken = token;
+      if (session.secondFactorPending) {
+        locals.secondFactorPending = true;
+      } else {
+        locals.user = session.user;
+        locals.actor = {
+          kind: 'user',
+          userId: session.user.id,
+          platformAdmin: session.user.platformAdmin,
+          memberships: session.memberships,
+          totpEnrolled: session.user.totpEnrolled,
+          fundsRequiringTotp: session.fundsRequiringTotp
+        };
+        if (session.renewed) setSessionCookie(cookies, { token, expiresAt: session.expiresAt }, secure);
+      }
+    }
+  }
+  const response = await resolve(event);
+  if (locals.sessionToken !== null) response.headers.set('Cache-Control', 'private, no-store');
+  return response;
+};
+
+export const handle = sequence(securityHeaders, sameOriginWrites, i18n, preferences, auth);

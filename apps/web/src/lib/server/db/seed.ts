@@ -1,4 +1,5 @@
 import { seedDemoBooks } from '../books/demo';
+import { seedDemoPeople } from '../demo-people';
 import type { Sql, Transaction } from './client';
 
 /**
@@ -32,8 +33,20 @@ const steps: readonly SeedStep[] = [
       if (fund === undefined) throw new Error('The demo fund is missing although 001_demo_fund ran.');
       await seedDemoBooks(transaction, fund.id);
     }
+  },
+  {
+    name: '003_demo_people',
+    async run(transaction) {
+      await seedDemoPeople(transaction, await demoFundId(transaction), new Date());
+    }
   }
 ];
+
+async function demoFundId(transaction: Transaction): Promise<string> {
+  const [fund] = await transaction<{ id: string }[]>`select id::text as id from funds where slug = ${DEMO_FUND_SLUG}`;
+  if (fund === undefined) throw new Error('The demo fund is missing although 001_demo_fund ran.');
+  return fund.id;
+}
 
 export async function seedDemo(sql: Sql): Promise<string[]> {
   const ran: string[] = [];

@@ -1,0 +1,56 @@
+import type { Sql, Transaction } from './db/client';
+
+/**
+ * The audit trail: one row per security event and, as features land, per state change. It says
+ * who (a user id, or nobody), when (UTC), what, to which resource, and how it ended. It never
+ * holds a password, token, TOTP code or key; `detail` takes only the few non-secret facts below.
+ */
+export type EventAction =
+  | 'session.sign_in'
+  | 'session.sign_in_second_factor'
+  | 'session.sign_out'
+  | 'session.throttled'
+  | 'account.password_changed'
+  | 'account.password_reset'
+  | 'account.totp_enrolled'
+  | 'invitation.created'
+  | 'invitation.revoked'
+  | 'invitation.accepted'
+  | 'password_reset.issued'
+  | 'membership.added'
+  | 'membership.removed'
+  | 'user.disabled'
+  | 'user.enabled'
+  | 'fund.totp_requirement_changed';
+
+export type EventOutcome = 'ok' | 'denied' | 'failed';
+
+/** Facts worth keeping about an event; the type admits no free text that could carry a secret. */
+export interface EventDetail {
+  role?: string;
+  unitId?: string;
+  compoundId?: string;
+  reason?: string;
+  required?: boolean;
+  sessionsRevoked?: number;
+}
+
+export interface EventRecord {
+  action: EventAction;
+  outcome: EventOutcome;
+  at: Date;
+  actorUserId?: string | null;
+  fundId?: string | null;
+  resourceType?: string;
+  resourceId?: string;
+  ip?: string | null;
+  detail?: EventDetail;
+}
+
+export async function recordEvent(db: Sql | Transaction, event: EventRecord): Promise<void> {
+  await db`
+    insert into events (at, fund_id, actor_user_id, action, resource_type, resource_id, outcome, ip, detail)
+    values (${event.at}, ${event.fundId ?? null}, ${event.actorUserId ?? null}, ${event.action},
+            ${event.resourceType ?? null}, ${event.resourceId ?? null}, ${event.outcome}, ${event.ip ?? null},
+            ${db.json(JSON.parse(JSON.stringify(event.detail ?? {})) as Record<string, string | number | boolean>)})`;
+}

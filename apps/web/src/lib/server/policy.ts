@@ -1,0 +1,200 @@
+/**
+ * Who may do what: the one authorization policy. Every load function, form action and endpoint
+ * asks `can(actor, action, resource)` (through lib/server/guard.ts in routes, or directly in a use
+ * case when the answer depends on rows it reads), and nothing else decides access. It is pure: the
+ * actor and the resource are plain data, so the rules can be tested exhaustively without a server.
+ */
+
+export const FUND_ROLES = ['fund_admin', 'leader', 'committee', 'supervisor'] as const;
+export type FundRole = (typeof FUND_ROLES)[number];
+
+/** A role in one fund; a leadership member sits for a unit, a committee member serves a compound. */
+export interface Membership {
+  fundId: string;
+  role: FundRole;
+  unitId: string | null;
+  compoundId: string | null;
+}
+
+export type Actor =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'user';
+      userId: string;
+      platformAdmin: boolean;
+      memberships: readonly Membership[];
+      totpEnrolled: boolean;
+      /** Funds whose administrator requires a second factor of leaders and administrators. */
+      fundsRequiringTotp: readonly string[];
+    };
+
+export const ANONYMOUS: Actor = { kind: 'anonymous' };
+
+export type ApplicationStatus =
+  'draft' | 'submitted' | 'in_review' | 'returned' | 'rejected' | 'approved' | 'withdrawn';
+
+export interface FundRef {
+  fundId: string;
+}
+export interface CompoundRef {
+  fundId: string;
+  compoundId: string;
+}
+export interface ApplicationRef {
+  fundId: string;
+  compoundId: string;
+  /** The contributing unit that applies, when a unit rather than (or with) a compound applies. */
+  applicantUnitId: string | null;
+  status: ApplicationStatus;
+}
+export interface UserRef {
+  userId: string;
+  platformAdmin: boolean;
+  /** Every fund in which the user holds a role; managing them needs rights in all of these. */
+  fundIds: readonly string[];
+}
+
+/** Each action and the resource it is asked about. */
+export interface Resources {
+  /** The public side: fund pages, ledger, notices. */
+  'public.read': null;
+  /** One's own account: password, second factor, sign-out. */
+  'account.use': null;
+  /** The fund office's private pages. */
+  'fund.read_private': FundRef;
+  'fund.members.read': FundRef;
+  /** Invitations, removing roles, requiring a second factor. */
+  'fund.members.manage': FundRef;
+  /** Disabling a user or issuing a password-reset link. */
+  'user.manage': UserRef & FundRef;
+  'compound.read': CompoundRef;
+  'application.create': CompoundRef;
+  'application.read': ApplicationRef;
+  'application.edit': ApplicationRef;
+  'application.precheck': ApplicationRef;
+  'application.vote': ApplicationRef;
+}
+
+export type Action = keyof Resources;
+
+export type DenyReason =
+  | 'sign_in_required'
+  | 'role_required'
+  | 'second_factor_enrolment_required'
+  | 'conflict_of_interest'
+  | 'state_does_not_allow_it'
+  | 'own_account_is_managed_elsewhere';
+
+export type Decision = { allowed: true } | { allowed: false; reason: DenyReason };
+
+const ALLOW: Decision = { allowed: true };
+const deny = (reason: DenyReason): Decision => ({ allowed: false, reason });
+
+type User = Extract<Actor, { kind: 'user' }>;
+
+type Rule<A extends Action> = (user: User, resource: Resources[A]) => Decision;
+
+const rules: { [A in Action]: Rule<A> } = {
+  'public.read': () => ALLOW,
+  'account.use': () => ALLOW,
+  'fund.read_private': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'leader', 'supervisor']),
+  'fund.members.read': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'supervisor']),
+  'fund.members.manage': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
+  'user.manage': (user, target) => {
+    if (target.userId === user.userId) return deny('own_account_is_managed_elsewhere');
+    if (user.platformAdmin) return ALLOW;
+    if (target.platformAdmin) return deny('role_required');
+    // A fund administrator manages only people who have roles in no fund but theirs; otherwise
+    // the administrator of one fund could take over a leader of another.
+    const funds = new Set([target.fundId, ...target.fundIds]);
+    for (const fundId of funds) {
+      const decision = holds(user, fundId, ['fund_admin']);
+      if (!decision.allowed) return decision;
+    }
+    return ALLOW;
+  },
+  'compound.read': (user, { fundId, compoundId }) =>
+    servesCompound(user, fundId, compoundId) ? ALLOW : holds(user, fundId, ['fund_admin', 'leader', 'supervisor']),
+  'application.create': (user, { fundId, compoundId }) =>
+    servesCompound(user, fundId, compoundId) ? ALLOW : deny('role_required'),
+  'application.read': (user, application) => {
+    if (servesCompound(user, application.fundId, application.compoundId)) return ALLOW;
+    // A draft is the committee's work in progress; only the supervisor, who reads everything,
+    // sees it before it is submitted.
+    if (application.status === 'draft') return holds(user, application.fundId, ['supervisor']);
+    return holds(user, application.fundId, ['fund_admin', 'leader', 'supervisor']);
+  },
+  'application.edit': (user, application) => {
+    if (!servesCompound(user, application.fundId, application.compoundId)) return deny('role_required');
+    return application.status === 'draft' || application.status === 'returned'
+      ? ALLOW
+      : deny('state_does_not_allow_it');
+  },
+  'application.precheck': (user, application) => {
+    const decision = holds(user, application.fundId, ['fund_admin']);
+    if (!decision.allowed) return decision;
+    return application.status === 'submitted' ? ALLOW : deny('state_does_not_allow_it');
+  },
+  'application.vote': (user, application) => {
+    const decision = holds(user, application.fundId, ['leader']);
+    if (!decision.allowed) return decision;
+    if (hasConflictOfInterest(user, application)) return deny('conflict_of_interest');
+    return application.status === 'in_review' ? ALLOW : deny('state_does_not_allow_it');
+  }
+};
+
+export function can<A extends Action>(actor: Actor, action: A, resource: Resources[A]): Decision {
+  if (action === 'public.read') return ALLOW;
+  if (actor.kind === 'anonymous') return deny('sign_in_required');
+  const rule: Rule<A> = rules[action];
+  return rule(actor, resource);
+}
+
+/**
+ * A leadership member may not vote on an application from a compound they also serve on the
+ * committee of, or one that their own unit brings.
+ */
+export function hasConflictOfInterest(user: User, application: ApplicationRef): boolean {
+  return user.memberships.some(
+    (membership) =>
+      membership.fundId === application.fundId &&
+      ((membership.compoundId !== null && membership.compoundId === application.compoundId) ||
+        (membership.unitId !== null && membership.unitId === application.applicantUnitId))
+  );
+}
+
+/** The roles a session of this user is strict for: 12 hours absolute instead of 30 days sliding. */
+export function needsStrictSession(user: { platformAdmin: boolean; memberships: readonly Membership[] }): boolean {
+  return user.platformAdmin || user.memberships.some((membership) => membership.role !== 'committee');
+}
+
+/** Whether the user must enrol a second factor before acting in this fund. */
+export function mustEnrolSecondFactor(user: User, fundId: string): boolean {
+  return (
+    !user.totpEnrolled &&
+    user.fundsRequiringTotp.includes(fundId) &&
+    user.memberships.some(
+      (membership) => membership.fundId === fundId && (membership.role === 'fund_admin' || membership.role === 'leader')
+    )
+  );
+}
+
+function servesCompound(user: User, fundId: string, compoundId: string): boolean {
+  return user.memberships.some(
+    (membership) =>
+      membership.fundId === fundId && membership.role === 'committee' && membership.compoundId === compoundId
+  );
+}
+
+/**
+ * The user holds one of these roles in the fund. A platform administrator acts as every fund's
+ * administrator and supervisor, but never takes a leadership seat or a committee's place: votes
+ * and applications belong to the people the fund's members chose.
+ */
+function holds(user: User, fundId: string, roles: readonly FundRole[]): Decision {
+  const asPlatformAdmin = user.platformAdmin && (roles.includes('fund_admin') || roles.includes('supervisor'));
+  const held = asPlatformAdmin || user.memberships.some((m) => m.fundId === fundId && roles.includes(m.role));
+  if (!held) return deny('role_required');
+  if (mustEnrolSecondFactor(user, fundId)) return deny('second_factor_enrolment_required');
+  return ALLOW;
+}
