@@ -30,7 +30,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await startTestServer();
   // An empty database: the app must migrate and seed it on its own, as on a first `npm start`.
   const database = await createDatabase(server.adminUrl, 'e2e');
-  const app = await startApp({ DATABASE_URL: database.url });
+  // Behind a proxy the client address comes from X-Forwarded-For; the tests use it to act from
+  // different addresses (throttling is per address).
+  const app = await startApp({ DATABASE_URL: database.url, ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' });
   project.provide('baseUrl', app.baseUrl);
   project.provide('chromiumPath', chromiumPath);
   project.provide('adminUrl', server.adminUrl);
