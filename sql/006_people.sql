@@ -109,7 +109,9 @@ create table invitations (
   label text not null default '' constraint invitation_label_is_short check (length(label) <= 60),
   -- For a password reset: whose password.
   user_id bigint references users (id),
-  created_by bigint not null references users (id),
+  -- Null when the operator issued it from the command line (npm run invite), before any
+  -- administrator existed.
+  created_by bigint references users (id),
   created_at timestamptz not null,
   expires_at timestamptz not null,
   used_at timestamptz,

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import commonPasswordList from './common-passwords.txt?raw';
+import { COMMON_PASSWORD_LIST as commonPasswordList } from './common-passwords';
 
 /**
  * Password rules (NIST SP 800-63B): at least 8 characters, long passphrases welcome, no

@@ -1,19 +1,24 @@
-# Common / known-compromised passwords (NIST SP 800-63B, section 5.1.1.2).
-# Sign-up and password-change requests whose password appears in this list are
-# rejected as too common.
-# Format: one password per line, all lowercase. Lines starting with "#" are
-# comments; blank lines are ignored.
-# The app compares case-insensitively: the candidate password is trimmed and
-# lowercased before lookup, so "Password1" and " password1 " both match
-# "password1".
-# Only entries of 8 or more characters matter: shorter passwords are already
-# refused by the minimum-length rule, so they are not listed here.
-# Sources: assembled from well-known public top-password lists - global leaks
-# such as the RockYou and SecLists "top N" common-credential lists, and Chinese
-# leaks such as the CSDN, Tianya and 12306 top lists - plus keyboard walks,
-# repeated and sequential digits, a few famous dates, and common Chinese
-# pinyin / number idioms (e.g. 5201314 "I love you forever", 7758521, woaini).
-# This is a curated sample, not an exhaustive breach corpus.
+/**
+ * Common / known-compromised passwords (NIST SP 800-63B, section 5.1.1.2).
+ * Sign-up and password-change requests whose password appears in this list are
+ * rejected as too common.
+ * Format: one password per line, all lowercase.
+ * The app compares case-insensitively: the candidate password is trimmed and
+ * lowercased before lookup, so "Password1" and " password1 " both match
+ * "password1".
+ * Only entries of 8 or more characters matter: shorter passwords are already
+ * refused by the minimum-length rule, so they are not listed here.
+ * Sources: assembled from well-known public top-password lists - global leaks
+ * such as the RockYou and SecLists "top N" common-credential lists, and Chinese
+ * leaks such as the CSDN, Tianya and 12306 top lists - plus keyboard walks,
+ * repeated and sequential digits, a few famous dates, and common Chinese
+ * pinyin / number idioms (e.g. 5201314 "I love you forever", 7758521, woaini).
+ * This is a curated sample, not an exhaustive breach corpus.
+ *
+ * It is a TypeScript module rather than a text file so that every runtime that loads the
+ * server code (the Vite build, Vitest, and tsx for scripts and worker processes) can import it.
+ */
+export const COMMON_PASSWORD_LIST = `
 password
 password1
 password12
@@ -2791,3 +2796,4 @@ azerty12
 azerty123
 azertyui
 1234azer
+`;
