@@ -137,6 +137,9 @@ begin
   if old.used_at is not null and new.used_at is distinct from old.used_at then
     raise exception 'invitation_must_be_unused: invitation % was already used', old.id using errcode = 'GJ010';
   end if;
+  if old.revoked_at is not null and new.revoked_at is distinct from old.revoked_at then
+    raise exception 'invitation_must_stay_revoked: invitation % was revoked', old.id using errcode = 'GJ010';
+  end if;
   if old.revoked_at is not null and new.used_at is not null and old.used_at is null then
     raise exception 'invitation_must_not_be_revoked: invitation % was revoked', old.id using errcode = 'GJ010';
   end if;

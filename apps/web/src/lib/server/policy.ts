@@ -147,7 +147,19 @@ export function can<A extends Action>(actor: Actor, action: A, resource: Resourc
   if (action === 'public.read') return ALLOW;
   if (actor.kind === 'anonymous') return deny('sign_in_required');
   const rule: Rule<A> = rules[action];
-  return rule(actor, resource);
+  const decision = rule(actor, resource);
+  // The second-factor rule binds the person, not the role they happen to act in: a leadership
+  // member who also serves on a committee, or a platform administrator who is also a fund's
+  // administrator, must enrol before acting in that fund at all.
+  const fundId = fundOf(resource);
+  if (decision.allowed && fundId !== null && mustEnrolSecondFactor(actor, fundId)) {
+    return deny('second_factor_enrolment_required');
+  }
+  return decision;
+}
+
+function fundOf(resource: Resources[Action]): string | null {
+  return resource === null ? null : resource.fundId;
 }
 
 /**

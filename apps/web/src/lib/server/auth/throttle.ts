@@ -24,10 +24,20 @@ export function throttleKeys(options: { ip: string | null; loginName: string }):
  * through billions; an IPv6 address is counted by its /64 block.
  */
 export function addressBlock(ip: string): string {
-  if (!ip.includes(':') || ip.startsWith('::ffff:')) return ip.replace(/^::ffff:/, '');
-  const [head = ''] = ip.split('::');
-  const groups = head.split(':').filter((group) => group !== '');
-  return `${[...groups, '0', '0', '0', '0'].slice(0, 4).join(':')}::/64`;
+  const address = ip.toLowerCase().replace(/%.*$/, '');
+  if (!address.includes(':') || address.startsWith('::ffff:')) return address.replace(/^::ffff:/, '');
+  // The groups after '::' may reach into the first four ("2001:db8::1:2:3:4:5" is
+  // 2001:db8:0:1:2:3:4:5), so the address is expanded before its /64 is taken. An embedded IPv4
+  // address in the tail stands for two groups.
+  const [head = '', tail] = address.split('::');
+  const split = (part: string) => part.split(':').filter((group) => group !== '');
+  const headGroups = split(head);
+  const tailGroups =
+    tail === undefined ? [] : split(tail).flatMap((group) => (group.includes('.') ? ['0', '0'] : [group]));
+  const zeros =
+    tail === undefined ? [] : Array<string>(Math.max(8 - headGroups.length - tailGroups.length, 0)).fill('0');
+  const groups = [...headGroups, ...zeros, ...tailGroups, '0', '0', '0', '0'].slice(0, 4);
+  return `${groups.map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 /** The moment the latest lock among these keys ends, or null if none is locked now. */

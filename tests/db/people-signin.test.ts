@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  beginTotpEnrolment,
+  completeSecondFactor,
+  confirmTotpEnrolment,
+  signIn
+} from '../../apps/web/src/lib/server/accounts';
+import { validateSessionToken } from '../../apps/web/src/lib/server/auth/session';
+import { THROTTLE_FAILURES_MAX, THROTTLE_LOCK_MS } from '../../apps/web/src/lib/server/auth/throttle';
+import { TOTP_PERIOD_SECONDS, totpCodeAt } from '../../apps/web/src/lib/server/auth/totp';
+import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
+import { APP_ROLE } from '../../apps/web/src/lib/server/db/index';
+import { TEST_PASSWORD, createTestFund, createTestUser } from '../support/people';
+import { createMigratedDatabase, dropDatabase } from '../support/postgres';
+
+/*
+ * Signing in against a real database, with the clock injected: one answer for every kind of
+ * wrong, a new session every time, the throttle, and the second factor.
+ */
+
+const adminUrl = inject('adminUrl');
+let databaseName = '';
+let owner: Sql;
+let app: Sql;
+const fundSlug = 'people-signin';
+
+const MINUTE = 60 * 1000;
+const STEP = TOTP_PERIOD_SECONDS * 1000;
+const T0 = new Date('2026-03-02T08:00:00.000Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+const WRONG = { ok: false, code: 'login_name_or_password_is_wrong' };
+
+let counter = 0;
+const unique = (label: string) => `in-${label}-${(counter += 1)}`;
+
+/** A committee member of the test fund, created with TEST_PASSWORD. */
+async function committeeMember(loginName: string): Promise<string> {
+  return createTestUser(owner, {
+    loginName,
+    memberships: [{ fundSlug, role: 'committee', compoundCode: 'compound-1' }]
+  });
+}
+
+beforeAll(async () => {
+  const database = await createMigratedDatabase(adminUrl, 'people_signin');
+  databaseName = database.name;
+  owner = createClient(database.url, { max: 2, applicationName: 'gongjian-tests' });
+  app = createClient(database.url, { max: 4, applicationName: 'gongjian-tests-app', role: APP_ROLE });
+  await createTestFund(owner, fundSlug);
+});
+
+afterAll(async () => {
+  await Promise.all([owner?.end(), app?.end()]);
+  if (databaseName !== '') await dropDatabase(adminUrl, databaseName);
+});
+
+describe('signIn', () => {
+  it('signs in with the right password and gives the same answer for every kind of wrong', async () => {
+    const ip = '192.0.2.10';
+    const loginName = unique('right');
+    await committeeMember(loginName);
+    const ok = await signIn(app, { loginName, password: TEST_PASSWORD, ip, now: T0 });
+    expect(ok).toMatchObject({ ok: true, secondFactorRequired: false });
+    if (!ok.ok) return;
+    expect(await validateSessionToken(app, ok.session.token, T0)).toMatchObject({ secondFactorPending: false });
+
+    expect(await signIn(app, { loginName, password: `${TEST_PASSWORD}!`, ip, now: T0 })).toEqual(WRONG);
+    expect(await signIn(app, { loginName: unique('nobody'), password: TEST_PASSWORD, ip, now: T0 })).toEqual(WRONG);
+
+    const disabled = unique('disabled');
+    const disabledId = await committeeMember(disabled);
+    await owner`update users set status = 'disabled' where id = ${disabledId}`;
+    expect(await signIn(app, { loginName: disabled, password: TEST_PASSWORD, ip, now: T0 })).toEqual(WRONG);
+  });
+
+  it('finds the account however the phone number is typed', async () => {
+    await committeeMember('13952470001');
+    for (const typed of ['13952470001', '139 5247 0001', '+86 139-5247-0001']) {
+      const result = await signIn(app, { loginName: typed, password: TEST_PASSWORD, ip: '192.0.2.11', now: T0 });
+      expect(result, typed).toMatchObject({ ok: true });
+    }
+  });
+
+  it('always starts a new session: two sign-ins give two different tokens, both valid', async () => {
+    const ip = '192.0.2.12';
+    const loginName = unique('twice');
+    await committeeMember(loginName);
+    const first = await signIn(app, { loginName, password: TEST_PASSWORD, ip, now: T0 });
+    const second = await signIn(app, { loginName, password: TEST_PASSWORD, ip, now: at(MINUTE) });
+    if (!first.ok || !second.ok) throw new Error('a sign-in failed');
+    expect(first.session.token).not.toBe(second.session.token);
+    expect(await validateSessionToken(app, first.session.token, at(2 * MINUTE))).not.toBeNull();
+    expect(await validateSessionToken(app, second.session.token, at(2 * MINUTE))).not.toBeNull();
+  });
+});
+
+describe('the sign-in throttle', () => {
+  it('locks the address and the account after 10 failures, for 10 minutes, even for the right password', async () => {
+    const [ipA, ipB] = ['198.51.100.1', '198.51.100.2'];
+    const target = unique('target');
+    const bystander = unique('bystander');
+    await committeeMember(target);
+    await committeeMember(bystander);
+    expect(THROTTLE_FAILURES_MAX).toBe(10);
+
+    for (let attempt = 1; attempt <= 10; attempt += 1) {
+      const result = await signIn(app, { loginName: target, password: `guess number ${attempt}`, ip: ipA, now: T0 });
+      expect(result, `attempt ${attempt}`).toEqual(WRONG);
+    }
+    const throttled = { ok: false, code: 'sign_in_is_throttled', retryAt: at(THROTTLE_LOCK_MS) };
+    expect(await signIn(app, { loginName: target, password: 'guess 11', ip: ipA, now: T0 })).toEqual(throttled);
+    expect(await signIn(app, { loginName: target, password: TEST_PASSWORD, ip: ipA, now: at(MINUTE) })).toEqual(
+      throttled
+    );
+
+    // Another account from another address is not affected.
+    expect(await signIn(app, { loginName: bystander, password: TEST_PASSWORD, ip: ipB, now: T0 })).toMatchObject({
+      ok: true
+    });
+    // The throttle counts per account as well as per address: the attacked account stays locked
+    // from every address (so a botnet gets 10 guesses per 10 minutes, not 10 per address), which
+    // also locks its owner out for those minutes.
+    expect(await signIn(app, { loginName: target, password: TEST_PASSWORD, ip: ipB, now: T0 })).toEqual(throttled);
+    // And the attacking address is locked for every account.
+    expect(await signIn(app, { loginName: bystander, password: TEST_PASSWORD, ip: ipA, now: T0 })).toEqual(throttled);
+
+    // Once the lock is over, the right password works again, from either address.
+    const later = at(THROTTLE_LOCK_MS + MINUTE);
+    expect(await signIn(app, { loginName: target, password: TEST_PASSWORD, ip: ipA, now: later })).toMatchObject({
+      ok: true
+    });
+  });
+
+  it('forgets failures older than its 10-minute window', async () => {
+    const ip = '198.51.100.3';
+    const loginName = unique('slow');
+    await committeeMember(loginName);
+    // Nine failures, eleven minutes apart from the next nine: never ten in one window.
+    for (const start of [0, 11 * MINUTE]) {
+      for (let attempt = 0; attempt < 9; attempt += 1) {
+        expect(await signIn(app, { loginName, password: 'nope nope', ip, now: at(start) })).toEqual(WRONG);
+      }
+    }
+    expect(await signIn(app, { loginName, password: TEST_PASSWORD, ip, now: at(11 * MINUTE) })).toMatchObject({
+      ok: true
+    });
+  });
+});
+
+describe('the second factor', () => {
+  /** A six-digit code that is none of the codes valid around `now`. */
+  function wrongCode(key: Uint8Array, now: Date): string {
+    const near = new Set([-1, 0, 1].map((offset) => totpCodeAt(key, new Date(now.getTime() + offset * STEP))));
+    let code = 123456;
+    while (near.has(String(code).padStart(6, '0'))) code += 1;
+    return String(code).padStart(6, '0');
+  }
+
+  it('enrols, then asks for a fresh code after the password, and never takes a code twice', async () => {
+    const ip = '192.0.2.20';
+    const loginName = unique('totp');
+    const userId = await committeeMember(loginName);
+
+    const begun = await beginTotpEnrolment(app, userId);
+    if (begun.enrolled) throw new Error('a new user is not enrolled');
+    expect(begun.key).toHaveLength(20);
+    // Opening the page again (another tab) shows the same key.
+    expect(await beginTotpEnrolment(app, userId)).toEqual(begun);
+    expect(await confirmTotpEnrolment(app, { userId, code: wrongCode(begun.key, T0), ip, now: T0 })).toEqual({
+      ok: false,
+      code: 'totp_code_is_wrong'
+    });
+    const enrolCode = totpCodeAt(begun.key, T0);
+    expect(await confirmTotpEnrolment(app, { userId, code: enrolCode, ip, now: T0 })).toEqual({ ok: true });
+    expect(await beginTotpEnrolment(app, userId)).toEqual({ enrolled: true });
+    expect(await confirmTotpEnrolment(app, { userId, code: enrolCode, ip, now: T0 })).toEqual({
+      ok: false,
+      code: 'totp_is_already_enrolled'
+    });
+
+    const password = await signIn(app, { loginName, password: TEST_PASSWORD, ip, now: T0 });
+    expect(password).toMatchObject({ ok: true, secondFactorRequired: true });
+    if (!password.ok) return;
+    const pendingToken = password.session.token;
+    expect(await validateSessionToken(app, pendingToken, T0)).toMatchObject({ secondFactorPending: true });
+
+    const wrong = await completeSecondFactor(app, { pendingToken, code: wrongCode(begun.key, T0), ip, now: T0 });
+    expect(wrong).toEqual({ ok: false, code: 'totp_code_is_wrong' });
+    // The code used to enrol belongs to a step already used.
+    const reused = await completeSecondFactor(app, { pendingToken, code: enrolCode, ip, now: T0 });
+    expect(reused).toEqual({ ok: false, code: 'totp_code_is_wrong' });
+
+    const t1 = at(2 * STEP);
+    const code1 = totpCodeAt(begun.key, t1);
+    const done = await completeSecondFactor(app, { pendingToken, code: code1, ip, now: t1 });
+    expect(done).toMatchObject({ ok: true });
+    if (!done.ok) return;
+    expect(await validateSessionToken(app, done.session.token, t1)).toMatchObject({ secondFactorPending: false });
+    // The pending session is gone once it has served.
+    expect(await validateSessionToken(app, pendingToken, t1)).toBeNull();
+
+    // A second sign-in in the same half minute cannot replay the code that was just used.
+    const again = await signIn(app, { loginName, password: TEST_PASSWORD, ip, now: t1 });
+    if (!again.ok) throw new Error('the second sign-in failed');
+    const replay = await completeSecondFactor(app, { pendingToken: again.session.token, code: code1, ip, now: t1 });
+    expect(replay).toEqual({ ok: false, code: 'totp_code_is_wrong' });
+    const t2 = at(3 * STEP);
+    const next = await completeSecondFactor(app, {
+      pendingToken: again.session.token,
+      code: totpCodeAt(begun.key, t2),
+      ip,
+      now: t2
+    });
+    expect(next).toMatchObject({ ok: true });
+  });
+
+  it('refuses a code once the 10 minutes after the password are over', async () => {
+    const ip = '192.0.2.21';
+    const loginName = unique('late');
+    const userId = await committeeMember(loginName);
+    const begun = await beginTotpEnrolment(app, userId);
+    if (begun.enrolled) throw new Error('a new user is not enrolled');
+    await confirmTotpEnrolment(app, { userId, code: totpCodeAt(begun.key, T0), ip, now: T0 });
+    const password = await signIn(app, { loginName, password: TEST_PASSWORD, ip, now: at(STEP) });
+    if (!password.ok) throw new Error('sign-in failed');
+    const late = at(STEP + 10 * MINUTE);
+    const result = await completeSecondFactor(app, {
+      pendingToken: password.session.token,
+      code: totpCodeAt(begun.key, late),
+      ip,
+      now: late
+    });
+    expect(result).toEqual({ ok: false, code: 'second_factor_session_is_over' });
+    // A full session's token is no pending session either.
+    const plain = unique('plain');
+    await committeeMember(plain);
+    const full = await signIn(app, { loginName: plain, password: TEST_PASSWORD, ip, now: T0 });
+    if (!full.ok) throw new Error('sign-in failed');
+    expect(await completeSecondFactor(app, { pendingToken: full.session.token, code: '123456', ip, now: T0 })).toEqual({
+      ok: false,
+      code: 'second_factor_session_is_over'
+    });
+  });
+});
