@@ -57,6 +57,9 @@ export async function createSession(
       ? ABSOLUTE_LIFETIME_MS
       : SLIDING_LIFETIME_MS;
   const expiresAt = new Date(now.getTime() + lifetime);
+  // Expired sessions are otherwise removed only when their cookie comes back; a sign-in clears the
+  // user's own, so the table stays the size of the sessions in use.
+  await db`delete from sessions where user_id = ${options.userId} and expires_at <= ${now}`;
   await db`
     insert into sessions (token_hash, user_id, created_at, expires_at, absolute_expires_at, second_factor_pending, ip)
     values (${hashToken(token)}, ${options.userId}, ${now}, ${expiresAt}, ${absoluteExpiresAt},
