@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { buildIfStale } from '../../apps/web/scripts/build-if-stale.js';
-import { createDatabase, dropDatabase, startTestServer } from '../support/postgres';
+import { checkoutRoot, createDatabase, dropDatabase, startTestServer } from '../support/postgres';
 import { startApp } from './app-process';
 
 declare module 'vitest' {
@@ -11,6 +12,8 @@ declare module 'vitest' {
     chromiumPath: string;
     adminUrl: string;
     databaseUrl: string;
+    /** A file with everything the app printed, for tests that check its log holds no secret. */
+    appLogPath: string;
   }
 }
 
@@ -37,8 +40,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('chromiumPath', chromiumPath);
   project.provide('adminUrl', server.adminUrl);
   project.provide('databaseUrl', database.url);
+  // The tests run in other processes, so the app's output is teed to a file they can read.
+  const appLogPath = join(checkoutRoot, '.data', `e2e-app-${process.pid}.log`);
+  mkdirSync(join(checkoutRoot, '.data'), { recursive: true });
+  writeFileSync(appLogPath, app.output());
+  const tee = (chunk: Buffer) => appendFileSync(appLogPath, chunk);
+  app.child.stdout?.on('data', tee);
+  app.child.stderr?.on('data', tee);
+  project.provide('appLogPath', appLogPath);
   return async () => {
     const code = await app.stop();
+    rmSync(appLogPath, { force: true });
     if (code !== 0) console.error(`e2e: the app exited with ${code}:\n${app.output()}`);
     await dropDatabase(server.adminUrl, database.name);
     await server.stop();

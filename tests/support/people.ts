@@ -79,6 +79,9 @@ export async function signInOverHttp(
     method: 'POST',
     redirect: 'manual',
     headers: {
+      // Without it SvelteKit answers a form post in JSON (status 200, the redirect in the body),
+      // as it does for use:enhance; a browser without JavaScript asks for HTML and gets the 303.
+      accept: 'text/html',
       'content-type': 'application/x-www-form-urlencoded',
       origin: new URL(baseUrl).origin,
       ...(options.ip === undefined ? {} : { 'x-forwarded-for': options.ip })

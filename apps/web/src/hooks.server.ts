@@ -39,7 +39,13 @@ const preferences: Handle = ({ event, resolve }) => {
   });
 };
 
-/** Paths whose URL carries a secret token; they must never leak it in a Referer header. */
+/**
+ * Paths whose URL carries a secret token; they must never leak it in a Referer header. The
+ * policy is strict-origin rather than no-referrer: both keep the path (and the token) out of
+ * every Referer, but under no-referrer browsers send `Origin: null` with the page's own form
+ * posts, which SvelteKit's CSRF check and sameOriginWrites rightly refuse, so the invitation and
+ * reset forms would not work without JavaScript.
+ */
 const TOKEN_IN_URL = /^\/(invite|reset)\//;
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -48,8 +54,10 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
   headers.set('X-Content-Type-Options', 'nosniff');
   headers.set(
     'Referrer-Policy',
-    TOKEN_IN_URL.test(event.url.pathname) ? 'no-referrer' : 'strict-origin-when-cross-origin'
+    TOKEN_IN_URL.test(event.url.pathname) ? 'strict-origin' : 'strict-origin-when-cross-origin'
   );
+  // A token page names whose password it resets; no cache, shared or private, may keep it.
+  if (TOKEN_IN_URL.test(event.url.pathname)) headers.set('Cache-Control', 'no-store');
   headers.set('X-Frame-Options', 'DENY');
   headers.set('Permissions-Policy', 'camera=(self), microphone=(), geolocation=(), payment=()');
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');

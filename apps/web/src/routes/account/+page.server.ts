@@ -1,0 +1,66 @@
+import { localized } from '$lib/i18n';
+import { accountRoles } from '$lib/server/account-view';
+import { roleName } from '$lib/server/account-messages';
+import { sql } from '$lib/server/database';
+import { requireUser } from '$lib/server/guard';
+import { can, mustEnrolSecondFactor } from '$lib/server/policy';
+import type { PageServerLoad } from './$types';
+
+const NOTICES = ['password', 'totp'] as const;
+
+interface AccountFund {
+  slug: string;
+  name: string;
+  membersLink: boolean;
+  roles: {
+    key: string;
+    role: string;
+    unitName: string | null;
+    compoundName: string | null;
+    compoundId: string | null;
+  }[];
+}
+
+export const load: PageServerLoad = async (event) => {
+  const user = requireUser(event);
+  const { actor, locale } = event.locals;
+  const roles = await accountRoles(sql(), user.id);
+  // Links appear only where the policy would let the user through; the pages ask it again.
+  const funds = new Map<string, AccountFund>();
+  for (const role of roles) {
+    let fund = funds.get(role.fundId);
+    if (fund === undefined) {
+      fund = {
+        slug: role.fundSlug,
+        name: localized(locale, role.fundName),
+        membersLink: can(actor, 'fund.members.read', { fundId: role.fundId }).allowed,
+        roles: []
+      };
+      funds.set(role.fundId, fund);
+    }
+    const compoundId = role.compoundId;
+    fund.roles.push({
+      key: `${role.role}:${role.unitName ?? ''}:${compoundId ?? ''}`,
+      role: roleName(role.role),
+      unitName: role.unitName,
+      compoundName: role.compoundName,
+      compoundId:
+        compoundId !== null && can(actor, 'compound.read', { fundId: role.fundId, compoundId }).allowed
+          ? compoundId
+          : null
+    });
+  }
+  const totpRequired =
+    actor.kind === 'user' && [...funds.keys()].some((fundId) => mustEnrolSecondFactor(actor, fundId));
+  const changed = event.url.searchParams.get('changed');
+  return {
+    displayName: user.displayName,
+    loginName: user.loginName,
+    platformAdmin: user.platformAdmin,
+    totpEnrolled: user.totpEnrolled,
+    totpRequired,
+    funds: [...funds.values()],
+    notice: NOTICES.find((notice) => notice === changed) ?? null,
+    welcome: event.url.searchParams.has('welcome')
+  };
+};

@@ -1,0 +1,22 @@
+import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { sql } from '$lib/server/database';
+import { authorize } from '$lib/server/guard';
+import { compoundOverview } from '$lib/server/members';
+import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
+import type { PageServerLoad } from './$types';
+
+/**
+ * A compound's page for its committee, the fund office, the leadership group and the supervisor.
+ * The fund and the id's shape are checked first (which funds and compounds exist is public);
+ * nothing about the compound is read before the policy allows it.
+ */
+export const load: PageServerLoad = async (event) => {
+  const fund = await fundFromSlug(event.params.slug);
+  const compoundId = event.params.id;
+  if (!DIGITS_ID.test(compoundId)) error(404, { message: m.error_not_found() });
+  authorize(event, 'compound.read', { fundId: fund.id, compoundId });
+  const compound = await compoundOverview(sql(), { fundId: fund.id, compoundId });
+  if (compound === null) error(404, { message: m.error_not_found() });
+  return { fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn }, compound };
+};

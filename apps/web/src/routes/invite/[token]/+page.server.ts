@@ -1,0 +1,110 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { formatDateTime } from '$lib/format';
+import { localized } from '$lib/i18n';
+import { m } from '$lib/paraglide/messages';
+import { linkProblemMessage, linkProblemStatus, passwordProblemMessage, roleName } from '$lib/server/account-messages';
+import { setSessionCookie } from '$lib/server/auth/session';
+import { sql } from '$lib/server/database';
+import { clientAddress, requireUser } from '$lib/server/guard';
+import { acceptInvitation, viewLink, type AcceptResult } from '$lib/server/invitations';
+import type { Actions, PageServerLoad } from './$types';
+
+// The link itself is the permission to see this page: whoever holds the token was handed it by a
+// fund administrator. Nothing here is shown without a valid, unused, unexpired token.
+export const load: PageServerLoad = async ({ params, locals }) => {
+  const result = await viewLink(sql(), { token: params.token, kind: 'invite', now: new Date() });
+  if (!result.ok) error(linkProblemStatus(result.code), { message: linkProblemMessage(result.code) });
+  const { view } = result;
+  return {
+    fundName: localized(locals.locale, view.fundName),
+    role: view.role === null ? null : roleName(view.role),
+    unitName: view.unitName,
+    compoundName: view.compoundName,
+    expires: formatDateTime(view.expiresAt, locals.locale),
+    signedIn: locals.user === null ? null : { displayName: locals.user.displayName, loginName: locals.user.loginName }
+  };
+};
+
+// What people see as a name: not blank, at most 40 characters (as the database allows), and no
+// control characters, which no name has and which PostgreSQL may refuse.
+const DisplayName = v.pipe(
+  v.string(),
+  v.trim(),
+  v.nonEmpty(),
+  v.check((name) => [...name].length <= 40),
+  v.regex(/^[^\u0000-\u001f\u007f]*$/)
+);
+
+const JoinForm = v.object({
+  displayName: v.optional(v.string(), ''),
+  loginName: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100)), ''),
+  password: v.optional(v.pipe(v.string(), v.maxLength(1024)), '')
+});
+
+type Field = 'displayName' | 'loginName' | 'password' | 'form';
+type Refusal = Exclude<AcceptResult, { ok: true }>['code'];
+
+/** The echoed fields never include the password. */
+function refuse(
+  code: Refusal,
+  values: { displayName: string; loginName: string } = { displayName: '', loginName: '' }
+) {
+  const answer = (status: number, field: Field, message: string) => fail(status, { code, field, message, ...values });
+  switch (code) {
+    case 'link_is_unknown':
+    case 'link_was_used':
+    case 'link_was_revoked':
+    case 'link_has_expired':
+      return answer(linkProblemStatus(code), 'form', linkProblemMessage(code));
+    case 'login_name_is_not_valid':
+      return answer(400, 'loginName', m.invite_login_name_invalid());
+    case 'login_name_is_taken':
+      return answer(400, 'loginName', m.invite_login_name_taken());
+    default:
+      return answer(400, 'password', passwordProblemMessage(code));
+  }
+}
+
+export const actions: Actions = {
+  /** A signed-in person takes the role into the account they already have. */
+  add: async (event) => {
+    const user = requireUser(event);
+    const result = await acceptInvitation(sql(), {
+      token: event.params.token,
+      now: new Date(),
+      ip: clientAddress(event),
+      account: { kind: 'existing', userId: user.id }
+    });
+    if (!result.ok) return refuse(result.code);
+    setSessionCookie(event.cookies, result.session, event.url.protocol === 'https:');
+    redirect(303, '/account?welcome=1');
+  },
+
+  /** A newcomer chooses a name, a login name and a password. */
+  join: async (event) => {
+    const parsed = v.safeParse(JoinForm, Object.fromEntries(await event.request.formData()));
+    if (!parsed.success) return refuse('login_name_is_not_valid');
+    const { loginName, password } = parsed.output;
+    const displayName = v.safeParse(DisplayName, parsed.output.displayName);
+    const values = { displayName: parsed.output.displayName.trim().slice(0, 80), loginName };
+    // The database would refuse a blank or overlong name with an error; the person gets a message.
+    if (!displayName.success) {
+      return fail(400, {
+        code: 'display_name_is_not_valid',
+        field: 'displayName' as Field,
+        message: m.invite_display_name_invalid(),
+        ...values
+      });
+    }
+    const result = await acceptInvitation(sql(), {
+      token: event.params.token,
+      now: new Date(),
+      ip: clientAddress(event),
+      account: { kind: 'new', displayName: displayName.output, loginName, password }
+    });
+    if (!result.ok) return refuse(result.code, values);
+    setSessionCookie(event.cookies, result.session, event.url.protocol === 'https:');
+    redirect(303, '/account?welcome=1');
+  }
+};

@@ -1,0 +1,75 @@
+import { fail, redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { env } from '$env/dynamic/private';
+import { m } from '$lib/paraglide/messages';
+import { signIn } from '$lib/server/accounts';
+import { roleName, throttledMessage } from '$lib/server/account-messages';
+import { setSessionCookie } from '$lib/server/auth/session';
+import { readServerConfig } from '$lib/server/config';
+import { sql } from '$lib/server/database';
+import { DEMO_PASSWORD, DEMO_USERS } from '$lib/server/demo-people';
+import { clientAddress } from '$lib/server/guard';
+import { nextPath, nextQuery } from './next';
+import type { Actions, PageServerLoad } from './$types';
+
+// The sign-in page is public by nature: anyone may try to sign in, so no authorize() here.
+export const load: PageServerLoad = ({ locals, url }) => {
+  const next = nextPath(url.searchParams.get('next'));
+  if (locals.user !== null) redirect(303, next);
+  if (locals.secondFactorPending) redirect(303, `/login/totp${nextQuery(next)}`);
+  // A newcomer trying the demo needs its accounts; a real installation (demo seed off) shows none.
+  const demo = readServerConfig(env).demoSeed
+    ? {
+        password: DEMO_PASSWORD,
+        people: DEMO_USERS.map((user) => ({
+          loginName: user.loginName,
+          displayName: user.displayName,
+          role: roleName(user.role)
+        }))
+      }
+    : null;
+  return { next, demo, sessionOver: url.searchParams.has('expired') };
+};
+
+// Control characters never belong in a login name; PostgreSQL would refuse a NUL outright.
+const noControl = v.regex(/^[^\u0000-\u001f\u007f]*$/);
+
+const SignInForm = v.object({
+  loginName: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(100), noControl),
+  password: v.pipe(v.string(), v.nonEmpty(), v.maxLength(1024)),
+  next: v.optional(v.string())
+});
+
+export const actions: Actions = {
+  default: async (event) => {
+    const { request, cookies, url } = event;
+    const form = Object.fromEntries(await request.formData());
+    const loginName = typeof form.loginName === 'string' ? form.loginName.trim().slice(0, 100) : '';
+    const parsed = v.safeParse(SignInForm, form);
+    if (!parsed.success) {
+      const blank = loginName === '' || form.password === undefined || form.password === '';
+      return fail(400, {
+        code: blank ? 'login_form_is_incomplete' : 'login_name_or_password_is_wrong',
+        message: blank ? m.auth_login_incomplete() : m.auth_login_wrong(),
+        loginName
+      });
+    }
+    const now = new Date();
+    const result = await signIn(sql(), {
+      loginName: parsed.output.loginName,
+      password: parsed.output.password,
+      ip: clientAddress(event),
+      now
+    });
+    if (!result.ok) {
+      if (result.code === 'sign_in_is_throttled') {
+        return fail(429, { code: result.code, message: throttledMessage(result.retryAt, now), loginName });
+      }
+      // One message for an unknown name and a wrong password: the page never tells who has an account.
+      return fail(400, { code: result.code, message: m.auth_login_wrong(), loginName });
+    }
+    setSessionCookie(cookies, result.session, url.protocol === 'https:');
+    const next = nextPath(parsed.output.next);
+    redirect(303, result.secondFactorRequired ? `/login/totp${nextQuery(next)}` : next);
+  }
+};

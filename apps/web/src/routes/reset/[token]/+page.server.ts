@@ -1,0 +1,49 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { formatDateTime } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { linkProblemMessage, linkProblemStatus, passwordProblemMessage } from '$lib/server/account-messages';
+import { setSessionCookie } from '$lib/server/auth/session';
+import { sql } from '$lib/server/database';
+import { clientAddress } from '$lib/server/guard';
+import { resetPassword, viewLink } from '$lib/server/invitations';
+import type { Actions, PageServerLoad } from './$types';
+
+// As with invitations, the unguessable token is the permission: a fund administrator issued it
+// for one person, and it works once, for a day at most.
+export const load: PageServerLoad = async ({ params, locals }) => {
+  const result = await viewLink(sql(), { token: params.token, kind: 'reset', now: new Date() });
+  if (!result.ok) error(linkProblemStatus(result.code), { message: linkProblemMessage(result.code) });
+  return {
+    displayName: result.view.userDisplayName ?? '',
+    expires: formatDateTime(result.view.expiresAt, locals.locale)
+  };
+};
+
+const ResetForm = v.object({ password: v.pipe(v.string(), v.nonEmpty(), v.maxLength(1024)) });
+
+export const actions: Actions = {
+  default: async (event) => {
+    const parsed = v.safeParse(ResetForm, Object.fromEntries(await event.request.formData()));
+    if (!parsed.success) return fail(400, { code: 'password_is_too_short', message: m.reset_password_incomplete() });
+    const result = await resetPassword(sql(), {
+      token: event.params.token,
+      password: parsed.output.password,
+      now: new Date(),
+      ip: clientAddress(event)
+    });
+    if (result.ok) {
+      setSessionCookie(event.cookies, result.session, event.url.protocol === 'https:');
+      redirect(303, '/account?changed=password');
+    }
+    switch (result.code) {
+      case 'link_is_unknown':
+      case 'link_was_used':
+      case 'link_was_revoked':
+      case 'link_has_expired':
+        return fail(linkProblemStatus(result.code), { code: result.code, message: linkProblemMessage(result.code) });
+      default:
+        return fail(400, { code: result.code, message: passwordProblemMessage(result.code) });
+    }
+  }
+};
