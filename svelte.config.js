@@ -15,8 +15,11 @@ const config = {
   },
   kit: {
     adapter: adapter({ out: 'build', precompress: true }),
-    // SvelteKit rejects cross-origin form posts by default; keep that explicit and empty.
-    csrf: { trustedOrigins: [] },
+    // SvelteKit rejects cross-origin form posts. One "origin" is let through to the hooks: `null`,
+    // which browsers send with form posts from a page whose Referrer-Policy is no-referrer, as the
+    // invitation and reset pages' is. hooks.server.ts (sameOriginWrites) refuses `Origin: null`
+    // everywhere except on those two pages, and there it also demands the page's form token.
+    csrf: { trustedOrigins: ['null'] },
     csp: {
       mode: 'auto',
       directives: {

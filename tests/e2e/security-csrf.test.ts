@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOperatorInvitation } from '../../apps/web/src/lib/server/operator';
 import { createTestUser, TEST_PASSWORD } from '../support/people';
 import { RUN_TAG, openDatabase, origin, postForm, request, signIn, type HttpResult } from './route-access';
 
@@ -222,5 +223,88 @@ describe('cross-site request forgery', () => {
     expect(logout.status).toBe(303);
     expect(await sessionIsValid(spare)).toBe(false);
     expect(await sessionIsValid(userCookie)).toBe(true);
+  });
+});
+
+/**
+ * The invitation and reset pages send no Referer, so browsers post their forms with `Origin: null`.
+ * That is accepted there only with the page's form token (cookie and hidden field alike) and
+ * never when the browser says the post is cross-site; everywhere else `Origin: null` is refused.
+ */
+describe('Origin: null on the no-referrer pages', () => {
+  const FORM_TOKEN = 'a'.repeat(40);
+  const OTHER_TOKEN = 'b'.repeat(40);
+
+  async function newInvitation(): Promise<string> {
+    const result = await createOperatorInvitation(sql, {
+      fundSlug: 'guihuajing',
+      role: 'committee',
+      placeCode: 'c-xiyuan',
+      label: `sec-null-${RUN_TAG}`,
+      validDays: 1,
+      now: new Date()
+    });
+    if (!result.ok) throw new Error(result.code);
+    return result.token;
+  }
+
+  function join(token: string, loginName: string, options: { cookie?: string; field?: string; site?: string }) {
+    return request(`/invite/${token}?/join`, {
+      method: 'POST',
+      ip: ip(40),
+      ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
+      headers: {
+        origin: 'null',
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(options.site === undefined ? {} : { 'sec-fetch-site': options.site })
+      },
+      body: new URLSearchParams({
+        displayName: 'Null origin',
+        loginName,
+        password: 'a long enough passphrase',
+        ...(options.field === undefined ? {} : { _form: options.field })
+      }).toString()
+    });
+  }
+
+  async function userExists(loginName: string): Promise<boolean> {
+    const [row] = await sql`select 1 from users where login_name = ${loginName}`;
+    return row !== undefined;
+  }
+
+  it('refuses a post without the form token, with the wrong one, or marked cross-site', async () => {
+    const token = await newInvitation();
+    const cases = [
+      { name: 'no token', cookie: undefined, field: undefined, site: 'same-origin' },
+      { name: 'field only', cookie: undefined, field: FORM_TOKEN, site: 'same-origin' },
+      { name: 'mismatch', cookie: `gj_form=${FORM_TOKEN}`, field: OTHER_TOKEN, site: 'same-origin' },
+      { name: 'cross-site', cookie: `gj_form=${FORM_TOKEN}`, field: FORM_TOKEN, site: 'cross-site' }
+    ];
+    for (const [index, attempt] of cases.entries()) {
+      const loginName = `sec-null-${RUN_TAG}-${index}`;
+      const response = await join(token, loginName, attempt);
+      expect(response.status, attempt.name).toBe(403);
+      expect(await userExists(loginName), attempt.name).toBe(false);
+    }
+  });
+
+  it("accepts the page's own post, and refuses Origin: null on any other page", async () => {
+    const token = await newInvitation();
+    const loginName = `sec-null-${RUN_TAG}-ok`;
+    const response = await join(token, loginName, {
+      cookie: `gj_form=${FORM_TOKEN}`,
+      field: FORM_TOKEN,
+      site: 'same-origin'
+    });
+    expect(response.status).toBe(303);
+    expect(await userExists(loginName)).toBe(true);
+    const elsewhere = await request('/settings?/language', {
+      method: 'POST',
+      cookie: `${userCookie}; gj_form=${FORM_TOKEN}`,
+      headers: { origin: 'null', 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ locale: 'en', returnTo: '/', _form: FORM_TOKEN }).toString()
+    });
+    expect(elsewhere.status).toBe(403);
   });
 });

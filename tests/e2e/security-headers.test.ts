@@ -48,13 +48,6 @@ function directives(csp: string): Map<string, string[]> {
   );
 }
 
-/**
- * Policies under which no other site ever sees the page's path, and so the token in it. The app
- * uses strict-origin there (see hooks.server.ts: under no-referrer browsers send `Origin: null` with
- * the page's own form posts, which the CSRF checks refuse).
- */
-const TOKEN_SAFE_REFERRER = new Set(['no-referrer', 'strict-origin', 'same-origin']);
-
 /** How many HTML responses had their Content-Security-Policy read. */
 let htmlChecked = 0;
 
@@ -66,7 +59,8 @@ function problemsOf(path: string, response: HttpResult, signedIn: boolean): stri
     problems.push(`X-Content-Type-Options: ${header('x-content-type-options')}`);
   const referrer = header('referrer-policy');
   if (referrer === null) problems.push('no Referrer-Policy');
-  if (/^\/(invite|reset)\//.test(path) && !TOKEN_SAFE_REFERRER.has(referrer ?? '')) {
+  // The token in these pages' URL must never reach anyone in a Referer, not even this site.
+  if (/^\/(invite|reset)\//.test(path) && referrer !== 'no-referrer') {
     problems.push(`Referrer-Policy on a page with a token in its URL: ${referrer}`);
   }
   if (signedIn && !/\bno-store\b/.test(header('cache-control') ?? '')) {

@@ -6,7 +6,8 @@ import * as database from '$lib/server/database';
 import { ELDER_MODE_COOKIE } from '$lib/preferences';
 import { SESSION_COOKIE, deleteSessionCookie, setSessionCookie, validateSessionToken } from '$lib/server/auth/session';
 import { ANONYMOUS } from '$lib/server/policy';
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { FORM_TOKEN_COOKIE, FORM_TOKEN_FIELD, formTokenMatches } from '$lib/server/auth/form-token';
+import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 
 /**
@@ -39,13 +40,7 @@ const preferences: Handle = ({ event, resolve }) => {
   });
 };
 
-/**
- * Paths whose URL carries a secret token; they must never leak it in a Referer header. The
- * policy is strict-origin rather than no-referrer: both keep the path (and the token) out of
- * every Referer, but under no-referrer browsers send `Origin: null` with the page's own form
- * posts, which SvelteKit's CSRF check and sameOriginWrites rightly refuse, so the invitation and
- * reset forms would not work without JavaScript.
- */
+/** Paths whose URL carries a secret token; they must never leak it in a Referer header. */
 const TOKEN_IN_URL = /^\/(invite|reset)\//;
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -54,7 +49,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
   headers.set('X-Content-Type-Options', 'nosniff');
   headers.set(
     'Referrer-Policy',
-    TOKEN_IN_URL.test(event.url.pathname) ? 'strict-origin' : 'strict-origin-when-cross-origin'
+    TOKEN_IN_URL.test(event.url.pathname) ? 'no-referrer' : 'strict-origin-when-cross-origin'
   );
   // A token page names whose password it resets; no cache, shared or private, may keep it.
   if (TOKEN_IN_URL.test(event.url.pathname)) headers.set('Cache-Control', 'no-store');
@@ -77,16 +72,36 @@ const sameOriginWrites: Handle = async ({ event, resolve }) => {
   if (!SAFE_METHODS.has(event.request.method)) {
     const origin = event.request.headers.get('origin');
     const site = event.request.headers.get('sec-fetch-site');
-    const crossOrigin = origin !== null ? origin !== event.url.origin : site === 'cross-site';
-    if (crossOrigin) {
-      return new Response('Cross-site request refused. 跨站请求已被拒绝。', {
-        status: 403,
-        headers: { 'content-type': 'text/plain; charset=utf-8' }
-      });
+    if (origin === 'null') {
+      if (!(await nullOriginIsOwnForm(event, site))) return refuseCrossSite();
+    } else if (origin !== null ? origin !== event.url.origin : site === 'cross-site') {
+      return refuseCrossSite();
     }
   }
   return resolve(event);
 };
+
+/**
+ * `Origin: null` comes from this site's own no-referrer pages (invitation and reset links), and
+ * also from sandboxed frames and data: URLs anywhere. It is accepted only on those pages, only
+ * when the browser does not say the post is cross-site, and only with the page's form token.
+ */
+async function nullOriginIsOwnForm(event: RequestEvent, site: string | null): Promise<boolean> {
+  if (!TOKEN_IN_URL.test(event.url.pathname)) return false;
+  if (site !== null && site !== 'same-origin') return false;
+  const form = await event.request
+    .clone()
+    .formData()
+    .catch(() => null);
+  return form !== null && formTokenMatches(event.cookies.get(FORM_TOKEN_COOKIE), form.get(FORM_TOKEN_FIELD));
+}
+
+function refuseCrossSite(): Response {
+  return new Response('Cross-site request refused. 跨站请求已被拒绝。', {
+    status: 403,
+    headers: { 'content-type': 'text/plain; charset=utf-8' }
+  });
+}
 
 /**
  * Who is asking: the session cookie becomes `locals.actor` for the policy. A sliding session's

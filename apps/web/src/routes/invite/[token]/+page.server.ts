@@ -4,6 +4,7 @@ import { formatDateTime } from '$lib/format';
 import { localized } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages';
 import { linkProblemMessage, linkProblemStatus, passwordProblemMessage, roleName } from '$lib/server/account-messages';
+import { issueFormToken } from '$lib/server/auth/form-token';
 import { setSessionCookie } from '$lib/server/auth/session';
 import { sql } from '$lib/server/database';
 import { clientAddress, requireUser } from '$lib/server/guard';
@@ -12,11 +13,13 @@ import type { Actions, PageServerLoad } from './$types';
 
 // The link itself is the permission to see this page: whoever holds the token was handed it by a
 // fund administrator. Nothing here is shown without a valid, unused, unexpired token.
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async ({ params, locals, cookies, url }) => {
   const result = await viewLink(sql(), { token: params.token, kind: 'invite', now: new Date() });
   if (!result.ok) error(linkProblemStatus(result.code), { message: linkProblemMessage(result.code) });
   const { view } = result;
   return {
+    // The page sends no Referer, so its forms prove themselves with this token (see form-token.ts).
+    formToken: issueFormToken(cookies, url.protocol === 'https:'),
     fundName: localized(locals.locale, view.fundName),
     role: view.role === null ? null : roleName(view.role),
     unitName: view.unitName,

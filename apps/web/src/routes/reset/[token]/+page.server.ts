@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { formatDateTime } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { linkProblemMessage, linkProblemStatus, passwordProblemMessage } from '$lib/server/account-messages';
+import { issueFormToken } from '$lib/server/auth/form-token';
 import { setSessionCookie } from '$lib/server/auth/session';
 import { sql } from '$lib/server/database';
 import { clientAddress } from '$lib/server/guard';
@@ -11,10 +12,12 @@ import type { Actions, PageServerLoad } from './$types';
 
 // As with invitations, the unguessable token is the permission: a fund administrator issued it
 // for one person, and it works once, for a day at most.
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async ({ params, locals, cookies, url }) => {
   const result = await viewLink(sql(), { token: params.token, kind: 'reset', now: new Date() });
   if (!result.ok) error(linkProblemStatus(result.code), { message: linkProblemMessage(result.code) });
   return {
+    // The page sends no Referer, so its form proves itself with this token (see form-token.ts).
+    formToken: issueFormToken(cookies, url.protocol === 'https:'),
     displayName: result.view.userDisplayName ?? '',
     expires: formatDateTime(result.view.expiresAt, locals.locale)
   };
