@@ -248,7 +248,11 @@ describe('Origin: null on the no-referrer pages', () => {
     return result.token;
   }
 
-  function join(token: string, loginName: string, options: { cookie?: string; field?: string; site?: string }) {
+  function join(
+    token: string,
+    loginName: string,
+    options: { cookie?: string | undefined; field?: string | undefined; site?: string | undefined }
+  ) {
     return request(`/invite/${token}?/join`, {
       method: 'POST',
       ip: ip(40),
