@@ -92,6 +92,25 @@ describe('signIn', () => {
     expect(await validateSessionToken(app, first.session.token, at(2 * MINUTE))).not.toBeNull();
     expect(await validateSessionToken(app, second.session.token, at(2 * MINUTE))).not.toBeNull();
   });
+
+  it('ends the session the browser had before, when a sign-in replaces it', async () => {
+    const ip = '192.0.2.13';
+    const before = unique('shared-phone-a');
+    const after = unique('shared-phone-b');
+    await committeeMember(before);
+    await committeeMember(after);
+    const first = await signIn(app, { loginName: before, password: TEST_PASSWORD, ip, now: T0 });
+    if (!first.ok) throw new Error('the first sign-in failed');
+    const second = await signIn(app, {
+      loginName: after,
+      password: TEST_PASSWORD,
+      ip,
+      now: at(MINUTE),
+      replacingToken: first.session.token
+    });
+    expect(second.ok).toBe(true);
+    expect(await validateSessionToken(app, first.session.token, at(2 * MINUTE))).toBeNull();
+  });
 });
 
 describe('the sign-in throttle', () => {

@@ -10,8 +10,10 @@ import {
   overflowsHorizontally,
   screenshot
 } from './browser';
+import { DEMO_PASSWORD } from '../../apps/web/src/lib/server/demo-people';
+import { signInOverHttp } from '../support/people';
 
-const pages = ['/', '/about', '/settings', '/no-such-page'];
+const pages = ['/', '/about', '/settings', '/login', '/no-such-page'];
 
 describe.skipIf(!chromiumPath)('the shell, in a real browser', () => {
   let browser: Browser;
@@ -119,6 +121,36 @@ describe.skipIf(!chromiumPath)('the shell, in a real browser', () => {
         await screenshot(page, `not-found-${locale}${elder ? '-elder' : ''}-phone`);
         await page.goto('/');
         await screenshot(page, `home-${locale}${elder ? '-elder' : ''}-phone`);
+        await context.close();
+      }
+    }
+  });
+
+  it('fits a 360 px phone and passes axe on the signed-in pages, in both languages and both text sizes', async () => {
+    const signedIn = await signInOverHttp(baseUrl, {
+      loginName: 'demo-admin',
+      password: DEMO_PASSWORD,
+      ip: '10.66.0.1'
+    });
+    expect(signedIn.token).not.toBeNull();
+    const privatePages = ['/account', '/account/password', '/account/totp', '/funds/guihuajing/members'];
+    for (const locale of ['zh-CN', 'en']) {
+      for (const elder of [false, true]) {
+        const context = await newVisitor(browser, { viewport: PHONE });
+        await context.addCookies([
+          { name: 'gj_locale', value: locale, url: baseUrl },
+          { name: 'gj_session', value: signedIn.token ?? '', url: baseUrl },
+          ...(elder ? [{ name: 'gj_elder', value: '1', url: baseUrl }] : [])
+        ]);
+        const page = await context.newPage();
+        watchConsole(page);
+        for (const path of privatePages) {
+          const response = await page.goto(path);
+          expect(response?.status(), path).toBe(200);
+          expect(await page.getAttribute('html', 'lang')).toBe(locale);
+          expect(await overflowsHorizontally(page), `${path} at 360 px`).toBe(false);
+          await expectAccessible(page);
+        }
         await context.close();
       }
     }

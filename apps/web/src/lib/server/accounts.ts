@@ -43,7 +43,7 @@ interface UserRow {
 
 export async function signIn(
   sql: Sql,
-  input: Attempt & { loginName: string; password: string }
+  input: Attempt & { loginName: string; password: string; replacingToken?: string | null }
 ): Promise<SignInResult> {
   const { ip, now } = input;
   const loginName = normaliseLoginName(input.loginName);
@@ -77,6 +77,9 @@ export async function signIn(
   }
   await clearAccountFailures(sql, loginName, now);
   const session = await sql.begin(async (transaction) => {
+    // Whatever session this browser had before (perhaps someone else's on a shared phone) ends
+    // here; the new sign-in always gets a new session.
+    if (input.replacingToken) await invalidateSession(transaction, input.replacingToken);
     const access = await loadAccess(transaction, user.id);
     const strict = needsStrictSession({ platformAdmin: user.platform_admin, memberships: access.memberships });
     const created = await createSession(transaction, {

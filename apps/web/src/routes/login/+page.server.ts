@@ -59,7 +59,8 @@ export const actions: Actions = {
       loginName: parsed.output.loginName,
       password: parsed.output.password,
       ip: clientAddress(event),
-      now
+      now,
+      replacingToken: event.locals.sessionToken
     });
     if (!result.ok) {
       if (result.code === 'sign_in_is_throttled') {
