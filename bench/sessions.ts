@@ -66,6 +66,8 @@ try {
     method: 'POST' as const,
     body: loginBody,
     headers: {
+      // As a browser without JavaScript posts it, so the answer is the 303 to /account.
+      accept: 'text/html',
       'content-type': 'application/x-www-form-urlencoded',
       origin: app.baseUrl,
       'x-forwarded-for': '10.1.0.2'

@@ -77,6 +77,7 @@ interface SessionRow {
   display_name: string;
   platform_admin: boolean;
   totp_enrolled: boolean;
+  access: (Membership & { totpRequired: boolean })[];
 }
 
 /** The session behind a cookie token, renewed if it slides, or null if it is unknown or over. */
@@ -84,7 +85,15 @@ export async function validateSessionToken(sql: Sql, token: string, now: Date): 
   if (!isWellFormedToken(token)) return null;
   const [row] = await sql<SessionRow[]>`
     select s.token_hash, s.user_id::text as user_id, s.expires_at, s.absolute_expires_at, s.second_factor_pending,
-           u.login_name, u.display_name, u.platform_admin, u.totp_enrolled_at is not null as totp_enrolled
+           u.login_name, u.display_name, u.platform_admin, u.totp_enrolled_at is not null as totp_enrolled,
+           -- The roles come in the same round trip: this runs on every signed-in request.
+           coalesce((
+             select json_agg(json_build_object(
+                      'fundId', m.fund_id::text, 'role', m.role, 'unitId', m.unit_id::text,
+                      'compoundId', m.compound_id::text, 'totpRequired', f.totp_required)
+                    order by m.fund_id, m.role, m.id)
+               from memberships m join funds f on f.id = m.fund_id
+              where m.user_id = s.user_id), '[]') as access
       from sessions s join users u on u.id = s.user_id
      where s.token_hash = ${hashToken(token)} and u.status = 'active'`;
   if (row === undefined || !tokenMatches(token, row.token_hash)) return null;
@@ -100,7 +109,7 @@ export async function validateSessionToken(sql: Sql, token: string, now: Date): 
     renewed = true;
     await sql`update sessions set expires_at = ${expiresAt} where token_hash = ${row.token_hash}`;
   }
-  const access = await loadAccess(sql, row.user_id);
+  const access = splitAccess(row.access);
   return {
     userId: row.user_id,
     expiresAt,
@@ -128,6 +137,13 @@ export async function loadAccess(
       from memberships m join funds f on f.id = m.fund_id
      where m.user_id = ${userId}
      order by m.fund_id, m.role, m.id`;
+  return splitAccess(rows);
+}
+
+function splitAccess(rows: readonly (Membership & { totpRequired: boolean })[]): {
+  memberships: Membership[];
+  fundsRequiringTotp: string[];
+} {
   const memberships = rows.map(({ fundId, role, unitId, compoundId }) => ({ fundId, role, unitId, compoundId }));
   const fundsRequiringTotp = [...new Set(rows.filter((row) => row.totpRequired).map((row) => row.fundId))];
   return { memberships, fundsRequiringTotp };
