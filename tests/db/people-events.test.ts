@@ -1,5 +1,5 @@
 import { encodeBase32LowerCaseNoPadding, encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   beginTotpEnrolment,
   changePassword,
@@ -10,8 +10,7 @@ import {
 } from '../../apps/web/src/lib/server/accounts';
 import { loadAccess } from '../../apps/web/src/lib/server/auth/session';
 import { TOTP_PERIOD_SECONDS, totpCodeAt } from '../../apps/web/src/lib/server/auth/totp';
-import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
-import { APP_ROLE } from '../../apps/web/src/lib/server/db/index';
+import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import { acceptInvitation, resetPassword } from '../../apps/web/src/lib/server/invitations';
 import {
   createInvitation,
@@ -23,17 +22,16 @@ import {
 } from '../../apps/web/src/lib/server/members';
 import type { Actor } from '../../apps/web/src/lib/server/policy';
 import { TEST_PASSWORD, createTestFund, createTestUser } from '../support/people';
-import { createMigratedDatabase, dropDatabase } from '../support/postgres';
+import { openPeopleDatabase } from '../support/people-db';
 
 /*
  * The audit trail after a scripted day of people coming and going: every security event is
  * there with its outcome and actor, no row holds a secret, and nobody can change the past.
  */
 
-const adminUrl = inject('adminUrl');
-let databaseName = '';
 let owner: Sql;
 let app: Sql;
+let close = async (): Promise<void> => {};
 const fundSlug = 'people-events';
 let fundId = '';
 
@@ -188,18 +186,12 @@ async function compoundId(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const database = await createMigratedDatabase(adminUrl, 'people_events');
-  databaseName = database.name;
-  owner = createClient(database.url, { max: 2, applicationName: 'gongjian-tests' });
-  app = createClient(database.url, { max: 4, applicationName: 'gongjian-tests-app', role: APP_ROLE });
+  ({ owner, app, close } = await openPeopleDatabase('people_events'));
   fundId = await createTestFund(owner, fundSlug);
   await script();
 });
 
-afterAll(async () => {
-  await Promise.all([owner?.end(), app?.end()]);
-  if (databaseName !== '') await dropDatabase(adminUrl, databaseName);
-});
+afterAll(() => close());
 
 interface EventRow {
   action: string;

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beginTotpEnrolment, confirmTotpEnrolment, signIn } from '../../apps/web/src/lib/server/accounts';
 import { loadAccess, validateSessionToken } from '../../apps/web/src/lib/server/auth/session';
 import { totpCodeAt } from '../../apps/web/src/lib/server/auth/totp';
-import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
-import { APP_ROLE } from '../../apps/web/src/lib/server/db/index';
+import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import { acceptInvitation, resetPassword, viewLink } from '../../apps/web/src/lib/server/invitations';
 import {
   createInvitation,
@@ -13,17 +12,16 @@ import {
 } from '../../apps/web/src/lib/server/members';
 import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
 import { TEST_PASSWORD, createTestFund, createTestUser } from '../support/people';
-import { createMigratedDatabase, dropDatabase } from '../support/postgres';
+import { openPeopleDatabase } from '../support/people-db';
 
 /*
  * Joining by invitation link and resetting a password by link, against a real database: the use
  * cases' answers, and the rules the database enforces again on its own.
  */
 
-const adminUrl = inject('adminUrl');
-let databaseName = '';
 let owner: Sql;
 let app: Sql;
+let close = async (): Promise<void> => {};
 const fundSlug = 'people-invite';
 const otherSlug = 'people-invite-other';
 let fundId = '';
@@ -83,10 +81,7 @@ const newcomer = (loginName: string, password = NEW_PASSWORD) =>
   ({ kind: 'new', displayName: `新人 ${loginName}`, loginName, password }) as const;
 
 beforeAll(async () => {
-  const database = await createMigratedDatabase(adminUrl, 'people_invitations');
-  databaseName = database.name;
-  owner = createClient(database.url, { max: 2, applicationName: 'gongjian-tests' });
-  app = createClient(database.url, { max: 4, applicationName: 'gongjian-tests-app', role: APP_ROLE });
+  ({ owner, app, close } = await openPeopleDatabase('people_invitations'));
   fundId = await createTestFund(owner, fundSlug);
   otherFundId = await createTestFund(owner, otherSlug);
   ({ unit: unitId, compound: compoundId } = await placeIds(fundId));
@@ -96,10 +91,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await Promise.all([owner?.end(), app?.end()]);
-  if (databaseName !== '') await dropDatabase(adminUrl, databaseName);
-});
+afterAll(() => close());
 
 describe('invitations', () => {
   it('makes a new account with the role, once', async () => {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptInvitation } from '../../apps/web/src/lib/server/invitations';
 import { changePassword, signIn, signOut } from '../../apps/web/src/lib/server/accounts';
 import {
@@ -14,23 +14,22 @@ import {
   validateSessionToken
 } from '../../apps/web/src/lib/server/auth/session';
 import { hashToken } from '../../apps/web/src/lib/server/auth/tokens';
-import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
-import { APP_ROLE } from '../../apps/web/src/lib/server/db/index';
+import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import { createInvitation, removeMembership, setUserStatus } from '../../apps/web/src/lib/server/members';
 import type { Actor } from '../../apps/web/src/lib/server/policy';
 import { TEST_PASSWORD, createTestFund, createTestUser } from '../support/people';
-import { checkoutRoot, createMigratedDatabase, dropDatabase } from '../support/postgres';
+import { openPeopleDatabase } from '../support/people-db';
+import { checkoutRoot } from '../support/postgres';
 
 /*
  * Sessions in a database of their own: what is stored for a token, how long a session lives for
  * which roles (with the clock injected), and which events end a person's sessions.
  */
 
-const adminUrl = inject('adminUrl');
-let databaseName = '';
 let databaseUrl = '';
 let owner: Sql;
 let app: Sql;
+let close = async (): Promise<void> => {};
 let fundSlug = '';
 let fundId = '';
 let admin: Actor;
@@ -65,11 +64,7 @@ async function signedIn(loginName: string, now = T0): Promise<string> {
 const valid = async (token: string, now = T0) => (await validateSessionToken(app, token, now)) !== null;
 
 beforeAll(async () => {
-  const database = await createMigratedDatabase(adminUrl, 'people_sessions');
-  databaseName = database.name;
-  databaseUrl = database.url;
-  owner = createClient(database.url, { max: 2, applicationName: 'gongjian-tests' });
-  app = createClient(database.url, { max: 4, applicationName: 'gongjian-tests-app', role: APP_ROLE });
+  ({ url: databaseUrl, owner, app, close } = await openPeopleDatabase('people_sessions'));
   fundSlug = `people-sessions`;
   fundId = await createTestFund(owner, fundSlug);
   const adminId = await createTestUser(owner, {
@@ -79,10 +74,7 @@ beforeAll(async () => {
   admin = await actorFor(app, adminId);
 });
 
-afterAll(async () => {
-  await Promise.all([owner?.end(), app?.end()]);
-  if (databaseName !== '') await dropDatabase(adminUrl, databaseName);
-});
+afterAll(() => close());
 
 // ---------------------------------------------------------------------------------------------
 // A dump of the whole database, to show what a stolen backup would hold.

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   beginTotpEnrolment,
   completeSecondFactor,
@@ -8,20 +8,18 @@ import {
 import { validateSessionToken } from '../../apps/web/src/lib/server/auth/session';
 import { THROTTLE_FAILURES_MAX, THROTTLE_LOCK_MS } from '../../apps/web/src/lib/server/auth/throttle';
 import { TOTP_PERIOD_SECONDS, totpCodeAt } from '../../apps/web/src/lib/server/auth/totp';
-import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
-import { APP_ROLE } from '../../apps/web/src/lib/server/db/index';
+import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import { TEST_PASSWORD, createTestFund, createTestUser } from '../support/people';
-import { createMigratedDatabase, dropDatabase } from '../support/postgres';
+import { openPeopleDatabase } from '../support/people-db';
 
 /*
  * Signing in against a real database, with the clock injected: one answer for every kind of
  * wrong, a new session every time, the throttle, and the second factor.
  */
 
-const adminUrl = inject('adminUrl');
-let databaseName = '';
 let owner: Sql;
 let app: Sql;
+let close = async (): Promise<void> => {};
 const fundSlug = 'people-signin';
 
 const MINUTE = 60 * 1000;
@@ -42,17 +40,11 @@ async function committeeMember(loginName: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const database = await createMigratedDatabase(adminUrl, 'people_signin');
-  databaseName = database.name;
-  owner = createClient(database.url, { max: 2, applicationName: 'gongjian-tests' });
-  app = createClient(database.url, { max: 4, applicationName: 'gongjian-tests-app', role: APP_ROLE });
+  ({ owner, app, close } = await openPeopleDatabase('people_signin'));
   await createTestFund(owner, fundSlug);
 });
 
-afterAll(async () => {
-  await Promise.all([owner?.end(), app?.end()]);
-  if (databaseName !== '') await dropDatabase(adminUrl, databaseName);
-});
+afterAll(() => close());
 
 describe('signIn', () => {
   it('signs in with the right password and gives the same answer for every kind of wrong', async () => {

@@ -1,4 +1,4 @@
-import { recordEvent } from './audit';
+import { recordEvent, type EventDetail, type EventRecord } from './audit';
 import { invalidateUserSessions } from './auth/session';
 import { hashToken, newToken } from './auth/tokens';
 import type { Sql, Transaction } from './db/client';
@@ -113,6 +113,27 @@ function refuse(actor: Actor, fundId: string): Denied | null {
   return decision.allowed ? null : { ok: false, code: 'not_allowed', reason: decision.reason };
 }
 
+/** The event of a command that went through: by the command's actor, in its fund, at its time. */
+async function recordDone(
+  transaction: Transaction,
+  input: Command,
+  event: Pick<EventRecord, 'action' | 'resourceType' | 'resourceId' | 'detail'>
+): Promise<void> {
+  await recordEvent(transaction, {
+    ...event,
+    outcome: 'ok',
+    at: input.now,
+    ip: input.ip,
+    actorUserId: actorId(input.actor),
+    fundId: input.fundId
+  });
+}
+
+/** A role as an event tells it: the role, and the unit or compound it is for when it has one. */
+function roleDetail(role: FundRole, unitId: string | null, compoundId: string | null): EventDetail {
+  return { role, ...(unitId === null ? {} : { unitId }), ...(compoundId === null ? {} : { compoundId }) };
+}
+
 export type CreateInvitationResult =
   | { ok: true; token: string; invitationId: string; expiresAt: Date }
   | Denied
@@ -144,20 +165,11 @@ export async function createInvitation(
               ${input.label.trim()}, ${actorId(input.actor)}, ${input.now}, ${expiresAt})
       returning id::text as id`;
     if (created === undefined) throw new Error('createInvitation: insert returned no row');
-    await recordEvent(transaction, {
+    await recordDone(transaction, input, {
       action: 'invitation.created',
-      outcome: 'ok',
-      at: input.now,
-      ip: input.ip,
-      actorUserId: actorId(input.actor),
-      fundId: input.fundId,
       resourceType: 'invitation',
       resourceId: created.id,
-      detail: {
-        role: input.role,
-        ...(unitId === null ? {} : { unitId }),
-        ...(compoundId === null ? {} : { compoundId })
-      }
+      detail: roleDetail(input.role, unitId, compoundId)
     });
     return { ok: true, token, invitationId: created.id, expiresAt };
   });
@@ -173,13 +185,8 @@ export async function revokeInvitation(sql: Sql, input: Command & { invitationId
       update invitations set revoked_at = ${input.now}
        where id = ${input.invitationId} and fund_id = ${input.fundId} and used_at is null and revoked_at is null`;
     if (revoked.count === 0) return { ok: false, code: 'item_is_not_in_this_fund' };
-    await recordEvent(transaction, {
+    await recordDone(transaction, input, {
       action: 'invitation.revoked',
-      outcome: 'ok',
-      at: input.now,
-      ip: input.ip,
-      actorUserId: actorId(input.actor),
-      fundId: input.fundId,
       resourceType: 'invitation',
       resourceId: input.invitationId
     });
@@ -203,21 +210,11 @@ export async function removeMembership(sql: Sql, input: Command & { membershipId
     }
     await transaction`delete from memberships where id = ${input.membershipId}`;
     const revoked = await invalidateUserSessions(transaction, membership.user_id);
-    await recordEvent(transaction, {
+    await recordDone(transaction, input, {
       action: 'membership.removed',
-      outcome: 'ok',
-      at: input.now,
-      ip: input.ip,
-      actorUserId: actorId(input.actor),
-      fundId: input.fundId,
       resourceType: 'user',
       resourceId: membership.user_id,
-      detail: {
-        role: membership.role,
-        ...(membership.unit_id === null ? {} : { unitId: membership.unit_id }),
-        ...(membership.compound_id === null ? {} : { compoundId: membership.compound_id }),
-        sessionsRevoked: revoked
-      }
+      detail: { ...roleDetail(membership.role, membership.unit_id, membership.compound_id), sessionsRevoked: revoked }
     });
     return { ok: true };
   });
@@ -253,13 +250,8 @@ export async function setUserStatus(
     if (!managed.ok) return managed;
     await transaction`update users set status = ${input.status} where id = ${input.userId}`;
     const revoked = input.status === 'disabled' ? await invalidateUserSessions(transaction, input.userId) : 0;
-    await recordEvent(transaction, {
+    await recordDone(transaction, input, {
       action: input.status === 'disabled' ? 'user.disabled' : 'user.enabled',
-      outcome: 'ok',
-      at: input.now,
-      ip: input.ip,
-      actorUserId: actorId(input.actor),
-      fundId: input.fundId,
       resourceType: 'user',
       resourceId: input.userId,
       detail: { sessionsRevoked: revoked }
@@ -285,13 +277,8 @@ export async function issuePasswordReset(sql: Sql, input: Command & { userId: st
       insert into invitations (fund_id, kind, token_hash, user_id, created_by, created_at, expires_at)
       values (${input.fundId}, 'reset', ${hashToken(token)}, ${input.userId}, ${actorId(input.actor)}, ${input.now}, ${expiresAt})
       returning id::text as id`;
-    await recordEvent(transaction, {
+    await recordDone(transaction, input, {
       action: 'password_reset.issued',
-      outcome: 'ok',
-      at: input.now,
-      ip: input.ip,
-      actorUserId: actorId(input.actor),
-      fundId: input.fundId,
       resourceType: 'user',
       resourceId: input.userId,
       ...(created === undefined ? {} : { detail: { reason: `invitation ${created.id}` } })
@@ -305,13 +292,8 @@ export async function setTotpRequired(sql: Sql, input: Command & { required: boo
   if (denied) return denied;
   return sql.begin(async (transaction): Promise<SimpleResult> => {
     await transaction`update funds set totp_required = ${input.required} where id = ${input.fundId}`;
-    await recordEvent(transaction, {
+    await recordDone(transaction, input, {
       action: 'fund.totp_requirement_changed',
-      outcome: 'ok',
-      at: input.now,
-      ip: input.ip,
-      actorUserId: actorId(input.actor),
-      fundId: input.fundId,
       resourceType: 'fund',
       resourceId: input.fundId,
       detail: { required: input.required }
