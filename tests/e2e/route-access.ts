@@ -9,6 +9,8 @@ import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client'
 import { ANONYMOUS, can, type Actor, type Decision } from '../../apps/web/src/lib/server/policy';
 import { createTestFund, createTestUser, signInOverHttp } from '../support/people';
 import { checkoutRoot } from '../support/postgres';
+import { FUND_OFFICE_REGISTRY } from './route-access/fund-office';
+import { MONEY_REGISTRY } from './route-access/money';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -246,7 +248,7 @@ const membersManageThenUser: Access = membersManage;
 
 const accountUse: Access = { kind: 'policy', decide: (actor) => can(actor, 'account.use', null) };
 
-export const REGISTRY: Record<string, RouteEntry> = {
+const CORE_REGISTRY: Record<string, RouteEntry> = {
   '/': {
     targets: () => [{ path: '/', fundId: null, compoundId: null }],
     layoutLoad: PUBLIC,
@@ -439,6 +441,12 @@ export const REGISTRY: Record<string, RouteEntry> = {
     endpoints: {}
   }
 };
+
+/**
+ * Every route's entry. Each feature keeps its routes' entries in its own file under
+ * tests/e2e/route-access/ (they import only types from here, and `can`), merged here.
+ */
+export const REGISTRY: Record<string, RouteEntry> = { ...CORE_REGISTRY, ...FUND_OFFICE_REGISTRY, ...MONEY_REGISTRY };
 
 /** The same lines as surfacesOf, from the registry. */
 export function registeredSurfaces(): string[] {
