@@ -94,6 +94,53 @@ export {
 export { matchFinal, matchReleasable, type MatchFinal } from './match/release.js';
 export { explainMatch } from './match/explain.js';
 
+// Grants: the application's life, the leadership vote, the notice period and owners' consent.
+export {
+  APPLICATION_EVENTS,
+  APPLICATION_STATES,
+  APPLICATION_TRANSITIONS,
+  applicationEventsFrom,
+  decideTransition,
+  type ApplicationCode,
+  type ApplicationCompleteness,
+  type ApplicationDecision,
+  type ApplicationEvent,
+  type ApplicationEventName,
+  type ApplicationState,
+  type ApplicationTransition
+} from './grants/application.js';
+export {
+  VOTE_CHOICES,
+  checkVotePolicy,
+  decideVote,
+  isConflicted,
+  tallyVotes,
+  type Vote,
+  type VoteApplicant,
+  type VoteChoice,
+  type VoteCode,
+  type VoteCounts,
+  type VotePolicy,
+  type VotePolicyCode,
+  type VoteSeat,
+  type VoteState,
+  type VoteTally
+} from './grants/vote.js';
+export {
+  CN_HOLIDAYS_2026,
+  CN_MAKEUP_WORKDAYS_2026,
+  WORKING_DAYS_MAX,
+  addWorkingDays,
+  isWorkingDay
+} from './grants/working-days.js';
+export {
+  checkOwnersConsent,
+  type OwnersConsent,
+  type OwnersConsentCode,
+  type OwnersConsentPolicy,
+  type OwnersMeeting
+} from './grants/owners-consent.js';
+
 // Reports
 export type { Period } from './reports/totals.js';
 export { trialBalance, type TrialBalance, type TrialBalanceRow } from './reports/trial-balance.js';
