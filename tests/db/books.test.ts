@@ -150,7 +150,13 @@ describe('the demo seed', () => {
     const database = await createMigratedDatabase(adminUrl, 'demo_books');
     const clients = clientsFor(database.url, 2);
     try {
-      expect(await seedDemo(clients.app)).toEqual(['001_demo_fund', '002_demo_books', '003_demo_people']);
+      expect(await seedDemo(clients.app)).toEqual([
+        '001_demo_fund',
+        '002_demo_books',
+        '003_demo_people',
+        '004_demo_fund_office',
+        '005_demo_money_in'
+      ]);
       expect(await seedDemo(clients.app)).toEqual([]);
       const [fund] = await clients.app<
         { id: string }[]
@@ -161,10 +167,11 @@ describe('the demo seed', () => {
         where fund_id = ${fundId} and account_code like '4101.01.U-%' order by account_code`;
       expect(capital.map((row) => row.code)).toEqual(DEMO_GRID_UNITS.map((unit) => `4101.01.U-${unit}`));
       expect(capital.map((row) => row.credits)).toEqual([...Array(10).fill('9090.91'), '9090.90']);
-      expect(await poolAvailable(clients.app, fundId)).toBe('100000.00');
+      // The start capital, and the demo money in of 005_demo_money_in (20,000.00 + 3,000.00 + 56.78).
+      expect(await poolAvailable(clients.app, fundId)).toBe('123056.78');
       const accounts = await clients.app`select code from accounts where fund_id = ${fundId}`;
       expect(accounts.length).toBe(CHART_MINFEI_2026.accounts.length + 11);
-      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 11 });
+      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 14 });
     } finally {
       await Promise.all([clients.owner.end(), clients.app.end()]);
       await dropDatabase(adminUrl, database.name);

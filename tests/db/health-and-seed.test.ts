@@ -41,13 +41,20 @@ describe('seedDemo', () => {
     try {
       const runs = await Promise.all(clients.map((client) => seedDemo(client)));
       // Each step ran exactly once, in whichever process got to it first.
-      expect(runs.flat().sort()).toEqual(['001_demo_fund', '002_demo_books', '003_demo_people']);
+      expect(runs.flat().sort()).toEqual([
+        '001_demo_fund',
+        '002_demo_books',
+        '003_demo_people',
+        '004_demo_fund_office',
+        '005_demo_money_in'
+      ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
-      // The pilot's start capital: 11 grid units, 100,000.00 in the pool, nothing reserved yet.
+      // The pilot's start capital (11 grid units, 100,000.00) plus the demo money in (government
+      // support 20,000.00, a donation 3,000.00, interest 56.78): 14 entries, nothing reserved yet.
       expect(
         funds.map(({ poolBalance, poolAvailable, entryCount }) => ({ poolBalance, poolAvailable, entryCount }))
-      ).toEqual([{ poolBalance: '100000.00', poolAvailable: '100000.00', entryCount: '11' }]);
+      ).toEqual([{ poolBalance: '123056.78', poolAvailable: '123056.78', entryCount: '14' }]);
       expect(await seedDemo(clients[0]!)).toEqual([]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));

@@ -42,11 +42,12 @@ describe.skipIf(!chromiumPath)('the shell, in a real browser', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await expect.poll(() => page.locator('h1').textContent()).toBe('共建基金');
     expect(await page.getByRole('heading', { name: '桂花井社区共建基金' }).count()).toBe(1);
-    // The demo fund's books, read from the maintained balances: the pilot's start capital.
+    // The demo fund's books, read from the maintained balances: the pilot's start capital of
+    // 100,000.00 and the demo money in (government support, a donation, interest), 14 entries.
     const figures = await page.locator('.card .figures').textContent();
     expect(figures).toContain('资金池余额');
-    expect(figures).toContain('¥100,000.00');
-    expect(figures).toContain('11 张');
+    expect(figures).toContain('¥123,056.78');
+    expect(figures).toContain('14 张');
     await expectAccessible(page);
     await screenshot(page, 'home-zh-desktop');
     await context.close();

@@ -1,5 +1,5 @@
 import { CNY } from '@gongjian/ledger';
-import type { Locale } from '$lib/paraglide/runtime';
+import type { Locale } from './paraglide/runtime';
 
 /** All dates and times are shown in China Standard Time, wherever the server runs. */
 export const TIME_ZONE = 'Asia/Shanghai';

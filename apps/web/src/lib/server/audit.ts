@@ -21,7 +21,17 @@ export type EventAction =
   | 'membership.removed'
   | 'user.disabled'
   | 'user.enabled'
-  | 'fund.totp_requirement_changed';
+  | 'fund.totp_requirement_changed'
+  | 'fund.profile_updated'
+  | 'fund.policy_adopted'
+  | 'unit.added'
+  | 'unit.updated'
+  | 'compound.added'
+  | 'compound.updated'
+  | 'household.added'
+  | 'household.updated'
+  | 'money.recorded'
+  | 'pledge.recorded';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
@@ -33,6 +43,14 @@ export interface EventDetail {
   reason?: string;
   required?: boolean;
   sessionsRevoked?: number;
+  /** The policy version a fund adopted. */
+  version?: number;
+  /** How many rows one command added, such as households pasted in one go. */
+  count?: number;
+  /** Money in: the amount recorded (a decimal string), its entry's seq, the pledge's fiscal year. */
+  amount?: string;
+  entrySeq?: number;
+  fiscalYear?: number;
 }
 
 export interface EventRecord {

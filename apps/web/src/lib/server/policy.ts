@@ -68,6 +68,12 @@ export interface Resources {
   /** Disabling a user or issuing a password-reset link. */
   'user.manage': UserRef & FundRef;
   'compound.read': CompoundRef;
+  /** The fund office home: balances, pledges and the registers, read-only. */
+  'fund.office.read': FundRef;
+  /** Fund set-up: the profile, the versioned policy, the unit and compound registers, money in. */
+  'fund.office.manage': FundRef;
+  /** Adding and editing the households of one compound: personal data, never public. */
+  'compound.households.manage': CompoundRef;
   'application.create': CompoundRef;
   'application.read': ApplicationRef;
   'application.edit': ApplicationRef;
@@ -115,6 +121,12 @@ const rules: { [A in Action]: Rule<A> } = {
   },
   'compound.read': (user, { fundId, compoundId }) =>
     servesCompound(user, fundId, compoundId) ? ALLOW : holds(user, fundId, ['fund_admin', 'leader', 'supervisor']),
+  'fund.office.read': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'leader', 'supervisor']),
+  // The supervisor watches and never keeps the books, so set-up belongs to the administrator alone.
+  'fund.office.manage': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
+  // A committee knows its own households best; the administrator keeps every compound's register.
+  'compound.households.manage': (user, { fundId, compoundId }) =>
+    servesCompound(user, fundId, compoundId) ? ALLOW : holds(user, fundId, ['fund_admin']),
   'application.create': (user, { fundId, compoundId }) =>
     servesCompound(user, fundId, compoundId) ? ALLOW : deny('role_required'),
   'application.read': (user, application) => {

@@ -12,6 +12,7 @@ interface AccountFund {
   slug: string;
   name: string;
   membersLink: boolean;
+  officeLink: boolean;
   roles: {
     key: string;
     role: string;
@@ -34,6 +35,7 @@ export const load: PageServerLoad = async (event) => {
         slug: role.fundSlug,
         name: localized(locale, role.fundName),
         membersLink: can(actor, 'fund.members.read', { fundId: role.fundId }).allowed,
+        officeLink: can(actor, 'fund.office.read', { fundId: role.fundId }).allowed,
         roles: []
       };
       funds.set(role.fundId, fund);

@@ -1,5 +1,7 @@
 import { seedDemoBooks } from '../books/demo';
 import { seedDemoPeople } from '../demo-people';
+import { seedDemoFundOffice } from '../fund-office';
+import { seedDemoMoneyIn } from '../money-in';
 import type { Sql, Transaction } from './client';
 
 /**
@@ -38,6 +40,18 @@ const steps: readonly SeedStep[] = [
     name: '003_demo_people',
     async run(transaction) {
       await seedDemoPeople(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '004_demo_fund_office',
+    async run(transaction) {
+      await seedDemoFundOffice(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '005_demo_money_in',
+    async run(transaction) {
+      await seedDemoMoneyIn(transaction, await demoFundId(transaction), new Date());
     }
   }
 ];

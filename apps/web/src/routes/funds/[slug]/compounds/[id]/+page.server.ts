@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
 import { authorize } from '$lib/server/guard';
+import { can } from '$lib/server/policy';
 import { compoundOverview } from '$lib/server/members';
 import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
 import type { PageServerLoad } from './$types';
@@ -18,5 +19,7 @@ export const load: PageServerLoad = async (event) => {
   authorize(event, 'compound.read', { fundId: fund.id, compoundId });
   const compound = await compoundOverview(sql(), { fundId: fund.id, compoundId });
   if (compound === null) error(404, { message: m.error_not_found() });
-  return { fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn }, compound };
+  // The link appears only where the households page would let the visitor in; it asks again.
+  const householdsLink = can(event.locals.actor, 'compound.read', { fundId: fund.id, compoundId }).allowed;
+  return { fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn }, compound, householdsLink };
 };

@@ -1,0 +1,185 @@
+import { ACCOUNTS, Money, money } from '@gongjian/ledger';
+import { recordEvent } from './audit';
+import type { Sql, Transaction } from './db/client';
+import { DEMO_POLICY_JSON, fundPolicyToJson, parseFundPolicy } from './fund-policy';
+import { can, type Actor, type DenyReason } from './policy';
+
+/**
+ * The fund office: the fund's profile and the figures its home page shows. Figures are decimal
+ * strings computed in SQL on numeric columns, so no amount ever passes through a JS number.
+ */
+
+export interface FundProfile {
+  nameZh: string;
+  nameEn: string;
+  community: string;
+  street: string;
+  description: string;
+  fiscalYear: number;
+}
+
+export async function fundProfile(sql: Sql, fundId: string): Promise<FundProfile | null> {
+  const [row] = await sql<FundProfile[]>`
+    select name_zh as "nameZh", name_en as "nameEn", community, street, description, fiscal_year as "fiscalYear"
+      from funds where id = ${fundId}`;
+  return row ?? null;
+}
+
+export type UpdateProfileResult = { ok: true } | { ok: false; code: 'not_allowed'; reason: DenyReason };
+
+/** Saves the profile. Sending the same form twice writes the same values, so it is its own replay. */
+export async function updateFundProfile(
+  sql: Sql,
+  input: { actor: Actor; fundId: string; profile: FundProfile; now: Date; ip: string | null }
+): Promise<UpdateProfileResult> {
+  const decision = can(input.actor, 'fund.office.manage', { fundId: input.fundId });
+  if (!decision.allowed) return { ok: false, code: 'not_allowed', reason: decision.reason };
+  const profile = input.profile;
+  return sql.begin(async (transaction): Promise<UpdateProfileResult> => {
+    await transaction`
+      update funds set name_zh = ${profile.nameZh}, name_en = ${profile.nameEn}, community = ${profile.community},
+             street = ${profile.street}, description = ${profile.description}, fiscal_year = ${profile.fiscalYear}
+       where id = ${input.fundId}`;
+    await recordEvent(transaction, {
+      action: 'fund.profile_updated',
+      outcome: 'ok',
+      at: input.now,
+      actorUserId: input.actor.kind === 'user' ? input.actor.userId : null,
+      fundId: input.fundId,
+      ip: input.ip,
+      resourceType: 'fund',
+      resourceId: input.fundId
+    });
+    return { ok: true };
+  });
+}
+
+export interface OfficeDashboard {
+  /** Whether the fund has opened its books; without them every figure is zero. */
+  hasBooks: boolean;
+  /** The pool (1002.01) and cash on hand (1001). */
+  balance: string;
+  /** What open holds (approved grants) have reserved. */
+  reserved: string;
+  available: string;
+  fiscalYear: number;
+  pledged: string;
+  paid: string;
+  /** Pledged but not yet paid this fiscal year, summed over units (overpayments do not offset). */
+  pledgedUnpaid: string;
+}
+
+export async function officeDashboard(sql: Sql, fundId: string, fiscalYear: number): Promise<OfficeDashboard> {
+  const [row] = await sql<{ hasBooks: boolean; balance: string; reserved: string }[]>`
+    select exists (select 1 from accounts where fund_id = ${fundId}) as "hasBooks",
+           coalesce(sum(debits_posted - credits_posted), 0)::numeric(18, 2)::text as balance,
+           coalesce(sum(held_total), 0)::numeric(18, 2)::text as reserved
+      from account_balances
+     where fund_id = ${fundId} and account_code in (${ACCOUNTS.pool}, ${ACCOUNTS.cash})`;
+  const statements = await unitStatements(sql, fundId, fiscalYear);
+  const balance = money(row?.balance ?? '0');
+  const reserved = money(row?.reserved ?? '0');
+  return {
+    hasBooks: row?.hasBooks ?? false,
+    balance: balance.toString(),
+    reserved: reserved.toString(),
+    available: balance.minus(reserved).toString(),
+    fiscalYear,
+    pledged: Money.sum(statements.map((s) => money(s.pledged ?? '0'))).toString(),
+    paid: Money.sum(statements.map((s) => money(s.paid))).toString(),
+    pledgedUnpaid: Money.sum(statements.map((s) => money(s.outstanding))).toString()
+  };
+}
+
+export interface UnitStatement {
+  unitId: string;
+  code: string;
+  name: string;
+  /** The unit's pledge for the fiscal year, or null when it pledged nothing. */
+  pledged: string | null;
+  /** Net contributions credited to the unit's sub-accounts of 4101 and 4201 that year. */
+  paid: string;
+  /** Pledged less paid, never below zero. */
+  outstanding: string;
+}
+
+/**
+ * Each unit's pledge, what it paid and what is still open for one fiscal year (a calendar year).
+ * A payment is a credit to an income sub-account named for the unit, `4101.01.U-<code>` or any
+ * other sub-account of 4101 or 4201 ending in `.U-<code>`; a reversal's debit takes it back out.
+ */
+export async function unitStatements(sql: Sql, fundId: string, fiscalYear: number): Promise<UnitStatement[]> {
+  const from = `${fiscalYear}-01-01`;
+  const until = `${fiscalYear + 1}-01-01`;
+  return await sql<UnitStatement[]>`
+    with paid as (
+      select p.account_code,
+             sum(case when p.side = 'credit' then p.amount else -p.amount end) as amount
+        from postings p
+        join entries e on e.fund_id = p.fund_id and e.seq = p.entry_seq
+       where p.fund_id = ${fundId}
+         and (p.account_code like ${`${ACCOUNTS.donationsRestricted.slice(0, 4)}.%`}
+              or p.account_code like ${`${ACCOUNTS.duesMembership}.%`})
+         and p.account_code like '%.U-%'
+         and e.effective_date >= ${from}::date and e.effective_date < ${until}::date
+       group by p.account_code
+    )
+    select u.id::text as "unitId", u.code, u.name,
+           pl.amount::text as pledged,
+           coalesce(paid.amount, 0)::numeric(18, 2)::text as paid,
+           greatest(coalesce(pl.amount, 0) - coalesce(paid.amount, 0), 0)::numeric(18, 2)::text as outstanding
+      from units u
+      left join pledges pl on pl.fund_id = u.fund_id and pl.unit_id = u.id and pl.fiscal_year = ${fiscalYear}
+      left join lateral (
+        select sum(amount) as amount from paid where paid.account_code like '%.U-' || u.code
+      ) paid on true
+     where u.fund_id = ${fundId}
+     order by u.code`;
+}
+
+const DEMO_HOUSEHOLD_NAMES = ['张桂兰', '李建国', '王秀英', '刘志强', '陈淑珍', '杨德华', '赵玉梅', '黄国庆'];
+
+/**
+ * The demo fund's office: its profile, policy version 1, the compounds' sizes and committee
+ * types, and the 25 households of 桂花井3号院 (real-looking names, which public pages mask).
+ */
+export async function seedDemoFundOffice(transaction: Transaction, fundId: string, now: Date): Promise<void> {
+  await transaction`
+    update funds set community = '桂花井社区', street = '城关街道', fiscal_year = 2026,
+           description = '驻区单位共同出资设立，按比例配套支持小区居民自筹的改善项目。每笔收支都记在公开账本上。'
+     where id = ${fundId}`;
+  const parsed = parseFundPolicy(DEMO_POLICY_JSON);
+  if (!parsed.ok) throw new Error(`demo seed: the demo policy does not parse (${parsed.code} at ${parsed.field})`);
+  const [adopted] = await transaction`select 1 from fund_policies where fund_id = ${fundId}`;
+  if (adopted === undefined) {
+    await transaction`
+      insert into fund_policies (fund_id, version, policy, adopted_at, note)
+      values (${fundId}, 1, ${transaction.json(fundPolicyToJson(parsed.value))}, ${now}, '领导小组第一次会议通过')`;
+  }
+  const compounds = [
+    { code: 'c-guihua-3', householdsCount: 25, committeeType: 'residents' },
+    { code: 'c-nanjie', householdsCount: 120, committeeType: 'owners' },
+    { code: 'c-xiyuan', householdsCount: 48, committeeType: 'self_managed' }
+  ];
+  for (const compound of compounds) {
+    await transaction`
+      update compounds set households_count = ${compound.householdsCount}, committee_type = ${compound.committeeType}
+       where fund_id = ${fundId} and code = ${compound.code}`;
+  }
+  const addresses: [string, string, string][] = [];
+  for (const building of ['1', '2']) {
+    for (const unitNo of ['1', '2']) {
+      for (const room of ['101', '102', '201', '202', '301', '302']) addresses.push([building, unitNo, room]);
+    }
+  }
+  addresses.push(['2', '2', '401']);
+  for (const [index, [building, unitNo, room]] of addresses.entries()) {
+    // Two in three households gave a name; the rest are known by their door only.
+    const name = index % 3 === 2 ? '' : (DEMO_HOUSEHOLD_NAMES[index % DEMO_HOUSEHOLD_NAMES.length] ?? '');
+    await transaction`
+      insert into households (fund_id, compound_id, building, unit_no, room, name, created_at)
+      select ${fundId}, id, ${building}, ${unitNo}, ${room}, ${name}, ${now}
+        from compounds where fund_id = ${fundId} and code = 'c-guihua-3'
+      on conflict do nothing`;
+  }
+}

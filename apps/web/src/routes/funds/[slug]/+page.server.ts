@@ -1,0 +1,34 @@
+import { sql } from '$lib/server/database';
+import { fundProfile, officeDashboard, unitStatements } from '$lib/server/fund-office';
+import { currentPolicy } from '$lib/server/fund-policy';
+import { authorize } from '$lib/server/guard';
+import { can } from '$lib/server/policy';
+import { fundFromSlug } from '../fund.server';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The fund office's home: the pool's balance, what is reserved and available, what units pledged
+ * and paid this fiscal year, and the way to the office's other pages. Private to the office, the
+ * leadership group and the supervisor.
+ */
+export const load: PageServerLoad = async (event) => {
+  const fund = await fundFromSlug(event.params.slug);
+  authorize(event, 'fund.office.read', { fundId: fund.id });
+  const profile = await fundProfile(sql(), fund.id);
+  const fiscalYear = profile?.fiscalYear ?? new Date().getUTCFullYear();
+  const [dashboard, statements, policy] = await Promise.all([
+    officeDashboard(sql(), fund.id, fiscalYear),
+    unitStatements(sql(), fund.id, fiscalYear),
+    currentPolicy(sql(), fund.id)
+  ]);
+  const actor = event.locals.actor;
+  return {
+    fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
+    profile,
+    dashboard,
+    statements,
+    policy: policy === null ? null : { version: policy.version, adoptedAt: policy.adoptedAt },
+    canManage: can(actor, 'fund.office.manage', { fundId: fund.id }).allowed,
+    canReadMembers: can(actor, 'fund.members.read', { fundId: fund.id }).allowed
+  };
+};

@@ -1,0 +1,277 @@
+import { Decimal } from 'decimal.js';
+import { m } from '$lib/paraglide/messages';
+import {
+  CATEGORIES_MAX,
+  CATEGORY_KEY,
+  fundPolicyToJson,
+  parseFundPolicy,
+  type FundPolicy,
+  type FundPolicyCode
+} from '$lib/server/fund-policy';
+
+/**
+ * The policy form as flat text fields (a browser without JavaScript posts nothing else), to and
+ * from the policy's JSON form. Every field is checked before the policy's own checks run, so a
+ * form with several mistakes shows them all at once.
+ */
+
+/** Empty category rows offered below the existing ones, for adding without JavaScript. */
+export const EXTRA_CATEGORY_ROWS = 3;
+
+export interface CategoryRowValues {
+  key: string;
+  zh: string;
+  en: string;
+  ratio: string;
+  cap: string;
+}
+
+export interface PolicyFormValues {
+  ratioDefault: string;
+  capPerProject: string;
+  capPerCompoundPerYear: string;
+  selfRaisedShareMin: string;
+  roundingUnit: string;
+  bandMin: string;
+  bandMax: string;
+  releaseMode: string;
+  noticeWorkingDays: string;
+  quorum: string;
+  majority: string;
+  presentShareMin: string;
+  agreeShareMin: string;
+  secondApproverAbove: string;
+  holdBackShare: string;
+  note: string;
+  categories: CategoryRowValues[];
+}
+
+type TopField = Exclude<keyof PolicyFormValues, 'categories'>;
+
+const RATIO_FIELDS = [
+  'ratioDefault',
+  'selfRaisedShareMin',
+  'bandMin',
+  'bandMax',
+  'majority',
+  'presentShareMin',
+  'agreeShareMin',
+  'holdBackShare'
+] as const satisfies readonly TopField[];
+const AMOUNT_FIELDS = ['roundingUnit', 'secondApproverAbove'] as const satisfies readonly TopField[];
+const OPTIONAL_AMOUNT_FIELDS = ['capPerProject', 'capPerCompoundPerYear'] as const satisfies readonly TopField[];
+const TOP_FIELDS: readonly TopField[] = [
+  ...RATIO_FIELDS,
+  ...AMOUNT_FIELDS,
+  ...OPTIONAL_AMOUNT_FIELDS,
+  'releaseMode',
+  'noticeWorkingDays',
+  'quorum',
+  'note'
+];
+
+const RATIO = /^(0(\.[0-9]{1,8})?|1(\.0{1,8})?|\.[0-9]{1,8})$/;
+const AMOUNT = /^(0|[1-9][0-9]{0,7})(\.[0-9]{1,2})?$/;
+
+/** The form's field name of a category row's column. */
+export const categoryField = (column: keyof CategoryRowValues, row: number): string => `cat-${column}-${row}`;
+
+export function valuesOfPolicy(policy: FundPolicy | null): PolicyFormValues {
+  if (policy === null) {
+    return {
+      ratioDefault: '0.6',
+      capPerProject: '',
+      capPerCompoundPerYear: '',
+      selfRaisedShareMin: '0.2',
+      roundingUnit: '1.00',
+      bandMin: '0.3',
+      bandMax: '0.8',
+      releaseMode: 'proportional',
+      noticeWorkingDays: '5',
+      quorum: '3',
+      majority: '0.5',
+      presentShareMin: '0.5',
+      agreeShareMin: '0.5',
+      secondApproverAbove: '10000.00',
+      holdBackShare: '0.5',
+      note: '',
+      categories: []
+    };
+  }
+  const json = fundPolicyToJson(policy);
+  return {
+    ratioDefault: json.match.ratioDefault,
+    capPerProject: json.match.capPerProject ?? '',
+    capPerCompoundPerYear: json.match.capPerCompoundPerYear ?? '',
+    selfRaisedShareMin: json.match.selfRaisedShareMin,
+    roundingUnit: json.match.roundingUnit,
+    bandMin: json.match.overrideBand.ratioMin,
+    bandMax: json.match.overrideBand.ratioMax,
+    releaseMode: json.match.releaseMode,
+    noticeWorkingDays: String(json.noticeWorkingDays),
+    quorum: String(json.vote.quorum),
+    majority: json.vote.majority,
+    presentShareMin: json.ownersConsent.presentShareMin,
+    agreeShareMin: json.ownersConsent.agreeShareMin,
+    secondApproverAbove: json.secondApproverAbove,
+    holdBackShare: json.holdBackShare,
+    note: '',
+    categories: Object.entries(json.match.categories).map(([key, category]) => ({
+      key,
+      zh: json.categoryLabels[key]?.zh ?? '',
+      en: json.categoryLabels[key]?.en ?? '',
+      ratio: category.ratio ?? '',
+      cap: category.capPerProject ?? ''
+    }))
+  };
+}
+
+/** What was typed, trimmed and cut to a sane length, for checking and for echoing back. */
+export function valuesOfForm(form: Record<string, FormDataEntryValue>): PolicyFormValues {
+  const text = (name: string, max = 40) => {
+    const value = form[name];
+    return typeof value === 'string' ? value.trim().slice(0, max) : '';
+  };
+  const categories: CategoryRowValues[] = [];
+  for (let row = 0; row < CATEGORIES_MAX + EXTRA_CATEGORY_ROWS; row += 1) {
+    if (!(categoryField('key', row) in form)) break;
+    categories.push({
+      key: text(categoryField('key', row)),
+      zh: text(categoryField('zh', row)),
+      en: text(categoryField('en', row)),
+      ratio: text(categoryField('ratio', row)),
+      cap: text(categoryField('cap', row))
+    });
+  }
+  const values = Object.fromEntries(TOP_FIELDS.map((field) => [field, text(field, field === 'note' ? 600 : 40)]));
+  return { ...(values as Record<TopField, string>), categories };
+}
+
+/** An amount as typed ("30,000" or "30000"), without separators. */
+const plainAmount = (text: string) => text.replace(/[,，\s]/g, '');
+/** A ratio as typed; ".6" reads as "0.6". */
+const plainRatio = (text: string) => (text.startsWith('.') ? `0${text}` : text);
+
+export type PolicyFromForm = { ok: true; policy: FundPolicy } | { ok: false; errors: Record<string, string> };
+
+export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
+  const errors: Record<string, string> = {};
+  for (const field of RATIO_FIELDS) {
+    if (!RATIO.test(values[field])) errors[field] = m.policy_error_ratio();
+  }
+  for (const field of AMOUNT_FIELDS) {
+    if (!AMOUNT.test(plainAmount(values[field]))) errors[field] = m.policy_error_amount();
+  }
+  for (const field of OPTIONAL_AMOUNT_FIELDS) {
+    if (values[field] !== '' && !AMOUNT.test(plainAmount(values[field]))) errors[field] = m.policy_error_amount();
+  }
+  if (values.releaseMode !== 'proportional' && values.releaseMode !== 'all_when_target_met') {
+    errors['releaseMode'] = m.policy_error_release_mode();
+  }
+  const days = /^[0-9]{1,2}$/.test(values.noticeWorkingDays) ? Number(values.noticeWorkingDays) : 0;
+  if (days < 1 || days > 30) errors['noticeWorkingDays'] = m.policy_error_days();
+  const quorum = /^[0-9]{1,2}$/.test(values.quorum) ? Number(values.quorum) : 0;
+  if (quorum < 1) errors['quorum'] = m.policy_error_quorum();
+  if (values.note.length > 500) errors['note'] = m.policy_error_note();
+
+  const rows = values.categories
+    .map((row, index) => ({ row, index }))
+    .filter(({ row }) => Object.values(row).some((value) => value !== ''));
+  const seen = new Set<string>();
+  for (const { row, index } of rows) {
+    if (!CATEGORY_KEY.test(row.key)) errors[categoryField('key', index)] = m.policy_error_category_key();
+    else if (seen.has(row.key)) errors[categoryField('key', index)] = m.policy_error_category_repeated();
+    seen.add(row.key);
+    if (row.zh === '' || row.zh.length > 30) errors[categoryField('zh', index)] = m.policy_error_category_label();
+    if (row.en === '' || row.en.length > 30) errors[categoryField('en', index)] = m.policy_error_category_label();
+    if (row.ratio !== '' && !RATIO.test(row.ratio)) errors[categoryField('ratio', index)] = m.policy_error_ratio();
+    if (row.cap !== '' && !AMOUNT.test(plainAmount(row.cap)))
+      errors[categoryField('cap', index)] = m.policy_error_amount();
+  }
+  if (rows.length > CATEGORIES_MAX)
+    errors[categoryField('key', rows[CATEGORIES_MAX]?.index ?? 0)] = m.policy_error_too_many();
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const amountOrNull = (text: string) => (text === '' ? null : plainAmount(text));
+  const json = {
+    match: {
+      ratioDefault: plainRatio(values.ratioDefault),
+      capPerProject: amountOrNull(values.capPerProject),
+      categories: Object.fromEntries(
+        rows.map(({ row }) => [
+          row.key,
+          {
+            ...(row.ratio === '' ? {} : { ratio: plainRatio(row.ratio) }),
+            ...(row.cap === '' ? {} : { capPerProject: plainAmount(row.cap) })
+          }
+        ])
+      ),
+      capPerCompoundPerYear: amountOrNull(values.capPerCompoundPerYear),
+      selfRaisedShareMin: plainRatio(values.selfRaisedShareMin),
+      roundingUnit: plainAmount(values.roundingUnit),
+      overrideBand: { ratioMin: plainRatio(values.bandMin), ratioMax: plainRatio(values.bandMax) },
+      releaseMode: values.releaseMode
+    },
+    categoryLabels: Object.fromEntries(rows.map(({ row }) => [row.key, { zh: row.zh, en: row.en }])),
+    noticeWorkingDays: days,
+    vote: { quorum, majority: plainRatio(values.majority) },
+    ownersConsent: {
+      presentShareMin: plainRatio(values.presentShareMin),
+      agreeShareMin: plainRatio(values.agreeShareMin)
+    },
+    secondApproverAbove: plainAmount(values.secondApproverAbove),
+    holdBackShare: plainRatio(values.holdBackShare)
+  };
+  const parsed = parseFundPolicy(json);
+  if (parsed.ok) return { ok: true, policy: parsed.value };
+  const rowOf = (key: string | undefined) => rows.find(({ row }) => row.key === key)?.index ?? 0;
+  return { ok: false, errors: { [formFieldOf(parsed.field, rowOf)]: messageOf(parsed.code, values) } };
+}
+
+/** The form field a JSON path of the policy is typed into. */
+function formFieldOf(path: string | null, rowOf: (key: string | undefined) => number): string {
+  const parts = (path ?? '').split('.');
+  if (parts[0] === 'match' && parts[1] === 'categories') {
+    return categoryField(parts[3] === 'capPerProject' ? 'cap' : 'ratio', rowOf(parts[2]));
+  }
+  if (parts[0] === 'categoryLabels') return categoryField(parts[2] === 'en' ? 'en' : 'zh', rowOf(parts[1]));
+  const byPath: Record<string, TopField> = {
+    'match.overrideBand.ratioMin': 'bandMin',
+    'match.overrideBand.ratioMax': 'bandMax',
+    'vote.quorum': 'quorum',
+    'vote.majority': 'majority',
+    'ownersConsent.presentShareMin': 'presentShareMin',
+    'ownersConsent.agreeShareMin': 'agreeShareMin'
+  };
+  const mapped = byPath[path ?? ''];
+  if (mapped !== undefined) return mapped;
+  const last = parts[parts.length - 1] ?? '';
+  return (TOP_FIELDS as readonly string[]).includes(last) ? last : 'ratioDefault';
+}
+
+function messageOf(code: FundPolicyCode, values: PolicyFormValues): string {
+  switch (code) {
+    case 'override_band_must_be_ordered':
+      return m.policy_error_band();
+    case 'ratio_must_leave_self_raised_minimum':
+      return m.policy_error_self_raised({ max: maxRatio(values.selfRaisedShareMin) });
+    case 'cap_must_be_positive':
+      return m.policy_error_cap();
+    case 'rounding_unit_must_be_positive':
+      return m.policy_error_rounding();
+    case 'majority_must_be_between_half_and_one':
+      return m.policy_error_majority();
+    case 'too_many_categories':
+      return m.policy_error_too_many();
+    case 'category_needs_a_label':
+      return m.policy_error_category_label();
+    case 'ratio_must_be_between_0_and_1':
+    case 'policy_is_malformed':
+      return m.policy_error_ratio();
+  }
+}
+
+/** 1 − the self-raised minimum, as the person would write it ("0.8"). */
+function maxRatio(selfRaised: string): string {
+  return new Decimal(1).minus(plainRatio(selfRaised)).toString();
+}
