@@ -11,6 +11,8 @@ import { createTestFund, createTestUser, signInOverHttp } from '../support/peopl
 import { checkoutRoot } from '../support/postgres';
 import { FUND_OFFICE_REGISTRY } from './route-access/fund-office';
 import { MONEY_REGISTRY } from './route-access/money';
+import { APPLICATIONS_REGISTRY } from './route-access/applications';
+import { REVIEW_REGISTRY } from './route-access/review';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -446,7 +448,13 @@ const CORE_REGISTRY: Record<string, RouteEntry> = {
  * Every route's entry. Each feature keeps its routes' entries in its own file under
  * tests/e2e/route-access/ (they import only types from here, and `can`), merged here.
  */
-export const REGISTRY: Record<string, RouteEntry> = { ...CORE_REGISTRY, ...FUND_OFFICE_REGISTRY, ...MONEY_REGISTRY };
+export const REGISTRY: Record<string, RouteEntry> = {
+  ...CORE_REGISTRY,
+  ...FUND_OFFICE_REGISTRY,
+  ...MONEY_REGISTRY,
+  ...APPLICATIONS_REGISTRY,
+  ...REVIEW_REGISTRY
+};
 
 /** The same lines as surfacesOf, from the registry. */
 export function registeredSurfaces(): string[] {

@@ -31,7 +31,7 @@ export type Actor =
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 
 export type ApplicationStatus =
-  'draft' | 'submitted' | 'in_review' | 'returned' | 'rejected' | 'approved' | 'withdrawn';
+  'draft' | 'submitted' | 'in_review' | 'returned' | 'rejected' | 'approved' | 'active' | 'withdrawn';
 
 export interface FundRef {
   fundId: string;
