@@ -46,15 +46,18 @@ describe('seedDemo', () => {
         '002_demo_books',
         '003_demo_people',
         '004_demo_fund_office',
-        '005_demo_money_in'
+        '005_demo_money_in',
+        '006_demo_applications',
+        '007_demo_review'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
       // The pilot's start capital (11 grid units, 100,000.00) plus the demo money in (government
-      // support 20,000.00, a donation 3,000.00, interest 56.78): 14 entries, nothing reserved yet.
+      // support 20,000.00, a donation 3,000.00, interest 56.78): 14 entries; 3,000.00 reserved for #1.
       expect(
         funds.map(({ poolBalance, poolAvailable, entryCount }) => ({ poolBalance, poolAvailable, entryCount }))
-      ).toEqual([{ poolBalance: '123056.78', poolAvailable: '123056.78', entryCount: '14' }]);
+        // 007_demo_review holds 3,000.00 of the pool for approved application #1.
+      ).toEqual([{ poolBalance: '123056.78', poolAvailable: '120056.78', entryCount: '14' }]);
       expect(await seedDemo(clients[0]!)).toEqual([]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));

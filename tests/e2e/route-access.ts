@@ -182,6 +182,9 @@ export interface Fixture {
   revokedResetToken: string;
   /** An id that no row has. */
   missingId: string;
+  /** Applications of compound A made for the security tests (their numbers): a draft, a submitted one. */
+  applicationDraftA?: number;
+  applicationSubmittedA?: number;
 }
 
 /** A concrete URL of a route and the ids the policy is asked about for it. */
@@ -541,6 +544,26 @@ async function insertLink(
   return token;
 }
 
+/**
+ * An application straight into the database, numbered after the fund's last: an empty draft (which
+ * a submit refuses as incomplete) or a submitted one (frozen), so that posts to them change nothing.
+ */
+async function insertApplication(
+  sql: Sql,
+  options: { fundId: string; compoundId: string; createdBy: string; submitted: boolean }
+): Promise<number> {
+  const status = options.submitted ? 'submitted' : 'draft';
+  const [row] = await sql<{ number: number }[]>`
+    insert into applications (fund_id, number, compound_id, status, title, policy_version, created_by, created_at,
+                              updated_at, submitted_at)
+    select ${options.fundId}, coalesce(max(number), 0) + 1, ${options.compoundId}, ${status}, '安全测试申请',
+           ${options.submitted ? 1 : null}, ${options.createdBy}, now(), now(), ${options.submitted ? new Date() : null}
+      from applications where fund_id = ${options.fundId}
+    returning number`;
+  if (row === undefined) throw new Error('insertApplication: no row');
+  return row.number;
+}
+
 export interface World {
   fx: Fixture;
   /** The id of each signed-in role's user. */
@@ -612,7 +635,19 @@ export async function createWorld(sql: Sql, prefix: string): Promise<World> {
     revokedInviteToken: await insertLink(sql, { fundId, kind: 'invite', compoundId: compoundC, revoked: true }),
     openResetToken: await insertLink(sql, { fundId, kind: 'reset', userId: sentinelId, revoked: false }),
     revokedResetToken: await insertLink(sql, { fundId, kind: 'reset', userId: sentinelId, revoked: true }),
-    missingId: '987654321987'
+    missingId: '987654321987',
+    applicationDraftA: await insertApplication(sql, {
+      fundId,
+      compoundId: compoundA,
+      createdBy: sentinelId,
+      submitted: false
+    }),
+    applicationSubmittedA: await insertApplication(sql, {
+      fundId,
+      compoundId: compoundA,
+      createdBy: sentinelId,
+      submitted: true
+    })
   };
   return { fx, userIds, sentinel: { userId: sentinelId, displayName: sentinelName, loginName: sentinelLogin } };
 }

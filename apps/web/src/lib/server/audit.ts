@@ -31,7 +31,21 @@ export type EventAction =
   | 'household.added'
   | 'household.updated'
   | 'money.recorded'
-  | 'pledge.recorded';
+  | 'pledge.recorded'
+  | 'application.created'
+  | 'application.saved'
+  | 'application.submit'
+  | 'application.withdraw'
+  | 'application.precheck_pass'
+  | 'application.return'
+  | 'application.reject'
+  | 'application.approve'
+  | 'application.objection_upheld'
+  | 'application.notice_ended'
+  | 'vote.cast'
+  | 'objection.filed'
+  | 'objection.dismissed'
+  | 'objection.upheld';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
@@ -51,6 +65,11 @@ export interface EventDetail {
   amount?: string;
   entrySeq?: number;
   fiscalYear?: number;
+  /** Applications: the project number, the revision, the form step saved, a create form's key (a UUID). */
+  applicationNumber?: number;
+  revision?: number;
+  step?: string;
+  idempotencyKey?: string;
 }
 
 export interface EventRecord {

@@ -133,7 +133,15 @@ const table: [label: string, expected: string, question: Question][] = [
   ['vote on B (unit U1)', 's--cc----', { action: 'application.vote', resource: application(B, 'in_review', U1) }],
   ['vote on B (no unit)', 's--++----', { action: 'application.vote', resource: application(B, 'in_review', null) }],
   ['vote on a submitted A', 's--xc----', { action: 'application.vote', resource: application(A, 'submitted') }],
-  ['vote on an approved B', 's--xx----', { action: 'application.vote', resource: application(B, 'approved', null) }]
+  ['vote on an approved B', 's--xx----', { action: 'application.vote', resource: application(B, 'approved', null) }],
+  ['withdraw a submitted A', 's+--+----', { action: 'application.withdraw', resource: application(A, 'submitted') }],
+  ['withdraw an A in review', 's+--+----', { action: 'application.withdraw', resource: application(A, 'in_review') }],
+  ['withdraw an approved A', 'sx--x----', { action: 'application.withdraw', resource: application(A, 'approved') }],
+  ['withdraw a draft of B', 's-+------', { action: 'application.withdraw', resource: application(B, 'draft') }],
+  ['object during the notice', '+++++++++', { action: 'objection.file', resource: { fundId: F, noticeOpen: true } }],
+  ['object after the notice', 'xxxxxxxxx', { action: 'objection.file', resource: { fundId: F, noticeOpen: false } }],
+  ['decide an objection', 's----+-+-', { action: 'objection.decide', resource: { fundId: F } }],
+  ['read a notice', '+++++++++', { action: 'notice.read', resource: { fundId: F } }]
 ];
 
 describe('the role × action table', () => {
@@ -158,7 +166,11 @@ describe('the role × action table', () => {
       'application.read': true,
       'application.edit': true,
       'application.precheck': true,
-      'application.vote': true
+      'application.vote': true,
+      'application.withdraw': true,
+      'objection.file': true,
+      'objection.decide': true,
+      'notice.read': true
     };
     expect([...covered].sort()).toEqual(Object.keys(all).sort());
   });
@@ -173,7 +185,9 @@ describe('the role × action table', () => {
       { action: 'compound.households.manage', resource: { fundId: G, compoundId: A } },
       { action: 'compound.read', resource: { fundId: G, compoundId: A } },
       { action: 'application.read', resource: { ...application(A, 'submitted'), fundId: G } },
-      { action: 'application.vote', resource: { ...application(A, 'in_review'), fundId: G } }
+      { action: 'application.vote', resource: { ...application(A, 'in_review'), fundId: G } },
+      { action: 'application.withdraw', resource: { ...application(A, 'submitted'), fundId: G } },
+      { action: 'objection.decide', resource: { fundId: G } }
     ];
     for (const name of ['committeeA', 'leader', 'leaderOnA', 'fundAdmin', 'supervisor'] as const) {
       expect(inG.map((question) => outcome(ask(actors[name], question)))).toEqual(inG.map(() => '-'));
@@ -338,7 +352,9 @@ function fundQuestions(fund: string, app: Omit<ApplicationRef, 'fundId'>, target
     { action: 'application.read', resource: application },
     { action: 'application.edit', resource: application },
     { action: 'application.precheck', resource: application },
-    { action: 'application.vote', resource: application }
+    { action: 'application.vote', resource: application },
+    { action: 'application.withdraw', resource: application },
+    { action: 'objection.decide', resource: { fundId: fund } }
   ];
 }
 

@@ -47,6 +47,11 @@ export interface ApplicationRef {
   applicantUnitId: string | null;
   status: ApplicationStatus;
 }
+export interface NoticeRef {
+  fundId: string;
+  /** Whether the notice period is running today; objections are taken only then. */
+  noticeOpen: boolean;
+}
 export interface UserRef {
   userId: string;
   platformAdmin: boolean;
@@ -79,6 +84,14 @@ export interface Resources {
   'application.edit': ApplicationRef;
   'application.precheck': ApplicationRef;
   'application.vote': ApplicationRef;
+  /** Withdrawing one's own compound's application before it is decided. */
+  'application.withdraw': ApplicationRef;
+  /** Filing an objection against an approved application while its notice is open: anyone may. */
+  'objection.file': NoticeRef;
+  /** Dismissing or upholding an objection. */
+  'objection.decide': FundRef;
+  /** The public notice (公示) of an approved application. */
+  'notice.read': FundRef;
 }
 
 export type Action = keyof Resources;
@@ -152,11 +165,28 @@ const rules: { [A in Action]: Rule<A> } = {
     if (!decision.allowed) return decision;
     if (hasConflictOfInterest(user, application)) return deny('conflict_of_interest');
     return application.status === 'in_review' ? ALLOW : deny('state_does_not_allow_it');
-  }
+  },
+  'application.withdraw': (user, application) => {
+    if (!servesCompound(user, application.fundId, application.compoundId)) return deny('role_required');
+    return WITHDRAWABLE.includes(application.status) ? ALLOW : deny('state_does_not_allow_it');
+  },
+  'objection.file': (_user, notice) => objectionWindow(notice),
+  'objection.decide': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
+  'notice.read': () => ALLOW
 };
 
+/** Once leadership has decided, the committee can no longer take the application back. */
+const WITHDRAWABLE: readonly ApplicationStatus[] = ['draft', 'submitted', 'in_review', 'returned'];
+
+/** Residents object without an account, so only the notice period limits who may file. */
+function objectionWindow(notice: NoticeRef): Decision {
+  return notice.noticeOpen ? ALLOW : deny('state_does_not_allow_it');
+}
+
 export function can<A extends Action>(actor: Actor, action: A, resource: Resources[A]): Decision {
-  if (action === 'public.read') return ALLOW;
+  if (action === 'public.read' || action === 'notice.read') return ALLOW;
+  // A resident objecting to a notice needs no account and no second factor: the notice is public.
+  if (action === 'objection.file') return objectionWindow(resource as NoticeRef);
   if (actor.kind === 'anonymous') return deny('sign_in_required');
   const rule: Rule<A> = rules[action];
   const decision = rule(actor, resource);

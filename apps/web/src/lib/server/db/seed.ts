@@ -1,7 +1,9 @@
+import { seedDemoApplications } from '../applications';
 import { seedDemoBooks } from '../books/demo';
 import { seedDemoPeople } from '../demo-people';
 import { seedDemoFundOffice } from '../fund-office';
 import { seedDemoMoneyIn } from '../money-in';
+import { seedDemoReview } from '../review-demo';
 import type { Sql, Transaction } from './client';
 
 /**
@@ -52,6 +54,18 @@ const steps: readonly SeedStep[] = [
     name: '005_demo_money_in',
     async run(transaction) {
       await seedDemoMoneyIn(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '006_demo_applications',
+    async run(transaction) {
+      await seedDemoApplications(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '007_demo_review',
+    async run(transaction) {
+      await seedDemoReview(transaction, await demoFundId(transaction), new Date());
     }
   }
 ];

@@ -1,0 +1,62 @@
+import { fail, redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import * as applications from '$lib/server/applications';
+import { sql } from '$lib/server/database';
+import { authorize, clientAddress } from '$lib/server/guard';
+import { can } from '$lib/server/policy';
+import { applicationFrom, presentation, submitAction } from '../application.server';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * One application as a whole: what it asks for, the match and how it was worked out, its
+ * timeline and its submissions, and the actions the visitor may take (edit, submit, withdraw).
+ */
+
+export const load: PageServerLoad = async (event) => {
+  const { fund, detail, ref } = await applicationFrom(event);
+  authorize(event, 'application.read', ref);
+  const actor = event.locals.actor;
+  const shown = await presentation(fund.id, detail);
+  const canEdit = can(actor, 'application.edit', ref).allowed;
+  return {
+    fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
+    application: detail,
+    ...shown,
+    canEdit,
+    canWithdraw: can(actor, 'application.withdraw', ref).allowed,
+    submitted: event.url.searchParams.get('submitted') === '1',
+    withdrawn: event.url.searchParams.get('withdrawn') === '1'
+  };
+};
+
+const WithdrawForm = v.object({ confirm: v.literal('yes') });
+
+export const actions: Actions = {
+  submit: submitAction,
+  withdraw: async (event) => {
+    const { fund, detail, ref } = await applicationFrom(event);
+    // Withdrawn already, by this committee: the same form sent twice.
+    const replay =
+      ref.status === 'withdrawn' &&
+      can(event.locals.actor, 'application.create', { fundId: fund.id, compoundId: ref.compoundId }).allowed;
+    if (replay) redirect(303, `/funds/${fund.slug}/applications/${detail.number}?withdrawn=1`);
+    authorize(event, 'application.withdraw', ref);
+    const parsed = v.safeParse(WithdrawForm, Object.fromEntries(await event.request.formData()));
+    if (!parsed.success) return fail(400, { action: 'withdraw' as const, code: 'confirm_required', missing: [] });
+    const result = await applications.withdrawApplication(sql(), {
+      actor: event.locals.actor,
+      fundId: fund.id,
+      number: detail.number,
+      now: new Date(),
+      ip: clientAddress(event)
+    });
+    if (!result.ok) {
+      return fail(result.code === 'not_allowed' ? 403 : 409, {
+        action: 'withdraw' as const,
+        code: result.code,
+        missing: []
+      });
+    }
+    redirect(303, `/funds/${fund.slug}/applications/${detail.number}?withdrawn=1`);
+  }
+};

@@ -1,0 +1,136 @@
+import { fail, redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { m } from '$lib/paraglide/messages';
+import { sql } from '$lib/server/database';
+import { authorize, clientAddress } from '$lib/server/guard';
+import * as notices from '$lib/server/notices';
+import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
+import { noticeOf } from './notice.server';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * The public notice (公示) of an approved application, with the objection form while the notice
+ * runs; no sign-in is needed to read it or to object. Which objections were filed and by whom is
+ * not public: the page shows counts, and only the fund administrator sees the open objections,
+ * with the forms that dismiss or uphold them. Loading it activates grants whose notice ended.
+ */
+
+export const load: PageServerLoad = async (event) => {
+  const { fund, number, notice } = await noticeOf(event);
+  const objections = await notices.openObjections(sql(), { actor: event.locals.actor, fundId: fund.id, number });
+  return {
+    fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
+    notice,
+    objections
+  };
+};
+
+const ObjectionForm = v.object({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_NAME_MAX)),
+  contact: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_CONTACT_MAX)),
+  body: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_BODY_MAX))
+});
+
+const DecideForm = v.object({
+  objectionId: v.pipe(v.string(), v.regex(DIGITS_ID)),
+  outcome: v.picklist(notices.OBJECTION_OUTCOMES),
+  note: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_NOTE_MAX))
+});
+
+function textOf(form: FormData, key: string, max: number): string {
+  const value = form.get(key);
+  return typeof value === 'string' ? value.slice(0, max) : '';
+}
+
+type ObjectionField = 'name' | 'contact' | 'body' | 'form';
+
+const fieldMessages: Record<Exclude<ObjectionField, 'form'>, () => string> = {
+  name: () => m.objection_error_name(),
+  contact: () => m.objection_error_contact(),
+  body: () => m.objection_error_body()
+};
+
+export const actions: Actions = {
+  object: async (event) => {
+    const { fund, number, notice } = await noticeOf(event);
+    authorize(event, 'objection.file', { fundId: fund.id, noticeOpen: notice.open });
+    const form = await event.request.formData();
+    const values = {
+      name: textOf(form, 'name', notices.OBJECTION_NAME_MAX),
+      contact: textOf(form, 'contact', notices.OBJECTION_CONTACT_MAX),
+      body: textOf(form, 'body', notices.OBJECTION_BODY_MAX)
+    };
+    const parsed = v.safeParse(ObjectionForm, Object.fromEntries(form));
+    if (!parsed.success) {
+      const errors: Partial<Record<ObjectionField, string>> = {};
+      for (const issue of parsed.issues) {
+        const key = issue.path?.[0]?.key;
+        if (key === 'name' || key === 'contact' || key === 'body') errors[key] = fieldMessages[key]();
+      }
+      if (Object.keys(errors).length === 0) errors.form = m.review_error_invalid();
+      return fail(400, { action: 'object' as const, errors, values });
+    }
+    const result = await notices.fileObjection(sql(), {
+      fundId: fund.id,
+      number,
+      ...parsed.output,
+      now: new Date(),
+      ip: clientAddress(event)
+    });
+    if (result.ok) return { action: 'object' as const, filed: true };
+    const errors: Partial<Record<ObjectionField, string>> = {};
+    if (result.field !== undefined) errors[result.field] = fieldMessages[result.field]();
+    else if (result.code === 'too_many_open_objections') errors.form = m.objection_error_too_many();
+    else errors.form = m.objection_error_closed();
+    return fail(result.code === 'too_many_open_objections' ? 429 : 409, {
+      action: 'object' as const,
+      errors,
+      values
+    });
+  },
+
+  decide: async (event) => {
+    // The administrator's gate comes before the notice is looked up, so that nobody else learns
+    // anything from the answer.
+    const gate = await fundFromSlug(event.params.slug);
+    authorize(event, 'objection.decide', { fundId: gate.id });
+    const { fund, number } = await noticeOf(event);
+    const form = await event.request.formData();
+    const objectionId = textOf(form, 'objectionId', 20);
+    const parsed = v.safeParse(DecideForm, Object.fromEntries(form));
+    if (!parsed.success) {
+      return fail(400, {
+        action: 'decide' as const,
+        objectionId,
+        errors: { note: m.objection_error_note() },
+        values: { note: textOf(form, 'note', notices.OBJECTION_NOTE_MAX) }
+      });
+    }
+    const result = await notices.decideObjection(sql(), {
+      actor: event.locals.actor,
+      fundId: fund.id,
+      ...parsed.output,
+      now: new Date(),
+      ip: clientAddress(event)
+    });
+    // An upheld objection takes the application off notice, so its page is no longer public.
+    if (result.ok && result.applicationStatus === 'in_review') {
+      redirect(303, `/funds/${fund.slug}/review/${String(number)}`);
+    }
+    if (result.ok) return { action: 'decide' as const, decided: true };
+    const message =
+      result.code === 'note_is_required'
+        ? m.objection_error_note()
+        : result.code === 'objection_already_decided'
+          ? m.objection_error_decided()
+          : result.code === 'not_allowed'
+            ? m.review_error_not_allowed()
+            : m.review_error_state();
+    return fail(result.code === 'not_allowed' ? 403 : 409, {
+      action: 'decide' as const,
+      objectionId,
+      errors: { note: message },
+      values: { note: parsed.output.note }
+    });
+  }
+};

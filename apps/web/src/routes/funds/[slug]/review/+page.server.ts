@@ -1,0 +1,18 @@
+import { sql } from '$lib/server/database';
+import { authorize } from '$lib/server/guard';
+import { reviewQueue } from '$lib/server/review';
+import { fundFromSlug } from '../../fund.server';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The review queue: for the fund administrator the submitted applications to pre-check, for the
+ * leaders the applications in review with their own vote marked, and for everyone who reads the
+ * fund office the approvals on notice. Loading it also activates grants whose notice has ended
+ * (see activateEndedNotices), so the lists are right without a scheduler.
+ */
+export const load: PageServerLoad = async (event) => {
+  const fund = await fundFromSlug(event.params.slug);
+  authorize(event, 'fund.office.read', { fundId: fund.id });
+  const queue = await reviewQueue(sql(), { actor: event.locals.actor, fundId: fund.id });
+  return { fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn }, ...queue };
+};

@@ -1,0 +1,182 @@
+import { error, fail } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { formatMoney } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { sql } from '$lib/server/database';
+import { authorize, clientAddress } from '$lib/server/guard';
+import { can } from '$lib/server/policy';
+import * as review from '$lib/server/review';
+import { fundFromSlug } from '../../../fund.server';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+/**
+ * One application under review: everything a reviewer needs (the application, its budget and
+ * owners' meeting, the computed match, the compound's history and yearly quota, the pool, the
+ * votes so far and the recusals), with the pre-check form for the fund administrator and the vote
+ * form for a leader who may vote. A recused leader sees why they cannot.
+ */
+
+const NUMBER = /^[1-9][0-9]{0,8}$/;
+
+function numberOf(event: Pick<RequestEvent, 'params'>): number {
+  if (!NUMBER.test(event.params.number)) error(404, { message: m.error_not_found() });
+  return Number(event.params.number);
+}
+
+async function viewOf(event: RequestEvent | Parameters<PageServerLoad>[0]) {
+  const fund = await fundFromSlug(event.params.slug);
+  authorize(event, 'fund.office.read', { fundId: fund.id });
+  const number = numberOf(event);
+  const view = await review.reviewView(sql(), { actor: event.locals.actor, fundId: fund.id, number });
+  if (view === null) error(404, { message: m.error_not_found() });
+  const ref = {
+    fundId: fund.id,
+    compoundId: view.application.compoundId,
+    applicantUnitId: view.application.applicantUnitId,
+    status: view.application.status
+  };
+  authorize(event, 'application.read', ref);
+  return { fund, number, view, ref };
+}
+
+export const load: PageServerLoad = async (event) => {
+  const { fund, view, ref } = await viewOf(event);
+  const actor = event.locals.actor;
+  const isLeader =
+    actor.kind === 'user' && actor.memberships.some((item) => item.fundId === fund.id && item.role === 'leader');
+  return {
+    fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
+    ...view,
+    canPrecheck: can(actor, 'application.precheck', ref).allowed,
+    canVote: !view.viewerVoted && !view.viewerRecused && can(actor, 'application.vote', ref).allowed,
+    isLeader,
+    done: event.url.searchParams.get('done')
+  };
+};
+
+const PrecheckForm = v.object({
+  outcome: v.picklist(review.PRECHECK_OUTCOMES),
+  comments: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(review.COMMENTS_LENGTH_MAX)), '')
+});
+
+const VoteForm = v.object({
+  choice: v.picklist(review.VOTE_CHOICES_FORM),
+  overrideRatio: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(10)), ''),
+  reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(review.COMMENTS_LENGTH_MAX)), '')
+});
+
+type Field = 'outcome' | 'comments' | 'choice' | 'overrideRatio' | 'reason' | 'form';
+
+function textOf(form: FormData, key: string): string {
+  const value = form.get(key);
+  return typeof value === 'string' ? value.slice(0, review.COMMENTS_LENGTH_MAX) : '';
+}
+
+export const actions: Actions = {
+  precheck: async (event) => {
+    const { fund, number, ref } = await viewOf(event);
+    authorize(event, 'application.precheck', ref);
+    const form = await event.request.formData();
+    const values = { outcome: textOf(form, 'outcome'), comments: textOf(form, 'comments') };
+    const parsed = v.safeParse(PrecheckForm, Object.fromEntries(form));
+    if (!parsed.success) {
+      return fail(400, { action: 'precheck' as const, errors: { form: m.review_error_invalid() }, values });
+    }
+    const result = await review.precheck(sql(), {
+      actor: event.locals.actor,
+      fundId: fund.id,
+      number,
+      outcome: parsed.output.outcome,
+      comments: parsed.output.comments,
+      now: new Date(),
+      ip: clientAddress(event)
+    });
+    if (result.ok) return { action: 'precheck' as const, done: true };
+    const errors: Partial<Record<Field, string>> = {};
+    switch (result.code) {
+      case 'return_needs_comments':
+      case 'reject_needs_a_reason':
+        errors.comments = m.review_error_comments();
+        break;
+      case 'comments_must_be_short':
+        errors.comments = m.review_error_too_long();
+        break;
+      case 'not_allowed':
+        return fail(403, { action: 'precheck' as const, errors: { form: m.review_error_not_allowed() }, values });
+      default:
+        errors.form = m.review_error_state();
+    }
+    return fail(result.code === 'application_not_found' ? 404 : 409, { action: 'precheck' as const, errors, values });
+  },
+
+  vote: async (event) => {
+    const { fund, number, ref, view } = await viewOf(event);
+    authorize(event, 'application.vote', ref);
+    const form = await event.request.formData();
+    const values = {
+      choice: textOf(form, 'choice'),
+      overrideRatio: textOf(form, 'overrideRatio').slice(0, 10),
+      reason: textOf(form, 'reason')
+    };
+    const parsed = v.safeParse(VoteForm, Object.fromEntries(form));
+    if (!parsed.success) {
+      return fail(400, { action: 'vote' as const, errors: { form: m.review_error_invalid() }, values });
+    }
+    const { choice, overrideRatio, reason } = parsed.output;
+    const band = { min: view.policy?.overrideMin ?? '0', max: view.policy?.overrideMax ?? '1' };
+    if (choice === 'override' && overrideRatio === '') {
+      return fail(400, { action: 'vote' as const, errors: { overrideRatio: m.review_error_ratio(band) }, values });
+    }
+    const result = await review.castVote(sql(), {
+      actor: event.locals.actor,
+      fundId: fund.id,
+      number,
+      choice: choice === 'override' ? 'approve' : choice,
+      overrideRatio: choice === 'override' ? overrideRatio : null,
+      reason,
+      now: new Date(),
+      ip: clientAddress(event)
+    });
+    if (result.ok) return { action: 'vote' as const, done: true };
+    const errors: Partial<Record<Field, string>> = {};
+    let status = 409;
+    switch (result.code) {
+      case 'reject_needs_a_reason':
+      case 'override_needs_a_reason':
+        errors.reason = m.review_error_reason();
+        status = 400;
+        break;
+      case 'return_needs_comments':
+        errors.reason = m.review_error_comments();
+        status = 400;
+        break;
+      case 'comments_must_be_short':
+        errors.reason = m.review_error_too_long();
+        status = 400;
+        break;
+      case 'ratio_must_be_between_0_and_1':
+      case 'override_outside_band':
+        errors.overrideRatio = m.review_error_ratio(band);
+        status = 400;
+        break;
+      case 'voter_is_recused':
+        errors.form = m.review_error_recused();
+        status = 403;
+        break;
+      case 'vote_already_cast':
+        errors.form = m.review_error_already_voted();
+        break;
+      case 'pool_cannot_cover_the_match':
+        errors.form = m.review_error_pool({ available: formatMoney(result.available, event.locals.locale) });
+        break;
+      case 'not_allowed':
+      case 'voter_has_no_seat':
+        errors.form = m.review_error_not_allowed();
+        status = 403;
+        break;
+      default:
+        errors.form = m.review_error_state();
+    }
+    return fail(status, { action: 'vote' as const, errors, values });
+  }
+};
