@@ -141,6 +141,30 @@ describe('the demo seed', () => {
     expect(third?.lines.map((line) => line.amount)).toEqual(['4800.00', '2600.00', '1200.00']);
     expect(third?.selfRaiseTarget).toBe('3440.00');
   });
+
+  it('shows every other state too: one in review with one vote, one rejected, one active keeping its hold', async () => {
+    const rows = await owner<
+      { number: number; title: string; status: string; votes: number; held: string | null; events: string }[]
+    >`
+      select a.number, a.title, a.status,
+             (select count(*)::int from votes v where v.application_id = a.id) as votes,
+             (select h.amount::text from holds h where h.fund_id = a.fund_id and h.id = a.hold_id and h.status = 'open') as held,
+             (select string_agg(t.event, ',' order by t.id) from application_transitions t
+               where t.application_id = a.id) as events
+        from applications a where a.fund_id = ${fundId} and a.number between 4 and 6 order by a.number`;
+    expect(rows).toEqual([
+      { number: 4, title: '围墙修补', status: 'in_review', votes: 1, held: null, events: 'submit,precheck_pass' },
+      { number: 5, title: '露天电影放映', status: 'rejected', votes: 0, held: null, events: 'submit,reject' },
+      {
+        number: 6,
+        title: '单元门禁维修',
+        status: 'active',
+        votes: 3,
+        held: '1500.00',
+        events: 'submit,precheck_pass,approve,notice_ended'
+      }
+    ]);
+  });
 });
 
 describe('a draft, step by step, then submitted', () => {

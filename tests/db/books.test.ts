@@ -157,7 +157,8 @@ describe('the demo seed', () => {
         '004_demo_fund_office',
         '005_demo_money_in',
         '006_demo_applications',
-        '007_demo_review'
+        '007_demo_review',
+        '008_demo_more_states'
       ]);
       expect(await seedDemo(clients.app)).toEqual([]);
       const [fund] = await clients.app<
@@ -170,8 +171,9 @@ describe('the demo seed', () => {
       expect(capital.map((row) => row.code)).toEqual(DEMO_GRID_UNITS.map((unit) => `4101.01.U-${unit}`));
       expect(capital.map((row) => row.credits)).toEqual([...Array(10).fill('9090.91'), '9090.90']);
       // The start capital, and the demo money in of 005_demo_money_in (20,000.00 + 3,000.00 + 56.78),
-      // less the 3,000.00 that 007_demo_review holds for approved application #1.
-      expect(await poolAvailable(clients.app, fundId)).toBe('120056.78');
+      // less the 3,000.00 that 007_demo_review holds for approved application #1 and the 1,500.00
+      // that 008_demo_more_states holds for the active door repair.
+      expect(await poolAvailable(clients.app, fundId)).toBe('118556.78');
       const accounts = await clients.app`select code from accounts where fund_id = ${fundId}`;
       expect(accounts.length).toBe(CHART_MINFEI_2026.accounts.length + 11);
       expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 14 });

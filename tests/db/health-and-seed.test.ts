@@ -48,16 +48,19 @@ describe('seedDemo', () => {
         '004_demo_fund_office',
         '005_demo_money_in',
         '006_demo_applications',
-        '007_demo_review'
+        '007_demo_review',
+        '008_demo_more_states'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
       // The pilot's start capital (11 grid units, 100,000.00) plus the demo money in (government
-      // support 20,000.00, a donation 3,000.00, interest 56.78): 14 entries; 3,000.00 reserved for #1.
+      // support 20,000.00, a donation 3,000.00, interest 56.78): 14 entries; 3,000.00 reserved for #1
+      // and 1,500.00 for the active door repair.
       expect(
         funds.map(({ poolBalance, poolAvailable, entryCount }) => ({ poolBalance, poolAvailable, entryCount }))
-        // 007_demo_review holds 3,000.00 of the pool for approved application #1.
-      ).toEqual([{ poolBalance: '123056.78', poolAvailable: '120056.78', entryCount: '14' }]);
+        // 007_demo_review holds 3,000.00 of the pool for approved application #1, and
+        // 008_demo_more_states 1,500.00 for the door repair, which an active grant keeps held.
+      ).toEqual([{ poolBalance: '123056.78', poolAvailable: '118556.78', entryCount: '14' }]);
       expect(await seedDemo(clients[0]!)).toEqual([]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
@@ -188,6 +189,22 @@ describe.skipIf(!chromiumPath)('a committee’s application at phone size', () =
     expect((await get(`${APPLICATIONS}/${number}/edit`, other.cookie)).status).toBe(403);
     const page403 = await pageOf(other);
     expect((await page403.goto(`${APPLICATIONS}/${number}`))?.status()).toBe(403);
+
+    // The quote is linked from the application and served through it to its own committee, with
+    // the attachment endpoint's headers; the other compound's committee is refused, and the
+    // office's endpoint stays closed to committees.
+    const quote = `${APPLICATIONS}/${number}/attachments/${createHash('sha256').update(PNG).digest('hex')}`;
+    await page.goto(`${APPLICATIONS}/${number}`);
+    expect(await page.locator(`a[href="${quote}"]`).count()).toBe(1);
+    const own = await get(quote, committee.cookie);
+    expect(own.status).toBe(200);
+    expect(own.headers.get('content-type')).toBe('image/png');
+    expect(own.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(own.headers.get('content-security-policy')).toBe('sandbox');
+    expect(own.headers.get('cache-control')).toBe('private, no-store');
+    expect(Buffer.from(await own.arrayBuffer()).equals(PNG)).toBe(true);
+    expect((await get(quote, other.cookie)).status).toBe(403);
+    expect((await get(quote.replace(`/applications/${number}`, ''), committee.cookie)).status).toBe(403);
   });
 
   it('changes nothing for fields a form does not name, and keeps what was typed when it refuses', async () => {

@@ -90,6 +90,9 @@ const editForm: Access = {
 
 const MISSING_NUMBER = 987654321;
 
+/** A well-formed hash that names no file: the applications' own files are checked in tests/db. */
+const HASH_NONE = '0'.repeat(64);
+
 function applicationTargets(fx: Fixture, suffix: string): Target[] {
   const { draft, submitted } = remember(fx);
   const scope = { fundId: fx.fundId, compoundId: fx.compoundA };
@@ -154,5 +157,13 @@ export const APPLICATIONS_REGISTRY: Record<string, RouteEntry> = {
       submit: { access: submit, body: () => ({}) }
     },
     endpoints: {}
+  },
+  '/funds/[slug]/applications/[number]/attachments/[sha256]': {
+    // No file of that hash is attached to any of them, so whoever may read the application gets 404.
+    targets: (fx) =>
+      applicationTargets(fx, `/attachments/${HASH_NONE}`).map((target) => ({ ...target, missing: true })),
+    load: 'none',
+    actions: {},
+    endpoints: { GET: read }
   }
 };

@@ -114,6 +114,46 @@ export async function findAttachment(
   return row ?? null;
 }
 
+/**
+ * One file attached to one application, as its quote, its other papers or its owners' meeting
+ * minutes; null when the file is the fund's but not this application's, so that the application's
+ * readers cannot reach the fund's other evidence through it.
+ */
+export async function findApplicationAttachment(
+  sql: Sql,
+  input: { fundId: string; applicationId: string; sha256: string }
+): Promise<StoredAttachment | null> {
+  if (!SHA256_HEX.test(input.sha256)) return null;
+  const [row] = await sql<StoredAttachment[]>`
+    select f.sha256, f.media_type as "mediaType", f.original_name as "originalName", f.content
+      from attachments f
+     where f.fund_id = ${input.fundId} and f.sha256 = ${input.sha256}
+       and (exists (select 1 from application_attachments x
+                     where x.fund_id = f.fund_id and x.application_id = ${input.applicationId} and x.sha256 = f.sha256)
+            or exists (select 1 from resolutions r
+                        where r.fund_id = f.fund_id and r.application_id = ${input.applicationId}
+                          and r.minutes_sha256 = f.sha256))`;
+  return row ?? null;
+}
+
+/**
+ * The download of a stored file: served as the type it was checked to be, never sniffed again by
+ * the browser, never cached, and sandboxed, so a PDF cannot run script or reach this site's
+ * cookies as a page of the site. Every attachment endpoint answers with this.
+ */
+export function attachmentResponse(attachment: StoredAttachment): Response {
+  return new Response(new Uint8Array(attachment.content), {
+    headers: {
+      'Content-Type': attachment.mediaType,
+      'Content-Length': String(attachment.content.length),
+      'Content-Disposition': contentDispositionOf(attachment),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+      'Content-Security-Policy': 'sandbox'
+    }
+  });
+}
+
 const EXTENSIONS: Record<AttachmentMediaType, string> = {
   'application/pdf': 'pdf',
   'image/jpeg': 'jpg',

@@ -7,7 +7,8 @@ import { castVoteIn, precheckIn } from './review';
 
 /** The demo fund's review: written through the review's use cases, inside the seed's transaction. */
 
-async function demoActorIn(transaction: Transaction, loginName: string): Promise<Actor> {
+/** A demo person as the policy sees them, from their memberships. */
+export async function demoActorIn(transaction: Transaction, loginName: string): Promise<Actor> {
   const [user] = await transaction<{ id: string }[]>`select id::text as id from users where login_name = ${loginName}`;
   if (user === undefined) throw new Error(`demo seed: no user ${loginName}`);
   const memberships = await transaction<

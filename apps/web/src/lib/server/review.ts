@@ -607,33 +607,45 @@ export async function activateEndedNotices(
                          and o.status = 'open')`;
   let activated = 0;
   for (const item of due) {
-    const moved = await books.transact(sql, async (transaction) => {
-      const application = await loadApplication(transaction, item.fundId, item.number, true);
-      if (application === null || application.status !== 'approved' || application.noticeEndsOn === null) return false;
-      const [open] = await transaction<{ count: number }[]>`
-        select count(*)::int as count from objections
-         where application_id = ${application.id} and revision = ${application.revision} and status = 'open'`;
-      const decision = decideTransition(application.status, {
-        event: 'notice_ended',
-        today: input.today,
-        noticeEndsOn: application.noticeEndsOn,
-        openObjections: open?.count ?? 0
-      });
-      if (!decision.ok) return false;
-      await applyTransition(transaction, {
-        fundId: item.fundId,
-        application,
-        decision: { ...decision.value, event: 'notice_ended' },
-        actorUserId: null,
-        now,
-        ip: null,
-        comments: ''
-      });
-      return true;
-    });
+    const moved = await books.transact(sql, (transaction) =>
+      activateEndedNoticeIn(transaction, { fundId: item.fundId, number: item.number, today: input.today, now })
+    );
     if (moved) activated += 1;
   }
   return activated;
+}
+
+/**
+ * One approved application becomes active if its notice ended before `today` with no open
+ * objection, inside a transaction the caller holds (activateEndedNotices, the demo seed); false
+ * when it is not due, so calling it again changes nothing.
+ */
+export async function activateEndedNoticeIn(
+  transaction: Transaction,
+  input: { fundId: string; number: number; today: string; now: Date }
+): Promise<boolean> {
+  const application = await loadApplication(transaction, input.fundId, input.number, true);
+  if (application === null || application.status !== 'approved' || application.noticeEndsOn === null) return false;
+  const [open] = await transaction<{ count: number }[]>`
+    select count(*)::int as count from objections
+     where application_id = ${application.id} and revision = ${application.revision} and status = 'open'`;
+  const decision = decideTransition(application.status, {
+    event: 'notice_ended',
+    today: input.today,
+    noticeEndsOn: application.noticeEndsOn,
+    openObjections: open?.count ?? 0
+  });
+  if (!decision.ok) return false;
+  await applyTransition(transaction, {
+    fundId: input.fundId,
+    application,
+    decision: { ...decision.value, event: 'notice_ended' },
+    actorUserId: null,
+    now: input.now,
+    ip: null,
+    comments: ''
+  });
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ interface AccountFund {
   name: string;
   membersLink: boolean;
   officeLink: boolean;
+  applicationsLink: boolean;
+  reviewLink: boolean;
   roles: {
     key: string;
     role: string;
@@ -36,11 +38,22 @@ export const load: PageServerLoad = async (event) => {
         name: localized(locale, role.fundName),
         membersLink: can(actor, 'fund.members.read', { fundId: role.fundId }).allowed,
         officeLink: can(actor, 'fund.office.read', { fundId: role.fundId }).allowed,
+        applicationsLink: can(actor, 'fund.read_private', { fundId: role.fundId }).allowed,
+        reviewLink: false,
         roles: []
       };
       funds.set(role.fundId, fund);
     }
     const compoundId = role.compoundId;
+    // A committee member reaches the applications list through the compound they serve.
+    if (role.role === 'committee' && compoundId !== null) {
+      fund.applicationsLink ||= can(actor, 'application.create', { fundId: role.fundId, compoundId }).allowed;
+    }
+    // The review queue is open to every office reader, but only leaders and the administrator
+    // act in it, so only they are pointed there.
+    if (role.role === 'leader' || role.role === 'fund_admin') {
+      fund.reviewLink ||= can(actor, 'fund.office.read', { fundId: role.fundId }).allowed;
+    }
     fund.roles.push({
       key: `${role.role}:${role.unitName ?? ''}:${compoundId ?? ''}`,
       role: roleName(role.role),

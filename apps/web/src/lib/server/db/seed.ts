@@ -3,6 +3,7 @@ import { seedDemoBooks } from '../books/demo';
 import { seedDemoPeople } from '../demo-people';
 import { seedDemoFundOffice } from '../fund-office';
 import { seedDemoMoneyIn } from '../money-in';
+import { seedDemoMoreStates } from '../more-states-demo';
 import { seedDemoReview } from '../review-demo';
 import type { Sql, Transaction } from './client';
 
@@ -66,6 +67,12 @@ const steps: readonly SeedStep[] = [
     name: '007_demo_review',
     async run(transaction) {
       await seedDemoReview(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '008_demo_more_states',
+    async run(transaction) {
+      await seedDemoMoreStates(transaction, await demoFundId(transaction), new Date());
     }
   }
 ];

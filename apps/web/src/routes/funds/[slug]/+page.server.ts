@@ -29,6 +29,10 @@ export const load: PageServerLoad = async (event) => {
     statements,
     policy: policy === null ? null : { version: policy.version, adoptedAt: policy.adoptedAt },
     canManage: can(actor, 'fund.office.manage', { fundId: fund.id }).allowed,
-    canReadMembers: can(actor, 'fund.members.read', { fundId: fund.id }).allowed
+    canReadMembers: can(actor, 'fund.members.read', { fundId: fund.id }).allowed,
+    // The applications list lets in everyone who reads the fund's private pages, the review queue
+    // everyone who reads the office; the links follow the same answers.
+    canReadApplications: can(actor, 'fund.read_private', { fundId: fund.id }).allowed,
+    canReview: can(actor, 'fund.office.read', { fundId: fund.id }).allowed
   };
 };

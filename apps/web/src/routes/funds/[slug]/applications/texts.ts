@@ -1,8 +1,8 @@
 import { m } from '$lib/paraglide/messages';
 
 /**
- * The words of the application pages for the codes the server sends: statuses, steps, what is
- * missing, the timeline's events and the refusals of each field.
+ * The words of the application pages for the codes the server sends: steps, what is missing and
+ * the refusals of each field. Statuses and timeline events are named in $lib/application-texts.
  */
 
 export const STEP_KEYS = ['basics', 'budget', 'match', 'selfraise', 'meeting', 'quotes', 'review'] as const;
@@ -17,36 +17,6 @@ export const stepNames: { readonly [S in StepKey]: () => string } = {
   quotes: () => m.application_step_quotes(),
   review: () => m.application_step_review()
 };
-
-const statusNames: Record<string, () => string> = {
-  draft: () => m.application_status_draft(),
-  submitted: () => m.application_status_submitted(),
-  in_review: () => m.application_status_in_review(),
-  returned: () => m.application_status_returned(),
-  rejected: () => m.application_status_rejected(),
-  withdrawn: () => m.application_status_withdrawn(),
-  approved: () => m.application_status_approved(),
-  active: () => m.application_status_active()
-};
-
-export function statusName(status: string): string {
-  return (statusNames[status] ?? (() => status))();
-}
-
-const eventNames: Record<string, () => string> = {
-  submit: () => m.application_event_submit(),
-  withdraw: () => m.application_event_withdraw(),
-  precheck_pass: () => m.application_event_precheck_pass(),
-  return: () => m.application_event_return(),
-  reject: () => m.application_event_reject(),
-  approve: () => m.application_event_approve(),
-  objection_upheld: () => m.application_event_objection_upheld(),
-  notice_ended: () => m.application_event_notice_ended()
-};
-
-export function eventName(event: string): string {
-  return (eventNames[event] ?? (() => event))();
-}
 
 const missingNames: Record<string, () => string> = {
   title: () => m.application_missing_title(),

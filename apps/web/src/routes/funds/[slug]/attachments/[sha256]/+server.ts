@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { contentDispositionOf, findAttachment } from '$lib/server/attachments';
+import { attachmentResponse, findAttachment } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
 import { authorize } from '$lib/server/guard';
 import { fundFromSlug } from '../../../fund.server';
@@ -9,23 +9,12 @@ import type { RequestHandler } from './$types';
 /**
  * One attachment of a fund (a bank slip, a receipt), for the fund office, the leadership and the
  * supervisor. Receipts can carry personal data, so nothing here is public until someone has
- * checked them (a later feature). The bytes are served as the type they were checked to be, never
- * sniffed again by the browser, never cached, and sandboxed: a PDF cannot run script or reach
- * this site's cookies as a page of the site.
+ * checked them (a later feature). See attachmentResponse for how the bytes are served.
  */
 export const GET: RequestHandler = async (event) => {
   const fund = await fundFromSlug(event.params.slug);
   authorize(event, 'fund.office.read', { fundId: fund.id });
   const attachment = await findAttachment(sql(), { fundId: fund.id, sha256: event.params.sha256 });
   if (attachment === null) error(404, { message: m.error_not_found() });
-  return new Response(new Uint8Array(attachment.content), {
-    headers: {
-      'Content-Type': attachment.mediaType,
-      'Content-Length': String(attachment.content.length),
-      'Content-Disposition': contentDispositionOf(attachment),
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-store',
-      'Content-Security-Policy': 'sandbox'
-    }
-  });
+  return attachmentResponse(attachment);
 };

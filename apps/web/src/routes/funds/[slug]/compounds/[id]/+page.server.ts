@@ -21,5 +21,12 @@ export const load: PageServerLoad = async (event) => {
   if (compound === null) error(404, { message: m.error_not_found() });
   // The link appears only where the households page would let the visitor in; it asks again.
   const householdsLink = can(event.locals.actor, 'compound.read', { fundId: fund.id, compoundId }).allowed;
-  return { fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn }, compound, householdsLink };
+  // The committee starts and follows its applications from the fund's list, which shows it only its own.
+  const applicationsLink = can(event.locals.actor, 'application.create', { fundId: fund.id, compoundId }).allowed;
+  return {
+    fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
+    compound,
+    householdsLink,
+    applicationsLink
+  };
 };
