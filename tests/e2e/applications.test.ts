@@ -194,8 +194,12 @@ describe.skipIf(!chromiumPath)('a committee’s application at phone size', () =
     // the attachment endpoint's headers; the other compound's committee is refused, and the
     // office's endpoint stays closed to committees.
     const quote = `${APPLICATIONS}/${number}/attachments/${createHash('sha256').update(PNG).digest('hex')}`;
+    const [attached] = await sql<{ count: number }[]>`
+      select count(*)::int as count from application_attachments x join applications a on a.id = x.application_id
+       where a.fund_id = ${fundId} and a.number = ${number} and x.kind = 'quote'`;
+    expect(attached?.count, 'the quote is attached in the database').toBe(1);
     await page.goto(`${APPLICATIONS}/${number}`);
-    expect(await page.locator(`a[href="${quote}"]`).count()).toBe(1);
+    await expect.poll(() => page.locator(`a[href="${quote}"]`).count()).toBe(1);
     const own = await get(quote, committee.cookie);
     expect(own.status).toBe(200);
     expect(own.headers.get('content-type')).toBe('image/png');
