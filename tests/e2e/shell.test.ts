@@ -141,7 +141,23 @@ describe.skipIf(!chromiumPath)('the shell, in a real browser', () => {
       ip: '10.66.0.1'
     });
     expect(signedIn.token).not.toBeNull();
-    const privatePages = ['/account', '/account/password', '/account/totp', '/funds/guihuajing/members'];
+    const privatePages = [
+      '/account',
+      '/account/password',
+      '/account/totp',
+      '/inbox',
+      '/funds/guihuajing',
+      '/funds/guihuajing/members',
+      '/funds/guihuajing/settings',
+      '/funds/guihuajing/registers',
+      '/funds/guihuajing/money',
+      '/funds/guihuajing/vouchers/12',
+      '/funds/guihuajing/applications',
+      '/funds/guihuajing/applications/1',
+      '/funds/guihuajing/review',
+      '/funds/guihuajing/review/1',
+      '/funds/guihuajing/notices/1'
+    ];
     for (const locale of ['zh-CN', 'en']) {
       for (const elder of [false, true]) {
         const context = await newVisitor(browser, { viewport: PHONE });
