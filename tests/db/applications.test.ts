@@ -356,6 +356,24 @@ describe('who may see and change a draft', () => {
     expect(first).toMatchObject({ ok: true, replayed: false });
     expect(second).toEqual({ ...first, replayed: true });
   });
+
+  it('creates one draft when the same form arrives twice at once', async () => {
+    const input = {
+      actor: committeeA,
+      fundId,
+      compoundId: compounds['c-guihua-3'] ?? '',
+      idempotencyKey: key(),
+      now,
+      ip
+    };
+    const results = await Promise.all([createDraft(app, input), createDraft(app, input), createDraft(app, input)]);
+    const numbers = new Set(results.map((result) => (result.ok ? result.number : -1)));
+    expect(numbers.size).toBe(1);
+    expect(results.filter((result) => result.ok && !result.replayed)).toHaveLength(1);
+    const [row] = await app<{ count: number }[]>`
+      select count(*)::int as count from applications where create_key = ${input.idempotencyKey}`;
+    expect(row?.count).toBe(1);
+  });
 });
 
 describe('withdrawing and resubmitting', () => {

@@ -1,11 +1,9 @@
-import { CHART_MINFEI_2026 } from '@gongjian/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as books from '../../apps/web/src/lib/server/books';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
+import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund-policy';
 import { inboxFor, markRead, unreadCount } from '../../apps/web/src/lib/server/inbox';
 import { decideObjection, fileObjection, publicNotice } from '../../apps/web/src/lib/server/notices';
-import type { Actor, FundRole, Membership } from '../../apps/web/src/lib/server/policy';
+import type { Actor } from '../../apps/web/src/lib/server/policy';
 import {
   activateEndedNotices,
   castVote,
@@ -15,9 +13,15 @@ import {
   reviewQueue,
   reviewView
 } from '../../apps/web/src/lib/server/review';
-import { contribution } from '../support/books';
-import { createTestFund, createTestUser } from '../support/people';
 import { openPeopleDatabase } from '../support/people-db';
+import {
+  idOf,
+  makeWorld as makeWorldIn,
+  person as personIn,
+  submittedApplication as submittedIn,
+  type ReviewDb,
+  type World
+} from '../support/review-world';
 
 /*
  * The review against a real PostgreSQL: the pre-check moves an application; the vote settles by
@@ -34,83 +38,13 @@ let close = async (): Promise<void> => {};
 /** Midday in China on Tuesday 10 March 2026. */
 const NOW = new Date('2026-03-10T04:00:00.000Z');
 
-interface World {
-  slug: string;
-  fundId: string;
-  units: Record<string, string>;
-  compounds: Record<string, string>;
-}
-
-async function makeWorld(slug: string, pool: string, policy = DEMO_POLICY_JSON): Promise<World> {
-  const fundId = await createTestFund(owner, slug);
-  for (const code of ['unit-2', 'unit-3', 'unit-4']) {
-    await owner`insert into units (fund_id, code, name) values (${fundId}, ${code}, ${`单位 ${code}`})`;
-  }
-  await owner`insert into compounds (fund_id, code, name) values (${fundId}, 'compound-2', '第二小区')`;
-  await owner`
-    insert into fund_policies (fund_id, version, policy, adopted_at, note)
-    values (${fundId}, 1, ${owner.json(JSON.parse(JSON.stringify(policy)) as Record<string, never>)}, ${NOW}, 'test')`;
-  await app.begin((transaction) => books.openChartIn(transaction, { fundId, chart: CHART_MINFEI_2026 }));
-  const posted = await books.post(app, { fundId, command: contribution(pool) });
-  if (!posted.ok) throw new Error(`pool: ${posted.code}`);
-  const units = Object.fromEntries(
-    (await owner<{ code: string; id: string }[]>`select code, id::text as id from units where fund_id = ${fundId}`).map(
-      (row) => [row.code, row.id]
-    )
-  );
-  const compounds = Object.fromEntries(
-    (
-      await owner<{ code: string; id: string }[]>`select code, id::text as id from compounds where fund_id = ${fundId}`
-    ).map((row) => [row.code, row.id])
-  );
-  return { slug, fundId, units, compounds };
-}
-
-async function person(
-  world: World,
-  loginName: string,
-  roles: { role: FundRole; unitCode?: string; compoundCode?: string }[]
-): Promise<Actor> {
-  const userId = await createTestUser(owner, {
-    loginName,
-    memberships: roles.map((role) => ({ fundSlug: world.slug, ...role }))
-  });
-  const memberships: Membership[] = roles.map((role) => ({
-    fundId: world.fundId,
-    role: role.role,
-    unitId: role.unitCode === undefined ? null : (world.units[role.unitCode] ?? null),
-    compoundId: role.compoundCode === undefined ? null : (world.compounds[role.compoundCode] ?? null)
-  }));
-  return { kind: 'user', userId, platformAdmin: false, memberships, totpEnrolled: false, fundsRequiringTotp: [] };
-}
-
-const idOf = (actor: Actor): string => (actor.kind === 'user' ? actor.userId : '0');
-
-/** A submitted application written straight into the tables, as H4's submission leaves it. */
-async function submittedApplication(
-  world: World,
-  input: { number: number; createdBy: Actor; compound?: string; cost: string; match: string; category?: string }
-): Promise<string> {
-  const compoundId = world.compounds[input.compound ?? 'compound-1'] ?? '0';
-  const [row] = await owner<{ id: string }[]>`
-    insert into applications (fund_id, number, compound_id, status, title, category, description, location,
-                              requested_ratio, created_by, created_at, updated_at)
-    values (${world.fundId}, ${input.number}, ${compoundId}, 'draft', ${`项目 ${input.number}`},
-            ${input.category ?? 'repairs'}, '说明', '地点', '0.6', ${idOf(input.createdBy)}, ${NOW}, ${NOW})
-    returning id::text as id`;
-  if (row === undefined) throw new Error('no application');
-  await owner`
-    insert into budget_lines (fund_id, application_id, line_no, item, quantity, unit_price, amount)
-    values (${world.fundId}, ${row.id}, 1, '道闸', 1, ${input.cost}, ${input.cost})`;
-  await owner`
-    insert into resolutions (fund_id, application_id, meeting_date, households_total, households_present, households_agreeing)
-    values (${world.fundId}, ${row.id}, '2026-03-01', 25, 20, 18)`;
-  await owner`
-    update applications set status = 'submitted', policy_version = 1, match_amount = ${input.match},
-           submitted_at = ${NOW}
-     where id = ${row.id}`;
-  return row.id;
-}
+const db = (): ReviewDb => ({ owner, app, now: NOW });
+const makeWorld = (slug: string, pool: string, policy?: FundPolicyJson): Promise<World> =>
+  makeWorldIn(db(), { slug, pool, ...(policy === undefined ? {} : { policy }) });
+const person = (world: World, loginName: string, roles: Parameters<typeof personIn>[3]): Promise<Actor> =>
+  personIn(db(), world, loginName, roles);
+const submittedApplication = (world: World, input: Parameters<typeof submittedIn>[2]): Promise<string> =>
+  submittedIn(db(), world, input);
 
 async function statusOf(applicationId: string) {
   const [row] = await owner<

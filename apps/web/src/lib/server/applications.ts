@@ -693,20 +693,20 @@ export async function createDraftIn(
   const actorUserId = actorIdOf(input.actor);
   if (actorUserId === null) return { ok: false, code: 'not_allowed', reason: 'sign_in_required' };
   await transaction`select 1 from funds where id = ${input.fundId} for update`;
+  // The fund row's lock serializes drafts of one fund, so this read and the insert below cannot
+  // interleave with a second submission of the same form; the unique index is the backstop.
   const [earlier] = await transaction<{ number: number }[]>`
-    select (detail->>'applicationNumber')::int as number from events
-     where fund_id = ${input.fundId} and action = 'application.created' and actor_user_id = ${actorUserId}
-       and detail->>'idempotencyKey' = ${input.idempotencyKey}
-     limit 1`;
+    select number from applications
+     where fund_id = ${input.fundId} and created_by = ${actorUserId} and create_key = ${input.idempotencyKey}`;
   if (earlier !== undefined) return { ok: true, number: earlier.number, replayed: true };
   const [compound] = await transaction`
     select 1 from compounds where fund_id = ${input.fundId} and id = ${input.compoundId}`;
   if (compound === undefined) return { ok: false, code: 'compound_not_in_fund' };
   const [row] = await transaction<{ id: string; number: number }[]>`
-    insert into applications (fund_id, number, compound_id, status, created_by, created_at, updated_at)
+    insert into applications (fund_id, number, compound_id, status, created_by, created_at, updated_at, create_key)
     values (${input.fundId},
             (select coalesce(max(number), 0) + 1 from applications where fund_id = ${input.fundId}),
-            ${input.compoundId}, 'draft', ${actorUserId}, ${input.now}, ${input.now})
+            ${input.compoundId}, 'draft', ${actorUserId}, ${input.now}, ${input.now}, ${input.idempotencyKey})
     returning id::text as id, number`;
   if (row === undefined) throw new Error('createDraft: the insert returned no row');
   await recordEvent(transaction, {

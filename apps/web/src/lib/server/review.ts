@@ -394,7 +394,9 @@ export async function castVoteIn(
   transaction: Transaction,
   input: CastVoteInput & { seatId: string }
 ): Promise<CastVoteResult> {
-  await lockPool(transaction, input.fundId);
+  // The application's row lock serializes the votes on one application. The pool is locked only
+  // when a vote settles an approval (in settle), so votes that decide nothing do not queue behind
+  // each other across the whole fund.
   const application = await loadApplication(transaction, input.fundId, input.number, true);
   if (application === null) return { ok: false, code: 'application_not_found' };
   const ref = refOf(input.fundId, application);
@@ -491,6 +493,9 @@ async function settle(
     return { ok: true, replayed: false, status: decision.to, approvedAmount: null };
   }
 
+  // Under the pool's lock, approvals of one fund take turns: the compound's quota used this year
+  // and the pool's available balance cannot change between this read and the hold below.
+  await lockPool(transaction, input.fundId);
   const approved = await approvedAmountOf(transaction, input.fundId, application, input.policy, tally);
   const holdId = holdIdOf(input.fundId, application.number, application.revision);
   if (approved.amount.isPositive()) {
