@@ -141,6 +141,32 @@ export {
   type OwnersMeeting
 } from './grants/owners-consent.js';
 
+export {
+  decideExpense,
+  decidePayout,
+  decideSecondApproval,
+  matchDueOf,
+  payoutReleasable,
+  planClosing,
+  refundsOf,
+  type ClosingCode,
+  type ClosingFigures,
+  type ClosingPlan,
+  type ExpenseCode,
+  type ExpenseSplit,
+  type HouseholdPaid,
+  type PayoutCode,
+  type PayoutDecision,
+  type PayoutPolicy,
+  type PlannedEntry,
+  type ProjectFigures,
+  type Releasable,
+  type ReleaseLimit,
+  type SecondApprovalCode,
+  type SpendingFigures,
+  type SurplusMode
+} from './grants/project.js';
+
 // Reports
 export type { Period } from './reports/totals.js';
 export { trialBalance, type TrialBalance, type TrialBalanceRow } from './reports/trial-balance.js';

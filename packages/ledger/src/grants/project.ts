@@ -1,0 +1,358 @@
+import { Decimal } from 'decimal.js';
+import { ACCOUNTS } from '../chart/minfei-2026.js';
+import type { ProjectAccounts } from '../chart/chart.js';
+import type { Posting } from '../journal/types.js';
+import { allocate } from '../money/allocate.js';
+import { Money } from '../money/money.js';
+import { matchFinal } from '../match/release.js';
+import type { ReleaseMode } from '../match/policy.js';
+import { ok, reject, type Result } from '../result.js';
+
+/*
+ * An approved grant from its first self-raised payment to its close: how much of the match may be
+ * paid out now, whether a payout needs a second approver, how an expense divides between the match
+ * and the households' money, and the entries that close the project with its accounts at zero.
+ * Every function is pure: the server loads the figures under its locks and writes what comes back.
+ */
+
+/** What the fund's policy says about paying out a match. Shares are decimal strings from 0 to 1. */
+export type PayoutPolicy = {
+  readonly releaseMode: ReleaseMode;
+  /** The share of the match kept back until the work is accepted, such as '0.5'. */
+  readonly holdBackShare: string;
+  /** The share of expected households that must have paid before any match is paid, or null. */
+  readonly participationMin: string | null;
+  /** Payouts above this amount need a second approver (four eyes). */
+  readonly secondApproverAbove: Money;
+  /** The unit the final match is rounded down to, as for the match at approval. */
+  readonly roundingUnit: Money;
+};
+
+/** Where a project stands, as the server reads it from its tables and balances. */
+export type ProjectFigures = {
+  /** The match the leadership approved and the pool holds. */
+  readonly matchApproved: Money;
+  /** The ratio the match was approved at, such as '0.6'. */
+  readonly ratioApproved: string;
+  readonly selfRaisedTarget: Money;
+  readonly selfRaisedReceived: Money;
+  readonly householdsExpected: number;
+  readonly householdsPaid: number;
+  /** Match paid out, plus payouts requested and waiting for their second approver. */
+  readonly matchCommitted: Money;
+  /** The total of the project's expenses: its actual cost so far. */
+  readonly costActual: Money;
+  readonly accepted: boolean;
+};
+
+/** The figure that bounds what may be paid out now, so the page can say why it is not more. */
+export type ReleaseLimit =
+  | 'participation_below_minimum'
+  | 'self_raised_target_not_met'
+  | 'self_raised_received'
+  | 'hold_back_until_acceptance'
+  | 'final_match'
+  | 'match_paid_out';
+
+export type Releasable = {
+  /** What a payout may be now: never negative. */
+  readonly releasable: Money;
+  /** The match earned so far before subtracting what is committed. */
+  readonly earned: Money;
+  readonly limit: ReleaseLimit;
+  /** After acceptance: the match on the actual cost. Before: the approved match. */
+  readonly matchDue: Money;
+};
+
+function shareOf(amount: Money, share: string): Money {
+  return Money.fromMinor(BigInt(new Decimal(amount.toMinor().toString()).times(share).floor().toFixed(0)));
+}
+
+function participationMet(policy: PayoutPolicy, figures: ProjectFigures): boolean {
+  if (policy.participationMin === null || figures.householdsExpected <= 0) return true;
+  return new Decimal(figures.householdsPaid).greaterThanOrEqualTo(
+    new Decimal(figures.householdsExpected).times(policy.participationMin)
+  );
+}
+
+/** The match on the actual cost, once the work has been accepted. */
+export function matchDueOf(policy: Pick<PayoutPolicy, 'roundingUnit'>, figures: ProjectFigures): Money {
+  if (!figures.accepted) return figures.matchApproved;
+  return matchFinal(policy, {
+    ratio: figures.ratioApproved,
+    matchApproved: figures.matchApproved,
+    costActual: figures.costActual,
+    selfRaisedReceived: figures.selfRaisedReceived
+  }).match;
+}
+
+/**
+ * How much of the match may be paid out now. Before acceptance the policy's hold-back share stays
+ * reserved; the rest is earned by the release mode (in proportion to the self-raised money
+ * received, or all of it once the target is met). After acceptance the match due is recomputed on
+ * the actual cost and the households' actual share takes the target's place, so the final tranche
+ * is the match due less what was already paid.
+ */
+export function payoutReleasable(policy: PayoutPolicy, figures: ProjectFigures): Releasable {
+  const matchDue = matchDueOf(policy, figures);
+  if (!participationMet(policy, figures)) {
+    return { releasable: Money.zero(), earned: Money.zero(), limit: 'participation_below_minimum', matchDue };
+  }
+  const needed = figures.accepted
+    ? Money.max(Money.zero(), figures.costActual.minus(matchDue))
+    : figures.selfRaisedTarget;
+  let earned: Money;
+  let limit: ReleaseLimit = figures.accepted ? 'final_match' : 'hold_back_until_acceptance';
+  if (figures.selfRaisedReceived.greaterThanOrEqual(needed)) {
+    earned = matchDue;
+  } else if (policy.releaseMode === 'all_when_target_met' || !figures.selfRaisedReceived.isPositive()) {
+    earned = Money.zero();
+    limit = 'self_raised_target_not_met';
+  } else {
+    earned = Money.fromMinor((matchDue.toMinor() * figures.selfRaisedReceived.toMinor()) / needed.toMinor());
+    limit = 'self_raised_received';
+  }
+  if (!figures.accepted) {
+    const beforeAcceptance = figures.matchApproved.minus(shareOf(figures.matchApproved, policy.holdBackShare));
+    if (beforeAcceptance.lessThan(earned)) {
+      earned = beforeAcceptance;
+      limit = 'hold_back_until_acceptance';
+    }
+  }
+  const releasable = Money.max(Money.zero(), earned.minus(figures.matchCommitted));
+  if (releasable.isZero() && earned.isPositive() && limit !== 'hold_back_until_acceptance') limit = 'match_paid_out';
+  return { releasable, earned, limit, matchDue };
+}
+
+export type PayoutCode = 'payout_must_be_positive' | 'payout_exceeds_releasable' | 'project_is_closed';
+
+export type PayoutDecision = {
+  readonly amount: Money;
+  /** True when the amount is above the policy's threshold: a second person must approve it. */
+  readonly needsSecondApprover: boolean;
+};
+
+/** Checks a payout request against what may be paid now. */
+export function decidePayout(
+  policy: PayoutPolicy,
+  figures: ProjectFigures & { readonly closed: boolean },
+  amount: Money
+): Result<PayoutDecision, PayoutCode> {
+  if (figures.closed) return reject('project_is_closed');
+  if (!amount.isPositive()) return reject('payout_must_be_positive');
+  const { releasable, limit } = payoutReleasable(policy, figures);
+  if (amount.greaterThan(releasable)) {
+    return reject('payout_exceeds_releasable', { releasable: releasable.toString(), limit });
+  }
+  return ok({ amount, needsSecondApprover: amount.greaterThan(policy.secondApproverAbove) });
+}
+
+export type SecondApprovalCode = 'second_approver_must_differ' | 'payout_is_not_waiting';
+
+/** Four eyes: the second approver is another person than the one who requested the payout. */
+export function decideSecondApproval(input: {
+  readonly status: 'waiting' | 'paid' | 'cancelled';
+  readonly requesterId: string;
+  readonly approverId: string;
+}): Result<true, SecondApprovalCode> {
+  if (input.status !== 'waiting') return reject('payout_is_not_waiting', { status: input.status });
+  if (input.approverId === input.requesterId) return reject('second_approver_must_differ');
+  return ok(true);
+}
+
+/** The project's spending so far, split the way the books carry it. */
+export type SpendingFigures = {
+  readonly matchPaid: Money;
+  readonly matchSpent: Money;
+  readonly selfRaisedReceived: Money;
+  readonly selfRaisedSpent: Money;
+  readonly selfRaisedRefunded: Money;
+};
+
+export type ExpenseCode = 'expense_must_be_positive' | 'expense_exceeds_money_received' | 'project_is_closed';
+
+export type ExpenseSplit = { readonly match: Money; readonly selfRaised: Money };
+
+/**
+ * How an expense divides between the match (the fund's cost, 5101.P) and the households' money
+ * (discharging 2209.P). The approved ratio gives the split, kept inside what each source has
+ * received and not yet spent; spending beyond the money received is refused with that figure. The
+ * close trues the split up to the final match, so a fen of rounding here never survives.
+ */
+export function decideExpense(
+  figures: SpendingFigures & { readonly ratioApproved: string; readonly closed: boolean },
+  amount: Money
+): Result<ExpenseSplit, ExpenseCode> {
+  if (figures.closed) return reject('project_is_closed');
+  if (!amount.isPositive()) return reject('expense_must_be_positive');
+  const matchLeft = Money.max(Money.zero(), figures.matchPaid.minus(figures.matchSpent));
+  const selfLeft = Money.max(
+    Money.zero(),
+    figures.selfRaisedReceived.minus(figures.selfRaisedSpent).minus(figures.selfRaisedRefunded)
+  );
+  const available = matchLeft.plus(selfLeft);
+  if (amount.greaterThan(available)) {
+    return reject('expense_exceeds_money_received', { available: available.toString() });
+  }
+  const byRatio = shareOf(amount, figures.ratioApproved);
+  const match = Money.min(matchLeft, Money.max(byRatio, amount.minus(selfLeft)));
+  return ok({ match, selfRaised: amount.minus(match) });
+}
+
+/** One household's self-raised payments, added up. */
+export type HouseholdPaid = { readonly householdId: string; readonly label: string; readonly paid: Money };
+
+export type RefundCode = 'refund_has_no_payers';
+
+/**
+ * The surplus back to the households in proportion to what each paid, to the fen: the shares add
+ * up to the surplus exactly (largest remainder, ties to the earlier household).
+ */
+export function refundsOf(
+  surplus: Money,
+  households: readonly HouseholdPaid[]
+): Result<{ household: HouseholdPaid; refund: Money }[], RefundCode> {
+  const payers = households.filter((household) => household.paid.isPositive());
+  if (surplus.isZero()) return ok([]);
+  if (payers.length === 0) return reject('refund_has_no_payers');
+  const shares = allocate(
+    surplus,
+    payers.map((household) => household.paid)
+  );
+  if (!shares.ok) throw new Error(`refundsOf: allocate refused (${shares.code})`);
+  return ok(
+    payers
+      .map((household, index) => ({ household, refund: shares.value[index] ?? Money.zero() }))
+      .filter((row) => row.refund.isPositive())
+  );
+}
+
+export type SurplusMode = 'refund' | 'keep';
+
+export type ClosingFigures = SpendingFigures & {
+  readonly matchApproved: Money;
+  readonly ratioApproved: string;
+  /** What is still held on the pool for the project: released at the close. */
+  readonly matchHeld: Money;
+  readonly accepted: boolean;
+  readonly households: readonly HouseholdPaid[];
+};
+
+export type ClosingCode =
+  | 'project_is_not_accepted'
+  | 'final_tranche_is_not_paid'
+  | 'refund_has_no_payers'
+  | 'self_raised_is_short'
+  | 'project_has_spending';
+
+/** A balanced set of postings with a memo, for the server to post as one entry. */
+export type PlannedEntry = { readonly memo: string; readonly postings: readonly Posting[] };
+
+export type ClosingPlan = {
+  readonly matchFinal: Money;
+  /** The reservation still held, released back to the pool's available balance. */
+  readonly holdReleased: Money;
+  /** Match paid out beyond the final match, moved back into the pool. */
+  readonly matchReturned: Money;
+  readonly selfRaisedSurplus: Money;
+  readonly surplusMode: SurplusMode;
+  /** Entries in order: the true-up, the return, the refunds (one per household) or the transfer, the release of restriction. */
+  readonly entries: readonly PlannedEntry[];
+};
+
+function pair(debit: string, credit: string, amount: Money, memo?: string): Posting[] {
+  const line = memo === undefined ? {} : { memo };
+  return [
+    { account: debit, side: 'debit', amount, ...line },
+    { account: credit, side: 'credit', amount, ...line }
+  ];
+}
+
+/**
+ * The close of an accepted project, or the cancellation of one that spent nothing. Afterwards the
+ * project's bank sub-account and its payable to the households are both at zero, the fund's cost
+ * is the final match, the pool's available balance has risen by the released hold plus any match
+ * returned, and the restriction on the spent match is lifted.
+ */
+export function planClosing(
+  policy: Pick<PayoutPolicy, 'roundingUnit'>,
+  accounts: ProjectAccounts & { readonly compoundReserve: { funds: string; payable: string } | null },
+  figures: ClosingFigures,
+  options: { readonly surplusMode: SurplusMode; readonly cancel: boolean; readonly title: string }
+): Result<ClosingPlan, ClosingCode> {
+  const costActual = figures.matchSpent.plus(figures.selfRaisedSpent);
+  if (options.cancel && costActual.isPositive()) {
+    return reject('project_has_spending', { costActual: costActual.toString() });
+  }
+  if (!options.cancel && !figures.accepted) return reject('project_is_not_accepted');
+  const final = options.cancel
+    ? Money.zero()
+    : matchFinal(policy, {
+        ratio: figures.ratioApproved,
+        matchApproved: figures.matchApproved,
+        costActual,
+        selfRaisedReceived: figures.selfRaisedReceived
+      }).match;
+  if (figures.matchPaid.lessThan(final)) {
+    return reject('final_tranche_is_not_paid', { outstanding: final.minus(figures.matchPaid).toString() });
+  }
+  const entries: PlannedEntry[] = [];
+  // The true-up: the fund's cost becomes exactly the final match, the rest of the spending the households'.
+  const trueUp = final.minus(figures.matchSpent);
+  if (trueUp.isPositive()) {
+    entries.push({
+      memo: `项目结项：配套资金按实际费用调整 ${options.title}`,
+      postings: pair(accounts.cost, accounts.selfRaised, trueUp)
+    });
+  } else if (trueUp.isNegative()) {
+    entries.push({
+      memo: `项目结项：配套资金按实际费用调整 ${options.title}`,
+      postings: pair(accounts.selfRaised, accounts.cost, trueUp.negated())
+    });
+  }
+  const matchReturned = figures.matchPaid.minus(final);
+  if (matchReturned.isPositive()) {
+    entries.push({
+      memo: `项目结项：未用配套资金退回基金池 ${options.title}`,
+      postings: pair(ACCOUNTS.pool, accounts.funds, matchReturned)
+    });
+  }
+  const selfRaisedShare = costActual.minus(final);
+  const surplus = figures.selfRaisedReceived.minus(figures.selfRaisedRefunded).minus(selfRaisedShare);
+  // The match paid for more than its share when the households' money ran short: the committee
+  // raises the difference before the project can close, so the fund never pays beyond its ratio.
+  if (surplus.isNegative()) return reject('self_raised_is_short', { shortfall: surplus.negated().toString() });
+  if (surplus.isPositive() && options.surplusMode === 'refund') {
+    const refunds = refundsOf(surplus, figures.households);
+    if (!refunds.ok) return refunds;
+    for (const { household, refund } of refunds.value) {
+      entries.push({
+        memo: `自筹结余退还：${household.label} ${options.title}`,
+        postings: pair(accounts.selfRaised, accounts.funds, refund, household.label)
+      });
+    }
+  } else if (surplus.isPositive()) {
+    if (accounts.compoundReserve === null) throw new Error('planClosing: keeping a surplus needs the compound reserve');
+    entries.push({
+      memo: `自筹结余转小区留存 ${options.title}`,
+      postings: [
+        ...pair(accounts.compoundReserve.funds, accounts.funds, surplus),
+        ...pair(accounts.selfRaised, accounts.compoundReserve.payable, surplus)
+      ]
+    });
+  }
+  if (final.isPositive()) {
+    entries.push({
+      memo: `配套资金已用于项目，解除限制 ${options.title}`,
+      postings: pair(ACCOUNTS.netAssetsRestricted, ACCOUNTS.netAssetsUnrestricted, final)
+    });
+  }
+  return ok({
+    matchFinal: final,
+    holdReleased: figures.matchHeld,
+    matchReturned,
+    selfRaisedSurplus: surplus,
+    surplusMode: options.surplusMode,
+    entries
+  });
+}
