@@ -142,7 +142,7 @@ describe('the demo seed', () => {
     expect(third?.selfRaiseTarget).toBe('3440.00');
   });
 
-  it('shows every other state too: one in review with one vote, one rejected, one active keeping its hold', async () => {
+  it('shows every other state too: one in review with one vote, one rejected, one accepted keeping its hold', async () => {
     const rows = await owner<
       { number: number; title: string; status: string; votes: number; held: string | null; events: string }[]
     >`
@@ -158,10 +158,11 @@ describe('the demo seed', () => {
       {
         number: 6,
         title: '单元门禁维修',
-        status: 'active',
+        // Active since step 007; step 010 raises money, pays, spends and accepts it.
+        status: 'accepted',
         votes: 3,
         held: '1500.00',
-        events: 'submit,precheck_pass,approve,notice_ended'
+        events: 'submit,precheck_pass,approve,notice_ended,accept'
       }
     ]);
   });

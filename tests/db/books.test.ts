@@ -158,7 +158,9 @@ describe('the demo seed', () => {
         '005_demo_money_in',
         '006_demo_applications',
         '007_demo_review',
-        '008_demo_more_states'
+        '008_demo_more_states',
+        '009_demo_platform',
+        '010_demo_projects'
       ]);
       expect(await seedDemo(clients.app)).toEqual([]);
       const [fund] = await clients.app<
@@ -172,11 +174,14 @@ describe('the demo seed', () => {
       expect(capital.map((row) => row.credits)).toEqual([...Array(10).fill('9090.91'), '9090.90']);
       // The start capital, and the demo money in of 005_demo_money_in (20,000.00 + 3,000.00 + 56.78),
       // less the 3,000.00 that 007_demo_review holds for approved application #1 and the 1,500.00
-      // that 008_demo_more_states holds for the active door repair.
-      expect(await poolAvailable(clients.app, fundId)).toBe('118556.78');
+      // that 008_demo_more_states holds for the door repair (of which 010_demo_projects pays 750.00
+      // out, which leaves what is available as it was), and less the 2,280.00 final match of the
+      // project 010_demo_projects takes to its close (the rest of its hold went back to the pool).
+      expect(await poolAvailable(clients.app, fundId)).toBe('116276.78');
       const accounts = await clients.app`select code from accounts where fund_id = ${fundId}`;
-      expect(accounts.length).toBe(CHART_MINFEI_2026.accounts.length + 11);
-      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 14 });
+      // The chart, the eleven units' sub-accounts, and three of each of the two projects.
+      expect(accounts.length).toBe(CHART_MINFEI_2026.accounts.length + 11 + 6);
+      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 60 });
     } finally {
       await Promise.all([clients.owner.end(), clients.app.end()]);
       await dropDatabase(adminUrl, database.name);

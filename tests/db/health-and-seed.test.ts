@@ -49,7 +49,9 @@ describe('seedDemo', () => {
         '005_demo_money_in',
         '006_demo_applications',
         '007_demo_review',
-        '008_demo_more_states'
+        '008_demo_more_states',
+        '009_demo_platform',
+        '010_demo_projects'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
@@ -60,7 +62,7 @@ describe('seedDemo', () => {
         funds.map(({ poolBalance, poolAvailable, entryCount }) => ({ poolBalance, poolAvailable, entryCount }))
         // 007_demo_review holds 3,000.00 of the pool for approved application #1, and
         // 008_demo_more_states 1,500.00 for the door repair, which an active grant keeps held.
-      ).toEqual([{ poolBalance: '123056.78', poolAvailable: '118556.78', entryCount: '14' }]);
+      ).toEqual([{ poolBalance: '120026.78', poolAvailable: '116276.78', entryCount: '60' }]);
       expect(await seedDemo(clients[0]!)).toEqual([]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));

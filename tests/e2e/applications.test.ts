@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
-import { createTestUser, signInOverHttp } from '../support/people';
-import {
-  PHONE,
-  baseUrl,
-  chromiumPath,
-  expectAccessible,
-  launchBrowser,
-  newVisitor,
-  overflowsHorizontally,
-  screenshot
-} from './browser';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, expectAccessible, overflowsHorizontally, screenshot } from './browser';
+import { fundFixture, type Person } from './fund-fixture';
 
 /**
  * A committee's application in a real browser at phone size, in Chinese: a new committee member
@@ -22,89 +12,33 @@ import {
  * names start with ap-).
  */
 
-const FUND = 'guihuajing';
-const APPLICATIONS = `/funds/${FUND}/applications`;
-const origin = new URL(baseUrl).origin;
-const run = Date.now().toString(36).slice(-6);
+const office = fundFixture({ prefix: 'ap', displayName: '委员', addressBlock: '10.9.5' });
+const APPLICATIONS = `/funds/${office.slug}/applications`;
+const { get, post } = office;
 
-let sql: Sql;
-let fundId = '';
-let lastAddress = 10;
-
-interface Person {
-  id: string;
-  cookie: string;
-}
-
+/** A committee member of one compound, made for this file. */
 async function person(label: string, compoundCode: string): Promise<Person> {
-  const loginName = `ap-${label}-${run}`;
-  const id = await createTestUser(sql, {
-    loginName,
-    displayName: `委员${label}`,
-    memberships: [{ fundSlug: FUND, role: 'committee', compoundCode }]
-  });
-  lastAddress += 1;
-  const signedIn = await signInOverHttp(baseUrl, { loginName, ip: `10.9.6.${lastAddress}` });
-  expect(signedIn.status, `sign-in of ${loginName}`).toBe(303);
-  if (signedIn.cookie === null) throw new Error(`no session cookie for ${loginName}`);
-  return { id, cookie: signedIn.cookie };
-}
-
-async function get(path: string, cookie: string): Promise<Response> {
-  return await fetch(new URL(path, baseUrl), { redirect: 'manual', headers: { accept: 'text/html', cookie } });
-}
-
-async function post(path: string, fields: Record<string, string>, cookie: string): Promise<Response> {
-  return await fetch(new URL(path, baseUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin, cookie },
-    body: new URLSearchParams(fields)
-  });
+  return await office.person(label, [{ role: 'committee', compoundCode }]);
 }
 
 /** A file whose first bytes say PNG, as a supplier's scanned quote would. */
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
 
 beforeAll(async () => {
-  sql = createClient(inject('databaseUrl'), { max: 2, applicationName: 'gongjian-e2e-applications' });
-  const [fund] = await sql<{ id: string }[]>`select id::text as id from funds where slug = ${FUND}`;
-  fundId = fund?.id ?? '';
   // The register's size bounds the households a plan may count; the demo gives 西苑院落 48.
-  await sql`update compounds set households_count = 48 where fund_id = ${fundId} and code = 'c-xiyuan'
+  await office.sql`update compounds set households_count = 48 where fund_id = ${office.fundId} and code = 'c-xiyuan'
               and households_count is null`;
 });
 
-afterAll(async () => {
-  await sql.end();
-});
-
 describe.skipIf(!chromiumPath)('a committee’s application at phone size', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const { pageOf } = office.browser();
   let committee: Person;
   let other: Person;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     committee = await person('xiyuan', 'c-xiyuan');
     other = await person('nanjie', 'c-nanjie');
   });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-  });
-
-  async function pageOf(who: Person, options: { elder?: boolean } = {}): Promise<Page> {
-    const context = await newVisitor(browser, { viewport: PHONE });
-    contexts.push(context);
-    await context.addCookies([
-      { name: 'gj_session', value: who.cookie.replace(/^gj_session=/, ''), url: baseUrl },
-      ...(options.elder ? [{ name: 'gj_elder', value: '1', url: baseUrl }] : [])
-    ]);
-    return await context.newPage();
-  }
 
   async function checkStep(page: Page, step: number, name: string): Promise<void> {
     await expect.poll(() => page.getByText(`第 ${step} 步，共 7 步：${name}`).count()).toBe(1);
@@ -174,9 +108,9 @@ describe.skipIf(!chromiumPath)('a committee’s application at phone size', () =
     expect(await overflowsHorizontally(page)).toBe(false);
     await screenshot(page, 'application-zh-phone');
 
-    const [row] = await sql<{ status: string; match: string; version: number }[]>`
+    const [row] = await office.sql<{ status: string; match: string; version: number }[]>`
       select status, match_amount::text as match, policy_version as version from applications
-       where fund_id = ${fundId} and number = ${number}`;
+       where fund_id = ${office.fundId} and number = ${number}`;
     expect(row).toMatchObject({ status: 'submitted', match: '3000.00' });
 
     // Submitted, the form is closed: its committee is sent to the application.
@@ -194,9 +128,9 @@ describe.skipIf(!chromiumPath)('a committee’s application at phone size', () =
     // the attachment endpoint's headers; the other compound's committee is refused, and the
     // office's endpoint stays closed to committees.
     const quote = `${APPLICATIONS}/${number}/attachments/${createHash('sha256').update(PNG).digest('hex')}`;
-    const [attached] = await sql<{ count: number }[]>`
+    const [attached] = await office.sql<{ count: number }[]>`
       select count(*)::int as count from application_attachments x join applications a on a.id = x.application_id
-       where a.fund_id = ${fundId} and a.number = ${number} and x.kind = 'quote'`;
+       where a.fund_id = ${office.fundId} and a.number = ${number} and x.kind = 'quote'`;
     expect(attached?.count, 'the quote is attached in the database').toBe(1);
     await page.goto(`${APPLICATIONS}/${number}`);
     await expect.poll(() => page.locator(`a[href="${quote}"]`).count()).toBe(1);
@@ -223,8 +157,8 @@ describe.skipIf(!chromiumPath)('a committee’s application at phone size', () =
     await page.getByRole('button', { name: '为西苑院落新建申请' }).click();
     await page.waitForURL(/\/applications\/\d+\/edit\?step=basics/);
     const number = Number(/applications\/(\d+)\//.exec(page.url())?.[1]);
-    const [before] = await sql<{ id: string; compound: string }[]>`
-      select id::text as id, compound_id::text as compound from applications where fund_id = ${fundId} and number = ${number}`;
+    const [before] = await office.sql<{ id: string; compound: string }[]>`
+      select id::text as id, compound_id::text as compound from applications where fund_id = ${office.fundId} and number = ${number}`;
 
     const saved = await post(
       `${APPLICATIONS}/${number}/edit?/basics`,
@@ -244,7 +178,7 @@ describe.skipIf(!chromiumPath)('a committee’s application at phone size', () =
       committee.cookie
     );
     expect(saved.status).toBe(303);
-    const [after] = await sql<
+    const [after] = await office.sql<
       {
         status: string;
         title: string;
@@ -275,7 +209,7 @@ describe.skipIf(!chromiumPath)('a committee’s application at phone size', () =
     expect(await page.locator('#app-item_0').inputValue()).toBe('树苗');
     expect(await page.locator('#app-unitPrice_0').inputValue()).toBe('12.345');
     await expectAccessible(page);
-    const [lines] = await sql<{ count: number }[]>`
+    const [lines] = await office.sql<{ count: number }[]>`
       select count(*)::int as count from budget_lines where application_id = ${before?.id ?? ''}`;
     expect(lines?.count).toBe(0);
 

@@ -1,19 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../apps/web/src/lib/format';
 import { DEMO_POLICY_JSON, currentPolicy, fundPolicyToJson } from '../../apps/web/src/lib/server/fund-policy';
-import { createTestUser, signInOverHttp, type TestMembership } from '../support/people';
-import {
-  PHONE,
-  baseUrl,
-  chromiumPath,
-  expectAccessible,
-  launchBrowser,
-  newVisitor,
-  overflowsHorizontally,
-  screenshot
-} from './browser';
+import { chromiumPath, expectAccessible, overflowsHorizontally, screenshot } from './browser';
+import { fundFixture, type Person } from './fund-fixture';
 
 /**
  * The fund office pages of the demo fund: the home with its figures, the settings (profile and
@@ -23,57 +12,17 @@ import {
  * matches keep seeing the demo rules.
  */
 
-const FUND = 'guihuajing';
-const OFFICE = `/funds/${FUND}`;
-const origin = new URL(baseUrl).origin;
-const run = Date.now().toString(36).slice(-6);
+const office = fundFixture({ prefix: 'fo', displayName: '办公室', addressBlock: '10.9.4' });
+const OFFICE = `/funds/${office.slug}`;
+const { get, post, run } = office;
 
-let sql: Sql;
-let fundId = '';
 const compoundIds: Record<string, string> = {};
-let lastAddress = 10;
-
-interface Person {
-  id: string;
-  loginName: string;
-  cookie: string;
-}
-
-async function person(label: string, memberships: readonly Omit<TestMembership, 'fundSlug'>[]): Promise<Person> {
-  const loginName = `fo-${label}-${run}`;
-  const id = await createTestUser(sql, {
-    loginName,
-    displayName: `办公室${label}`,
-    memberships: memberships.map((membership) => ({ fundSlug: FUND, ...membership }))
-  });
-  lastAddress += 1;
-  const signedIn = await signInOverHttp(baseUrl, { loginName, ip: `10.9.4.${lastAddress}` });
-  expect(signedIn.status, `sign-in of ${loginName}`).toBe(303);
-  if (signedIn.cookie === null) throw new Error(`no session cookie for ${loginName}`);
-  return { id, loginName, cookie: signedIn.cookie };
-}
-
-async function get(path: string, cookie?: string): Promise<Response> {
-  return await fetch(new URL(path, baseUrl), {
-    redirect: 'manual',
-    headers: { accept: 'text/html', ...(cookie === undefined ? {} : { cookie }) }
-  });
-}
-
-async function post(path: string, fields: Record<string, string>, cookie: string): Promise<Response> {
-  return await fetch(new URL(path, baseUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin, cookie },
-    body: new URLSearchParams(fields)
-  });
-}
 
 /** The pool's balance as the home page must show it, from the maintained balances. */
 async function poolBalance(): Promise<string> {
-  const [row] = await sql<{ balance: string }[]>`
+  const [row] = await office.sql<{ balance: string }[]>`
     select coalesce(sum(debits_posted - credits_posted), 0)::numeric(18, 2)::text as balance
-      from account_balances where fund_id = ${fundId} and account_code in ('1002.01', '1001')`;
+      from account_balances where fund_id = ${office.fundId} and account_code in ('1002.01', '1001')`;
   return row?.balance ?? '0.00';
 }
 
@@ -82,20 +31,12 @@ let leader: Person;
 let committee: Person;
 
 beforeAll(async () => {
-  sql = createClient(inject('databaseUrl'), { max: 2, applicationName: 'fund-office test' });
-  const [fund] = await sql<{ id: string }[]>`select id::text as id from funds where slug = ${FUND}`;
-  if (fund === undefined) throw new Error('the demo fund is missing');
-  fundId = fund.id;
-  const compounds = await sql<{ id: string; code: string }[]>`
-    select id::text as id, code from compounds where fund_id = ${fundId}`;
+  const compounds = await office.sql<{ id: string; code: string }[]>`
+    select id::text as id, code from compounds where fund_id = ${office.fundId}`;
   for (const compound of compounds) compoundIds[compound.code] = compound.id;
-  admin = await person('adm', [{ role: 'fund_admin' }]);
-  leader = await person('ldr', [{ role: 'leader', unitCode: 'grid-04' }]);
-  committee = await person('cm', [{ role: 'committee', compoundCode: 'c-guihua-3' }]);
-});
-
-afterAll(async () => {
-  await sql?.end();
+  admin = await office.person('adm', [{ role: 'fund_admin' }]);
+  leader = await office.person('ldr', [{ role: 'leader', unitCode: 'grid-04' }]);
+  committee = await office.person('cm', [{ role: 'committee', compoundCode: 'c-guihua-3' }]);
 });
 
 describe('the fund office over HTTP', () => {
@@ -122,7 +63,7 @@ describe('the fund office over HTTP', () => {
     expect(profile.status).toBe(403);
     const policy = await post(`${OFFICE}/settings?/policy`, { ratioDefault: '0.6' }, leader.cookie);
     expect(policy.status).toBe(403);
-    const [row] = await sql<{ name_zh: string }[]>`select name_zh from funds where id = ${fundId}`;
+    const [row] = await office.sql<{ name_zh: string }[]>`select name_zh from funds where id = ${office.fundId}`;
     expect(row?.name_zh).not.toBe('改名');
   });
 
@@ -152,39 +93,19 @@ describe('the fund office over HTTP', () => {
     expect(html).toContain('请改正下面标出的项目');
     expect(html).toContain('href="#policy-ratioDefault"');
     expect(html).toContain('value="1.5"');
-    expect((await currentPolicy(sql, fundId))?.policy.match.ratioDefault).toBe('0.6');
+    expect((await currentPolicy(office.sql, office.fundId))?.policy.match.ratioDefault).toBe('0.6');
   });
 });
 
 describe.skipIf(!chromiumPath)('the fund office in a real browser', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-  });
-
-  async function pageOf(who: Person, options: { elder?: boolean } = {}): Promise<Page> {
-    const context = await newVisitor(browser, { viewport: PHONE });
-    contexts.push(context);
-    await context.addCookies([
-      { name: 'gj_session', value: who.cookie.replace(/^gj_session=/, ''), url: baseUrl },
-      ...(options.elder ? [{ name: 'gj_elder', value: '1', url: baseUrl }] : [])
-    ]);
-    return await context.newPage();
-  }
+  const { pageOf } = office.browser();
 
   it('edits the profile and adopts a new policy version with the same rules', async () => {
     const page = await pageOf(admin);
     const response = await page.goto(`${OFFICE}/settings`);
     expect(response?.status()).toBe(200);
     await expectAccessible(page);
-    const before = (await currentPolicy(sql, fundId))?.version ?? 0;
+    const before = (await currentPolicy(office.sql, office.fundId))?.version ?? 0;
 
     await page.getByLabel('社区').fill('桂花井社区');
     await page.getByRole('button', { name: '保存基本信息' }).click();
@@ -194,7 +115,7 @@ describe.skipIf(!chromiumPath)('the fund office in a real browser', () => {
     await page.getByRole('button', { name: '通过为新版本' }).click();
     await expect.poll(() => page.getByText(`已通过第 ${before + 1} 版。`).count()).toBe(1);
     await expectAccessible(page);
-    const adopted = await currentPolicy(sql, fundId);
+    const adopted = await currentPolicy(office.sql, office.fundId);
     if (adopted === null) throw new Error('no policy after adopting one');
     expect(adopted.version).toBe(before + 1);
     expect(fundPolicyToJson(adopted.policy)).toEqual(DEMO_POLICY_JSON);

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHART_MINFEI_2026 } from '@gongjian/ledger';
+import { Money, money } from '@gongjian/ledger';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openChartIn, transact } from '../../apps/web/src/lib/server/books';
 import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
+import { demoPhoto } from '../../apps/web/src/lib/server/acceptance';
 import { activateEndedNotices } from '../../apps/web/src/lib/server/review';
+import { hledgerAgreement } from '../support/books-export';
 import { TEST_PASSWORD, createTestUser, type TestMembership } from '../support/people';
 import { checkoutRoot } from '../support/postgres';
 import {
@@ -21,7 +22,8 @@ import {
 
 /*
  * The pilot's whole journey (issue 6) on a fund made for this file, in Chromium and in Chinese:
- * the administrator sets the fund up (profile, policy, eleven units, a compound of 25 households)
+ * the platform's administrator creates the fund and its first administrator joins by the link
+ * shown once; the administrator sets the fund up (profile, policy, eleven units, a compound of 25 households)
  * and records the start capital of 100,000.00; a committee member applies for 5,000.00 and sees
  * the 3,000.00 match; the administrator pre-checks; three leaders approve while the fourth, who
  * sits on the applicant's committee, is recused; the match is held on the pool; the public notice
@@ -66,6 +68,30 @@ function shanghaiToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 }
 
+/** The project's expenses in order, with the split the books carry. */
+async function spending(number: number) {
+  return sql<{ amount: string; match: string; selfRaised: string }[]>`
+    select x.amount::text as amount, x.match_part::text as match, x.self_raised_part::text as "selfRaised"
+      from expenses x join applications a on a.id = x.application_id
+     where a.fund_id = ${fundId} and a.number = ${number} order by x.id`;
+}
+
+async function paymentsCount(number: number): Promise<number> {
+  const [row] = await sql<{ count: number }[]>`
+    select count(*)::int as count from self_raised_payments p join applications a on a.id = p.application_id
+     where a.fund_id = ${fundId} and a.number = ${number}`;
+  return row?.count ?? 0;
+}
+
+/** The pool's available balance and what is held on it. */
+async function poolFigures(): Promise<{ available: string; held: string }> {
+  const [row] = await sql<{ available: string; held: string }[]>`
+    select (debits_posted - credits_posted - held_total)::text as available, held_total::text as held
+      from account_balances where fund_id = ${fundId} and account_code = '1002.01'`;
+  if (row === undefined) throw new Error('no pool');
+  return row;
+}
+
 function dayAfter(isoDate: string): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + 1);
@@ -74,14 +100,6 @@ function dayAfter(isoDate: string): string {
 
 beforeAll(async () => {
   sql = createClient(inject('databaseUrl'), { max: 2, applicationName: 'gongjian-e2e-journey' });
-  // A new fund with its chart of accounts and nothing else: no policy, no units, no compounds.
-  // The administrator sets all of that up in the browser.
-  const [fund] = await sql<{ id: string }[]>`
-    insert into funds (slug, name_zh, name_en) values (${SLUG}, ${`旅程基金 ${run}`}, ${`Journey fund ${run}`})
-    returning id::text as id`;
-  if (fund === undefined) throw new Error('no fund');
-  fundId = fund.id;
-  await transact(sql, (transaction) => openChartIn(transaction, { fundId, chart: CHART_MINFEI_2026 }));
 });
 
 afterAll(async () => {
@@ -119,6 +137,14 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
     return page;
   }
 
+  /** What the first part leaves for the second: the active grant and its people's pages. */
+  let granted: {
+    number: number;
+    admin: Page;
+    committee: Page;
+    voters: Person[];
+  } | null = null;
+
   /** Runs axe once per page kind (the path without its query), as the journey returns to many. */
   async function checkOnce(page: Page): Promise<void> {
     const url = new URL(page.url());
@@ -141,9 +167,32 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
   it('runs the whole journey', { timeout: 120_000 }, async () => {
     const year = shanghaiToday().slice(0, 4);
 
-    // 1. The administrator sets the fund up and records the start capital.
-    const adminPerson = await person('admin', [{ role: 'fund_admin' }]);
-    const admin = await signedIn(adminPerson);
+    // 0. The platform's administrator sets up the fund (its chart of accounts and a first policy)
+    // and hands its first administrator the link, shown once.
+    const platformLogin = `jr-platform-${run}`;
+    await createTestUser(sql, { loginName: platformLogin, displayName: '平台管理员', platformAdmin: true });
+    const platform = await signedIn({ loginName: platformLogin });
+    expect((await platform.goto('/admin/funds'))?.status()).toBe(200);
+    await checkOnce(platform);
+    await platform.getByLabel('网址名', { exact: true }).fill(SLUG);
+    await platform.getByLabel('中文名称', { exact: true }).fill(`旅程基金 ${run}`);
+    await platform.getByLabel('英文名称', { exact: true }).fill(`Journey fund ${run}`);
+    await platform.getByRole('button', { name: '设立基金', exact: true }).click();
+    await platform.waitForURL((url) => url.searchParams.get('created') === SLUG);
+    const link = await platform.inputValue('#created-link-url');
+    await checkOnce(platform);
+    const [fund] = await sql<{ id: string }[]>`select id::text as id from funds where slug = ${SLUG}`;
+    fundId = fund?.id ?? '';
+
+    // 1. The fund's administrator joins by the link, sets the fund up and records the start capital.
+    const admin = await signedIn(null);
+    await admin.goto(link);
+    await checkOnce(admin);
+    await admin.getByLabel('姓名（其他成员看到的名字）').fill('旅程管理员');
+    await admin.getByLabel('登录名（手机号或用户名）').fill(`jr-admin-${run}`);
+    await admin.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
+    await admin.getByRole('button', { name: '创建账户并加入' }).click();
+    await admin.waitForURL((url) => url.pathname === '/account');
     expect((await admin.goto(`${OFFICE}/settings`))?.status()).toBe(200);
     await checkOnce(admin);
     await admin.getByLabel('社区').fill('旭日社区');
@@ -154,13 +203,16 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
     await admin.getByLabel('默认配套比例').fill('0.6');
     await admin.getByLabel('表决最少人数').fill('3');
     await admin.getByLabel('通过所需比例').fill('0.5');
+    // Four eyes above 1,000.00; half of the match waits for the acceptance check.
+    await admin.getByLabel(zh['policy_second_approver'] ?? '').fill('1000');
+    await admin.getByLabel(zh['policy_hold_back'] ?? '').fill('0.5');
     await admin.getByLabel(zh['policy_notice_days'] ?? '').fill('5');
-    await admin.locator('#policy-cat-key-0').fill('repairs');
-    await admin.locator('#policy-cat-zh-0').fill('设施维修');
-    await admin.locator('#policy-cat-en-0').fill('Repairs');
+    // The starting policy already names the categories, repairs (设施维修) among them.
+    expect(await admin.locator('#policy-cat-key-2').inputValue()).toBe('repairs');
     await admin.getByLabel('说明（如通过的会议）').fill('基金领导小组第一次会议通过');
     await admin.getByRole('button', { name: '通过为新版本' }).click();
-    await expect.poll(() => admin.getByText('已通过第 1 版。').count()).toBe(1);
+    // Version 1 is the platform's starting policy; the leadership's own rules are version 2.
+    await expect.poll(() => admin.getByText('已通过第 2 版。').count()).toBe(1);
     await checkOnce(admin);
 
     expect((await admin.goto(`${OFFICE}/registers`))?.status()).toBe(200);
@@ -353,5 +405,186 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
     expect((await committee.goto(`${OFFICE}/applications/${number}`))?.status()).toBe(200);
     await expect.poll(() => committee.getByText('已生效').count()).toBeGreaterThan(0);
     await checkOnce(committee);
+    granted = { number, admin, committee, voters };
   });
+
+  it(
+    'continues from the active grant to a closed project, exact to the fen (issue 7)',
+    { timeout: 240_000 },
+    async () => {
+      if (granted === null) throw new Error('the first part of the journey did not finish');
+      const { number, admin, committee, voters } = granted;
+      const project = `${OFFICE}/projects/${number}`;
+      const [voterA, voterB] = voters;
+      if (voterA === undefined || voterB === undefined) throw new Error('no voters');
+
+      // 1. 23 of the 25 households pay 2,000.00 in all, in unequal amounts: 11 × 80.00, 11 × 95.00, 75.00.
+      const [compound] = await sql<{ id: string }[]>`
+      select id::text as id from compounds where fund_id = ${fundId} and code = 'c-xuri'`;
+      await sql`
+      insert into households (fund_id, compound_id, building, unit_no, room, name)
+      select ${fundId}, ${compound?.id ?? '0'}, '1', '1', (100 + n)::text, '住户' || n from generate_series(1, 23) as n`;
+      const paid = Array.from({ length: 23 }, (_, index) =>
+        index === 22 ? '75.00' : index % 2 === 0 ? '80.00' : '95.00'
+      );
+      expect((await committee.goto(`${project}/raise`))?.status()).toBe(200);
+      await checkOnce(committee);
+      for (const [index, amount] of paid.entries()) {
+        await committee.getByLabel('住户').selectOption({ label: `1-1-${101 + index} 住户${index + 1}` });
+        await committee.getByLabel('金额（元）').fill(amount);
+        await committee.getByLabel(index % 3 === 0 ? '现金' : index % 3 === 1 ? '微信' : '银行转账').check();
+        await committee.getByRole('button', { name: '登记', exact: true }).click();
+        await expect.poll(() => paymentsCount(number)).toBe(index + 1);
+      }
+      const [raised] = await sql<{ total: string; households: number }[]>`
+      select sum(p.amount)::text as total, count(distinct p.household_id)::int as households
+        from self_raised_payments p join applications a on a.id = p.application_id
+       where a.fund_id = ${fundId} and a.number = ${number}`;
+      expect(raised).toEqual({ total: '2000.00', households: 23 });
+      await checkOnce(committee);
+      await screenshot(committee, 'journey-raise-zh-phone');
+
+      // 2. The first tranche: 1,500.00 (half of the 3,000.00 waits for the check), above 1,000.00
+      // so a second person approves it.
+      expect((await admin.goto(`${project}/payouts`))?.status()).toBe(200);
+      await checkOnce(admin);
+      expect(await admin.getByLabel('拨付金额（元）').inputValue()).toBe('1500.00');
+      await admin.getByRole('button', { name: '提交拨付' }).click();
+      await expect.poll(() => admin.getByText('这是您提交的申请，须由另一人复核。').count()).toBe(1);
+      const leaderA = await signedIn(voterA);
+      await leaderA.goto(`${project}/payouts`);
+      await leaderA.getByRole('button', { name: '复核通过并拨付' }).click();
+      await expect.poll(() => leaderA.getByText(/已拨付 ¥1,500\.00，记字第\d+号。/).count()).toBe(1);
+      await checkOnce(leaderA);
+
+      // 3. The supplier's 3,500.00 deposit on a 4,800.00 invoice: 1,500.00 of match, 2,000.00 self-raised.
+      expect((await committee.goto(`${project}/expenses`))?.status()).toBe(200);
+      await checkOnce(committee);
+      await committee.getByLabel('预算项目').selectOption({ label: '道闸一体机' });
+      await committee.getByLabel('供应商').fill('安达道闸');
+      await committee.getByLabel('发票号码（可选）').fill('FP-2026-4800');
+      await committee.getByLabel('支付金额（元）').fill('3500');
+      await committee
+        .getByLabel('发票或收据（可选）')
+        .setInputFiles({ name: 'fapiao.png', mimeType: 'image/png', buffer: PNG });
+      await committee.getByRole('button', { name: '登记支出' }).click();
+      await expect
+        .poll(() => spending(number))
+        .toEqual([{ amount: '3500.00', match: '1500.00', selfRaised: '2000.00' }]);
+
+      // 4. The check, with photos, on the 4,800.00 invoice; a leader confirms. The final match is
+      // 60% of 4,800.00 = 2,880.00, so the second tranche is 1,380.00 and pays the supplier's 1,300.00.
+      expect((await admin.goto(`${project}/acceptance`))?.status()).toBe(200);
+      await checkOnce(admin);
+      await admin.getByLabel('验收说明').fill('道闸已安装，车牌识别正常。');
+      await admin.getByLabel('验收核定总费用（元）').fill('4800.00');
+      const photo = (name: string, top: [number, number, number]) => ({
+        name,
+        mimeType: 'image/png',
+        buffer: Buffer.from(demoPhoto(top, [40, 40, 40]).bytes)
+      });
+      await admin.getByLabel('施工前照片', { exact: true }).setInputFiles([photo('before.png', [120, 80, 60])]);
+      await admin.getByLabel('完工后照片', { exact: true }).setInputFiles([photo('after.png', [200, 220, 240])]);
+      await admin.getByRole('button', { name: '保存验收记录' }).click();
+      await expect.poll(() => admin.getByText('验收记录已保存，已通知领导小组成员确认。').count()).toBe(1);
+      const leaderB = await signedIn(voterB);
+      await leaderB.goto(`${project}/acceptance`);
+      await checkOnce(leaderB);
+      await leaderB.getByRole('button', { name: '确认验收' }).click();
+      await expect.poll(() => leaderB.getByText('已确认验收，项目转为“已验收”。').count()).toBe(1);
+      expect(await statusOf(number)).toBe('accepted');
+
+      await admin.goto(`${project}/payouts`);
+      expect(await admin.getByLabel('拨付金额（元）').inputValue()).toBe('1380.00');
+      await admin.getByLabel('直接付给供应商').check();
+      await admin.getByLabel('供应商名称').fill('安达道闸');
+      await admin.getByRole('button', { name: '提交拨付' }).click();
+      await expect.poll(() => admin.getByText('这是您提交的申请，须由另一人复核。').count()).toBe(1);
+      await leaderA.goto(`${project}/payouts`);
+      await leaderA.getByRole('button', { name: '复核通过并拨付' }).click();
+      await expect.poll(() => leaderA.getByText(/已拨付 ¥1,380\.00，记字第\d+号。/).count()).toBe(1);
+      await committee.goto(`${project}/expenses`);
+      await committee.getByLabel('预算项目').selectOption({ label: '道闸一体机' });
+      await committee.getByLabel('供应商').fill('安达道闸');
+      await committee.getByLabel('发票号码（可选）').fill('FP-2026-4800');
+      await committee.getByLabel('支付金额（元）').fill('1300');
+      await committee.getByRole('button', { name: '登记支出' }).click();
+      await expect
+        .poll(() => spending(number))
+        .toEqual([
+          { amount: '3500.00', match: '1500.00', selfRaised: '2000.00' },
+          { amount: '1300.00', match: '1300.00', selfRaised: '0.00' }
+        ]);
+
+      // 5. 20 households rate the project with the committee's one-time codes.
+      expect((await committee.goto(`${project}/evaluation`))?.status()).toBe(200);
+      await committee.getByRole('button', { name: '生成评议码' }).click();
+      await expect.poll(() => committee.locator('.evaluation-code').count()).toBe(23);
+      await checkOnce(committee);
+      const codes = await committee.locator('.evaluation-code').allInnerTexts();
+      const resident = await signedIn(null);
+      for (const [index, code] of codes.slice(0, 20).entries()) {
+        await resident.goto('/evaluate');
+        await resident.getByLabel('评议码').fill(code);
+        await resident.getByRole('button', { name: '下一步' }).click();
+        await resident.getByLabel(index < 16 ? '满意' : index < 19 ? '基本满意' : '不满意', { exact: true }).check();
+        await resident.getByRole('button', { name: '提交评议' }).click();
+        await resident.waitForURL((url) => url.pathname === '/evaluate' && url.search.includes('thanks=1'));
+        if (index === 0) await checkOnce(resident);
+      }
+      const ratings = await sql<{ rating: string; count: number }[]>`
+      select e.rating, count(*)::int as count from evaluations e join applications a on a.id = e.application_id
+       where a.fund_id = ${fundId} and a.number = ${number} group by e.rating order by e.rating`;
+      expect(ratings).toEqual([
+        { rating: 'mostly_satisfied', count: 3 },
+        { rating: 'not_satisfied', count: 1 },
+        { rating: 'satisfied', count: 16 }
+      ]);
+
+      // 6. The close: 120.00 of the reservation back to the pool, the 80.00 surplus refunded to the
+      // 23 households in proportion to what each paid, exactly.
+      const before = await poolFigures();
+      expect((await admin.goto(`${project}/close`))?.status()).toBe(200);
+      await checkOnce(admin);
+      await admin.getByRole('button', { name: '确认结项' }).click();
+      await expect.poll(() => admin.getByText('项目已结项。').count()).toBe(1);
+      expect(await statusOf(number)).toBe('closed');
+      const after = await poolFigures();
+      expect(after.available).toBe(money(before.available).plus(money('120.00')).toString());
+      expect(after.held).toBe(money(before.held).minus(money('120.00')).toString());
+      const refunds = await sql<{ amount: string; household: string }[]>`
+      select p.amount::text as amount, p.memo as household from entries e
+        join postings p on p.fund_id = e.fund_id and p.entry_seq = e.seq and p.side = 'credit'
+       where e.fund_id = ${fundId} and e.application_id = ${String(number)} and e.memo like '自筹结余退还%'
+       order by e.seq`;
+      expect(refunds).toHaveLength(23);
+      expect(Money.sum(refunds.map((refund) => money(refund.amount))).toString()).toBe('80.00');
+      // In proportion: 80.00 × 80 / 2,000 = 3.20, × 95 / 2,000 = 3.80, × 75 / 2,000 = 3.00.
+      expect(refunds.map((refund) => refund.amount)).toEqual(
+        paid.map((amount) => (amount === '80.00' ? '3.20' : amount === '95.00' ? '3.80' : '3.00'))
+      );
+      const balances = await sql<{ code: string; balance: string }[]>`
+      select account_code as code, (debits_posted - credits_posted)::text as balance from account_balances
+       where fund_id = ${fundId} and account_code in (${`1002.02.P-${number}`}, ${`2209.P-${number}`}, ${`5101.P-${number}`})
+       order by account_code`;
+      expect(balances).toEqual([
+        { code: `1002.02.P-${number}`, balance: '0.00' },
+        { code: `2209.P-${number}`, balance: '0.00' },
+        { code: `5101.P-${number}`, balance: '2880.00' }
+      ]);
+
+      // 7. The project statement, the trial balance and hledger on the export agree.
+      expect((await admin.goto(project))?.status()).toBe(200);
+      await checkOnce(admin);
+      expect(await admin.getByTestId('project-balance').innerText()).toBe('¥0.00');
+      await screenshot(admin, 'journey-project-closed-zh-phone');
+      const books = await hledgerAgreement(sql, fundId);
+      expect(books.checkStatus).toBe(0);
+      expect(books.hledger).toEqual(books.ours);
+      const [trial] = await sql<{ debits: string; credits: string }[]>`
+      select sum(debits_posted)::text as debits, sum(credits_posted)::text as credits from account_balances
+       where fund_id = ${fundId}`;
+      expect(trial?.debits).toBe(trial?.credits);
+    }
+  );
 });

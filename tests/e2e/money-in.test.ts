@@ -1,18 +1,6 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
-import { createTestUser, signInOverHttp, type TestMembership } from '../support/people';
-import {
-  DESKTOP,
-  PHONE,
-  baseUrl,
-  chromiumPath,
-  expectAccessible,
-  launchBrowser,
-  newVisitor,
-  overflowsHorizontally,
-  screenshot
-} from './browser';
+import { describe, beforeAll, expect, it } from 'vitest';
+import { DESKTOP, chromiumPath, expectAccessible, overflowsHorizontally, screenshot } from './browser';
+import { fundFixture, type Person } from './fund-fixture';
 
 /**
  * Money in, over plain HTTP (as a browser without JavaScript posts) and in a real browser: the
@@ -21,10 +9,10 @@ import {
  * slip. Everyone here is made for this file (login names start with mi-).
  */
 
-const FUND = 'guihuajing';
+const office = fundFixture({ prefix: 'mi', displayName: '到账', addressBlock: '10.61.0' });
+const FUND = office.slug;
 const MONEY = `/funds/${FUND}/money`;
-const origin = new URL(baseUrl).origin;
-const run = Date.now().toString(36).slice(-6);
+const { get, run } = office;
 
 /** A real 1×1 PNG. */
 const PNG = Buffer.from(
@@ -32,41 +20,9 @@ const PNG = Buffer.from(
   'base64'
 );
 
-let sql: Sql;
-let fundId = '';
-let lastAddress = 10;
-
-interface Person {
-  loginName: string;
-  displayName: string;
-  cookie: string;
-}
-
-async function person(label: string, membership: Omit<TestMembership, 'fundSlug'>): Promise<Person> {
-  const loginName = `mi-${label}-${run}`;
-  const displayName = `到账${label}${run}`;
-  await createTestUser(sql, { loginName, displayName, memberships: [{ fundSlug: FUND, ...membership }] });
-  lastAddress += 1;
-  const signedIn = await signInOverHttp(baseUrl, { loginName, ip: `10.61.0.${lastAddress}` });
-  if (signedIn.cookie === null) throw new Error(`no session for ${loginName}`);
-  return { loginName, displayName, cookie: signedIn.cookie };
-}
-
-async function get(path: string, cookie?: string): Promise<Response> {
-  return await fetch(new URL(path, baseUrl), {
-    redirect: 'manual',
-    headers: { accept: 'text/html', ...(cookie === undefined ? {} : { cookie }) }
-  });
-}
-
 /** A multipart form post as a browser without JavaScript sends it. */
 async function postMultipart(action: string, form: FormData, cookie: string): Promise<Response> {
-  return await fetch(new URL(`${MONEY}?/${action}`, baseUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { accept: 'text/html', origin, cookie },
-    body: form
-  });
+  return await office.post(`${MONEY}?/${action}`, form, cookie);
 }
 
 function paymentForm(
@@ -88,7 +44,9 @@ function paymentForm(
 }
 
 async function entryCount(): Promise<number> {
-  const [row] = await sql<{ count: number }[]>`select count(*)::int as count from entries where fund_id = ${fundId}`;
+  const [row] = await office.sql<
+    { count: number }[]
+  >`select count(*)::int as count from entries where fund_id = ${office.fundId}`;
   return row?.count ?? -1;
 }
 
@@ -97,17 +55,9 @@ let leader: Person;
 let committee: Person;
 
 beforeAll(async () => {
-  sql = createClient(inject('databaseUrl'), { max: 2, applicationName: 'money-in test' });
-  const [fund] = await sql<{ id: string }[]>`select id::text as id from funds where slug = ${FUND}`;
-  if (fund === undefined) throw new Error('the demo fund is missing');
-  fundId = fund.id;
-  admin = await person('admin', { role: 'fund_admin' });
-  leader = await person('leader', { role: 'leader', unitCode: 'grid-04' });
-  committee = await person('cm', { role: 'committee', compoundCode: 'c-guihua-3' });
-});
-
-afterAll(async () => {
-  await sql?.end();
+  admin = await office.person('admin', [{ role: 'fund_admin' }]);
+  leader = await office.person('leader', [{ role: 'leader', unitCode: 'grid-04' }]);
+  committee = await office.person('cm', [{ role: 'committee', compoundCode: 'c-guihua-3' }]);
 });
 
 describe('the money page over HTTP', () => {
@@ -186,34 +136,7 @@ describe('the money page over HTTP', () => {
 });
 
 describe.skipIf(!chromiumPath)('money in, in a real browser', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-  });
-
-  async function pageOf(
-    who: Person,
-    options: { viewport?: { width: number; height: number }; javaScript?: boolean; elder?: boolean } = {}
-  ) {
-    const context = await newVisitor(browser, {
-      viewport: options.viewport ?? PHONE,
-      javaScriptEnabled: options.javaScript ?? true
-    });
-    contexts.push(context);
-    const token = who.cookie.replace(/^gj_session=/, '');
-    await context.addCookies([
-      { name: 'gj_session', value: token, url: baseUrl },
-      ...(options.elder ? [{ name: 'gj_elder', value: '1', url: baseUrl }] : [])
-    ]);
-    return await context.newPage();
-  }
+  const { pageOf } = office.browser();
 
   let voucherPath = '';
 
@@ -292,8 +215,8 @@ describe.skipIf(!chromiumPath)('money in, in a real browser', () => {
   });
 
   it('serves the slip to the office only, as the checked type, never cached or sniffed', async () => {
-    const [row] = await sql<{ sha256: string }[]>`
-      select a.sha256 from attachments a where a.fund_id = ${fundId} and a.original_name = '回单.png'`;
+    const [row] = await office.sql<{ sha256: string }[]>`
+      select a.sha256 from attachments a where a.fund_id = ${office.fundId} and a.original_name = '回单.png'`;
     const path = `/funds/${FUND}/attachments/${row?.sha256 ?? ''}`;
     const refused = await get(path, committee.cookie);
     expect(refused.status).toBe(403);

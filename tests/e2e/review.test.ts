@@ -1,22 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { money } from '@gongjian/ledger';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
-import { createTestUser, signInOverHttp, type TestMembership } from '../support/people';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkoutRoot } from '../support/postgres';
-import {
-  DESKTOP,
-  PHONE,
-  baseUrl,
-  chromiumPath,
-  expectAccessible,
-  launchBrowser,
-  newVisitor,
-  overflowsHorizontally,
-  screenshot
-} from './browser';
+import { DESKTOP, chromiumPath, expectAccessible, overflowsHorizontally, screenshot } from './browser';
+import { fundFixture, type Person } from './fund-fixture';
 
 /*
  * The review of an application in the demo fund, in a real browser at phone size in Chinese: the
@@ -28,50 +17,19 @@ import {
  * submission leaves it.
  */
 
-const FUND = 'guihuajing';
-const run = Date.now().toString(36).slice(-6);
-const origin = new URL(baseUrl).origin;
+const office = fundFixture({ prefix: 'rv', displayName: '评审', addressBlock: '10.9.6' });
+const FUND = office.slug;
+const { person, post, run } = office;
 const zh = JSON.parse(readFileSync(join(checkoutRoot, 'apps/web/messages/zh-CN.json'), 'utf8')) as Record<
   string,
   string
 >;
 
-let sql: Sql;
-let fundId = '';
 let number = 0;
-let lastAddress = 10;
-
-interface Person {
-  id: string;
-  cookie: string;
-}
-
-async function person(label: string, memberships: readonly Omit<TestMembership, 'fundSlug'>[]): Promise<Person> {
-  const loginName = `rv-${label}-${run}`;
-  const id = await createTestUser(sql, {
-    loginName,
-    displayName: `评审${label}`,
-    memberships: memberships.map((membership) => ({ fundSlug: FUND, ...membership }))
-  });
-  lastAddress += 1;
-  const signedIn = await signInOverHttp(baseUrl, { loginName, ip: `10.9.6.${lastAddress}` });
-  expect(signedIn.status, `sign-in of ${loginName}`).toBe(303);
-  if (signedIn.cookie === null) throw new Error(`no session cookie for ${loginName}`);
-  return { id, cookie: signedIn.cookie };
-}
-
-async function post(path: string, fields: Record<string, string>, cookie: string): Promise<Response> {
-  return await fetch(new URL(path, baseUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin, cookie },
-    body: new URLSearchParams(fields)
-  });
-}
 
 async function statusOf(): Promise<string> {
-  const [row] = await sql<{ status: string }[]>`
-    select status from applications where fund_id = ${fundId} and number = ${number}`;
+  const [row] = await office.sql<{ status: string }[]>`
+    select status from applications where fund_id = ${office.fundId} and number = ${number}`;
   return row?.status ?? '';
 }
 
@@ -81,9 +39,8 @@ let leaderB: Person;
 let recused: Person;
 
 beforeAll(async () => {
-  sql = createClient(inject('databaseUrl'), { max: 2 });
-  const [fund] = await sql<{ id: string }[]>`select id::text as id from funds where slug = ${FUND}`;
-  fundId = fund?.id ?? '';
+  const sql = office.sql;
+  const fundId = office.fundId;
   admin = await person('admin', [{ role: 'fund_admin' }]);
   leaderA = await person('leader-a', [{ role: 'leader', unitCode: 'grid-04' }]);
   leaderB = await person('leader-b', [{ role: 'leader', unitCode: 'grid-05' }]);
@@ -117,32 +74,8 @@ beforeAll(async () => {
      where id = ${row.id}`;
 });
 
-afterAll(async () => {
-  await sql.end();
-});
-
 describe.skipIf(!chromiumPath)('the review in a browser', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-  });
-
-  async function pageOf(who: Person | null, options: { elder?: boolean; desktop?: boolean } = {}): Promise<Page> {
-    const context = await newVisitor(browser, { viewport: options.desktop ? DESKTOP : PHONE });
-    contexts.push(context);
-    await context.addCookies([
-      ...(who === null ? [] : [{ name: 'gj_session', value: who.cookie.replace(/^gj_session=/, ''), url: baseUrl }]),
-      ...(options.elder ? [{ name: 'gj_elder', value: '1', url: baseUrl }] : [])
-    ]);
-    return await context.newPage();
-  }
+  const { pageOf } = office.browser();
 
   async function available(page: Page): Promise<string> {
     await page.goto(`/funds/${FUND}`);
@@ -206,10 +139,10 @@ describe.skipIf(!chromiumPath)('the review in a browser', () => {
       expect((await post(`${reviewPath()}?/vote`, { choice: 'approve', reason: '' }, voter.cookie)).status).toBe(200);
     }
     expect(await statusOf()).toBe('approved');
-    const [hold] = await sql<{ amount: string; account: string }[]>`
+    const [hold] = await office.sql<{ amount: string; account: string }[]>`
       select h.amount::text as amount, h.account_code as account from holds h
         join applications a on a.fund_id = h.fund_id and a.hold_id = h.id
-       where a.fund_id = ${fundId} and a.number = ${number}`;
+       where a.fund_id = ${office.fundId} and a.number = ${number}`;
     expect(hold).toEqual({ amount: '3000.00', account: '1002.01' });
     const availableAfter = await available(adminPage);
     expect(money(availableBefore).minus(money(availableAfter)).toString()).toBe('3000.00');
@@ -222,7 +155,7 @@ describe.skipIf(!chromiumPath)('the review in a browser', () => {
   });
 
   it('publishes the notice, takes an objection without a sign-in, and lets the administrator dismiss it', async () => {
-    const visitor = await pageOf(null, { desktop: true });
+    const visitor = await pageOf(null, { viewport: DESKTOP });
     expect((await visitor.goto(noticePath()))?.status()).toBe(200);
     await expect.poll(() => visitor.getByText('大写：人民币叁仟元整').count()).toBe(1);
     await expect.poll(() => visitor.getByText('大写：人民币伍仟元整').count()).toBe(1);
@@ -236,12 +169,7 @@ describe.skipIf(!chromiumPath)('the review in a browser', () => {
     await resident.goto(noticePath());
     await resident.getByRole('button', { name: '提交异议' }).click();
     // The browser's own required check stops an empty form; without it the server says which field.
-    const emptyPost = await fetch(new URL(`${noticePath()}?/object`, baseUrl), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin },
-      body: new URLSearchParams({ name: '', contact: '', body: '' })
-    });
+    const emptyPost = await post(`${noticePath()}?/object`, { name: '', contact: '', body: '' });
     expect(emptyPost.status).toBe(400);
     await resident.getByLabel('姓名').fill('吴女士');
     await resident.getByLabel('联系方式').fill('13700000000');
@@ -259,9 +187,9 @@ describe.skipIf(!chromiumPath)('the review in a browser', () => {
     await adminPage.getByLabel('处理意见').fill('已核对三家报价，报价合理。');
     await adminPage.getByRole('button', { name: '驳回异议' }).click();
     await expect.poll(() => adminPage.getByText('异议已处理。').count()).toBe(1);
-    const [objection] = await sql<{ status: string }[]>`
+    const [objection] = await office.sql<{ status: string }[]>`
       select o.status from objections o join applications a on a.id = o.application_id
-       where a.fund_id = ${fundId} and a.number = ${number}`;
+       where a.fund_id = ${office.fundId} and a.number = ${number}`;
     expect(objection?.status).toBe('dismissed');
     expect(await statusOf()).toBe('approved');
   });

@@ -13,6 +13,10 @@ import { FUND_OFFICE_REGISTRY } from './route-access/fund-office';
 import { MONEY_REGISTRY } from './route-access/money';
 import { APPLICATIONS_REGISTRY } from './route-access/applications';
 import { REVIEW_REGISTRY } from './route-access/review';
+import { PAY_REGISTRY } from './route-access/pay';
+import { RAISE_REGISTRY } from './route-access/raise';
+import { ADMIN_REGISTRY } from './route-access/admin';
+import { PROJECTS_REGISTRY } from './route-access/projects';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -456,7 +460,11 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...FUND_OFFICE_REGISTRY,
   ...MONEY_REGISTRY,
   ...APPLICATIONS_REGISTRY,
-  ...REVIEW_REGISTRY
+  ...REVIEW_REGISTRY,
+  ...PAY_REGISTRY,
+  ...RAISE_REGISTRY,
+  ...ADMIN_REGISTRY,
+  ...PROJECTS_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

@@ -86,15 +86,25 @@ export const idOf = (actor: Actor): string => (actor.kind === 'user' ? actor.use
 export async function submittedApplication(
   db: ReviewDb,
   world: World,
-  input: { number: number; createdBy: Actor; compound?: string; cost: string; match: string; category?: string }
+  input: {
+    number: number;
+    createdBy: Actor;
+    compound?: string;
+    cost: string;
+    match: string;
+    category?: string;
+    selfRaiseTarget?: string;
+    householdsExpected?: number;
+  }
 ): Promise<string> {
   const { owner, now } = db;
   const compoundId = world.compounds[input.compound ?? 'compound-1'] ?? '0';
   const [row] = await owner<{ id: string }[]>`
     insert into applications (fund_id, number, compound_id, status, title, category, description, location,
-                              requested_ratio, created_by, created_at, updated_at)
+                              requested_ratio, created_by, created_at, updated_at, self_raise_target, households_expected)
     values (${world.fundId}, ${input.number}, ${compoundId}, 'draft', ${`项目 ${input.number}`},
-            ${input.category ?? 'repairs'}, '说明', '地点', '0.6', ${idOf(input.createdBy)}, ${now}, ${now})
+            ${input.category ?? 'repairs'}, '说明', '地点', '0.6', ${idOf(input.createdBy)}, ${now}, ${now},
+            ${input.selfRaiseTarget ?? null}, ${input.householdsExpected ?? null})
     returning id::text as id`;
   if (row === undefined) throw new Error('no application');
   await owner`
@@ -108,4 +118,66 @@ export async function submittedApplication(
            submitted_at = ${now}
      where id = ${row.id}`;
   return row.id;
+}
+
+export interface ActiveProject {
+  number: number;
+  applicationId: string;
+  /** The compound's households, created for the project: ids in the order of their rooms. */
+  households: string[];
+}
+
+/**
+ * An active grant made the real way: written as submitted (5,000.00 budget, 2,000.00 to raise
+ * from the expected households), pre-checked by the administrator, approved by three leaders at
+ * the policy's ratio (3,000.00 held on the pool under the demo policy), and activated once its
+ * notice period has ended. The compound gets `households` households (building 1, rooms 101…).
+ */
+export async function activeProject(
+  db: ReviewDb,
+  world: World,
+  input: {
+    number: number;
+    admin: Actor;
+    leaders: readonly Actor[];
+    committee: Actor;
+    compound?: string;
+    households?: number;
+    cost?: string;
+    match?: string;
+    selfRaiseTarget?: string;
+  }
+): Promise<ActiveProject> {
+  const { precheck, castVote, activateEndedNotices } = await import('../../apps/web/src/lib/server/review');
+  const compound = input.compound ?? 'compound-1';
+  const count = input.households ?? 25;
+  const applicationId = await submittedApplication(db, world, {
+    number: input.number,
+    createdBy: input.committee,
+    compound,
+    cost: input.cost ?? '5000.00',
+    match: input.match ?? '3000.00',
+    selfRaiseTarget: input.selfRaiseTarget ?? '2000.00',
+    householdsExpected: count
+  });
+  const compoundId = world.compounds[compound] ?? '0';
+  await db.owner`
+    insert into households (fund_id, compound_id, building, unit_no, room, name)
+    select ${world.fundId}, ${compoundId}, '1', '1', (100 + n)::text || '-' || ${input.number}, '住户' || n
+      from generate_series(1, ${count}) as n`;
+  const command = { fundId: world.fundId, number: input.number, now: db.now, ip: null };
+  const checked = await precheck(db.app, { ...command, actor: input.admin, outcome: 'pass', comments: '' });
+  if (!checked.ok) throw new Error(`precheck: ${checked.code}`);
+  for (const leader of input.leaders) {
+    const voted = await castVote(db.app, { ...command, actor: leader, choice: 'approve', reason: '' });
+    if (!voted.ok) throw new Error(`vote: ${voted.code}`);
+  }
+  const [row] = await db.owner<{ status: string; ends: string }[]>`
+    select status, to_char(notice_ends_on + 1, 'YYYY-MM-DD') as ends from applications where id = ${applicationId}`;
+  if (row?.status !== 'approved') throw new Error(`activeProject: the vote left it ${row?.status ?? 'missing'}`);
+  await activateEndedNotices(db.app, { fundId: world.fundId, today: row.ends, now: db.now });
+  const households = await db.owner<{ id: string }[]>`
+    select id::text as id from households where compound_id = ${compoundId} and room like ${`%-${input.number}`}
+     order by id`;
+  return { number: input.number, applicationId, households: households.map((household) => household.id) };
 }

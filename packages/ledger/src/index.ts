@@ -142,6 +142,7 @@ export {
 } from './grants/owners-consent.js';
 
 export {
+  costForFinalMatch,
   decideExpense,
   decidePayout,
   decideSecondApproval,

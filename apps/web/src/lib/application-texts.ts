@@ -14,7 +14,10 @@ const statusNames: Record<string, () => string> = {
   rejected: () => m.application_status_rejected(),
   withdrawn: () => m.application_status_withdrawn(),
   approved: () => m.application_status_approved(),
-  active: () => m.application_status_active()
+  active: () => m.application_status_active(),
+  accepted: () => m.application_status_accepted(),
+  closed: () => m.application_status_closed(),
+  cancelled: () => m.application_status_cancelled()
 };
 
 /** A status's name; a status this list does not know reads as its code. */
@@ -30,7 +33,10 @@ const eventNames: Record<string, () => string> = {
   reject: () => m.application_event_reject(),
   approve: () => m.application_event_approve(),
   objection_upheld: () => m.application_event_objection_upheld(),
-  notice_ended: () => m.application_event_notice_ended()
+  notice_ended: () => m.application_event_notice_ended(),
+  accept: () => m.application_event_accept(),
+  close: () => m.application_event_close(),
+  cancel: () => m.application_event_cancel()
 };
 
 /** A timeline event's name; an event this list does not know reads as its code. */

@@ -24,9 +24,14 @@ function validEvent(name: ApplicationEventName): ApplicationEvent {
       return { event: 'approve', tally: { status: 'decided', outcome: 'approve' } };
     case 'notice_ended':
       return { event: 'notice_ended', today: '2026-03-14', noticeEndsOn: '2026-03-13', openObjections: 0 };
+    case 'accept':
+      return { event: 'accept', recordedBy: 'admin', confirmedBy: 'leader' };
+    case 'cancel':
+      return { event: 'cancel', reason: '业主大会决定不再实施' };
     case 'withdraw':
     case 'precheck_pass':
     case 'objection_upheld':
+    case 'close':
       return { event: name };
   }
 }
@@ -53,8 +58,8 @@ describe('the application state machine', () => {
       expect(APPLICATION_STATES).toContain(transition.to);
       transition.from.forEach((from) => expect(APPLICATION_STATES).toContain(from));
     }
-    expect(allowedPairs).toHaveLength(14);
-    expect(forbiddenPairs).toHaveLength(64 - 14);
+    expect(allowedPairs).toHaveLength(18);
+    expect(forbiddenPairs).toHaveLength(11 * 11 - 18);
   });
 
   it.each(allowedPairs)('allows %s → %s', (state, event) => {
@@ -80,10 +85,13 @@ describe('the application state machine', () => {
     });
   });
 
-  it('ends where nothing more can happen: rejected, withdrawn and active', () => {
+  it('ends where nothing more can happen: rejected, withdrawn, closed and cancelled', () => {
     expect(applicationEventsFrom('rejected')).toEqual([]);
     expect(applicationEventsFrom('withdrawn')).toEqual([]);
-    expect(applicationEventsFrom('active')).toEqual([]);
+    expect(applicationEventsFrom('closed')).toEqual([]);
+    expect(applicationEventsFrom('cancelled')).toEqual([]);
+    expect(applicationEventsFrom('active')).toEqual(['accept', 'cancel']);
+    expect(applicationEventsFrom('accepted')).toEqual(['close']);
     expect(applicationEventsFrom('in_review')).toEqual(['withdraw', 'return', 'reject', 'approve']);
     expect(applicationEventsFrom('draft')).toEqual(['submit', 'withdraw']);
   });
@@ -104,6 +112,17 @@ describe("the events' own conditions", () => {
     expect(decideTransition('in_review', { event: 'return', comments })).toEqual({
       ok: false,
       code: 'return_needs_comments'
+    });
+  });
+
+  it('accepts only on the word of two different people, and cancels only with a reason', () => {
+    expect(decideTransition('active', { event: 'accept', recordedBy: '7', confirmedBy: '7' })).toEqual({
+      ok: false,
+      code: 'acceptance_needs_two_people'
+    });
+    expect(decideTransition('approved', { event: 'cancel', reason: '' })).toEqual({
+      ok: false,
+      code: 'cancel_needs_a_reason'
     });
   });
 

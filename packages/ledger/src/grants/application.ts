@@ -15,7 +15,10 @@ export const APPLICATION_STATES = [
   'rejected',
   'withdrawn',
   'approved',
-  'active'
+  'active',
+  'accepted',
+  'closed',
+  'cancelled'
 ] as const;
 
 export type ApplicationState = (typeof APPLICATION_STATES)[number];
@@ -28,7 +31,10 @@ export const APPLICATION_EVENTS = [
   'reject',
   'approve',
   'objection_upheld',
-  'notice_ended'
+  'notice_ended',
+  'accept',
+  'close',
+  'cancel'
 ] as const;
 
 export type ApplicationEventName = (typeof APPLICATION_EVENTS)[number];
@@ -59,7 +65,13 @@ export const APPLICATION_TRANSITIONS: readonly ApplicationTransition[] = [
   // An objection upheld during the notice period sends the application back to review.
   { event: 'objection_upheld', from: ['approved'], to: 'in_review' },
   // The notice period ended with no open objection: the grant is active.
-  { event: 'notice_ended', from: ['approved'], to: 'active' }
+  { event: 'notice_ended', from: ['approved'], to: 'active' },
+  // The work is done and checked (验收) by the fund administrator and a second person.
+  { event: 'accept', from: ['active'], to: 'accepted' },
+  // The books of the project are closed: the final match, the released reservation, the refunds.
+  { event: 'close', from: ['accepted'], to: 'closed' },
+  // A grant that will not go ahead: its reservation is released and self-raised money refunded.
+  { event: 'cancel', from: ['approved', 'active'], to: 'cancelled' }
 ];
 
 /** What was still missing when the committee tried to submit, such as ['budget', 'owners_meeting']. */
@@ -85,7 +97,15 @@ export type ApplicationEvent =
       readonly noticeEndsOn: string;
       /** Objections filed and not yet decided by the fund administrator. */
       readonly openObjections: number;
-    };
+    }
+  | {
+      readonly event: 'accept';
+      /** Who recorded the acceptance check and who confirmed it: two different people. */
+      readonly recordedBy: string;
+      readonly confirmedBy: string;
+    }
+  | { readonly event: 'close' }
+  | { readonly event: 'cancel'; readonly reason: string };
 
 export type ApplicationDecision = {
   readonly from: ApplicationState;
@@ -102,7 +122,9 @@ export type ApplicationCode =
   | 'date_must_be_valid'
   | 'open_objections_must_be_a_whole_number'
   | 'notice_period_has_not_ended'
-  | 'objections_are_still_open';
+  | 'objections_are_still_open'
+  | 'acceptance_needs_two_people'
+  | 'cancel_needs_a_reason';
 
 const TRANSITION_BY_EVENT: ReadonlyMap<ApplicationEventName, ApplicationTransition> = new Map(
   APPLICATION_TRANSITIONS.map((transition) => [transition.event, transition])
@@ -154,9 +176,14 @@ function eventRefused(event: ApplicationEvent): Rejection<ApplicationCode> | nul
           });
     case 'notice_ended':
       return noticeEndRefused(event);
+    case 'accept':
+      return event.recordedBy === event.confirmedBy ? reject('acceptance_needs_two_people') : null;
+    case 'cancel':
+      return isBlank(event.reason) ? reject('cancel_needs_a_reason') : null;
     case 'withdraw':
     case 'precheck_pass':
     case 'objection_upheld':
+    case 'close':
       return null;
   }
 }

@@ -41,6 +41,7 @@ const figures = (overrides: Partial<ProjectFigures> = {}): ProjectFigures => ({
   matchCommitted: Money.zero(),
   costActual: Money.zero(),
   accepted: false,
+  costFinal: null,
   ...overrides
 });
 
@@ -59,7 +60,14 @@ HOUSEHOLDS[22] = {
 describe('payoutReleasable', () => {
   it("releases 1,500 of the journey's 3,000 before acceptance (half held back), then 1,380 on the 4,800 actual", () => {
     expect(payoutReleasable(POLICY, figures()).releasable.toString()).toBe('1500.00');
-    const accepted = figures({ accepted: true, costActual: money('4800'), matchCommitted: money('1500') });
+    // Accepted on the 4,800 invoice while only the 3,500 deposit has been paid: the final
+    // tranche pays the supplier's balance.
+    const accepted = figures({
+      accepted: true,
+      costActual: money('3500'),
+      costFinal: money('4800'),
+      matchCommitted: money('1500')
+    });
     const after = payoutReleasable(POLICY, accepted);
     expect(after.matchDue.toString()).toBe('2880.00');
     expect(after.releasable.toString()).toBe('1380.00');
@@ -279,6 +287,14 @@ describe('planClosing', () => {
     expect(planClosing(POLICY, ACCOUNTS_P, journey, { surplusMode: 'refund', cancel: true, title: '' })).toMatchObject({
       code: 'project_has_spending'
     });
+    expect(
+      planClosing(
+        POLICY,
+        ACCOUNTS_P,
+        { ...journey, costFinal: money('5000') },
+        { surplusMode: 'refund', cancel: false, title: '' }
+      )
+    ).toEqual({ ok: false, code: 'expenses_are_short_of_the_accepted_cost', missing: '200.00' });
   });
 
   it('leaves the project accounts at zero and frees exactly the hold plus the returned match (property)', () => {

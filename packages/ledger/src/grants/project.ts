@@ -43,7 +43,17 @@ export type ProjectFigures = {
   /** The total of the project's expenses: its actual cost so far. */
   readonly costActual: Money;
   readonly accepted: boolean;
+  /**
+   * The total cost the acceptance check found (the invoices, paid or not), or null. The final
+   * match is computed on it, so the last tranche can pay the supplier's last invoice.
+   */
+  readonly costFinal: Money | null;
 };
+
+/** The cost the final match is computed on: what the acceptance found, or what was spent if more. */
+export function costForFinalMatch(figures: Pick<ProjectFigures, 'costActual' | 'costFinal'>): Money {
+  return figures.costFinal === null ? figures.costActual : Money.max(figures.costFinal, figures.costActual);
+}
 
 /** The figure that bounds what may be paid out now, so the page can say why it is not more. */
 export type ReleaseLimit =
@@ -81,7 +91,7 @@ export function matchDueOf(policy: Pick<PayoutPolicy, 'roundingUnit'>, figures: 
   return matchFinal(policy, {
     ratio: figures.ratioApproved,
     matchApproved: figures.matchApproved,
-    costActual: figures.costActual,
+    costActual: costForFinalMatch(figures),
     selfRaisedReceived: figures.selfRaisedReceived
   }).match;
 }
@@ -99,7 +109,7 @@ export function payoutReleasable(policy: PayoutPolicy, figures: ProjectFigures):
     return { releasable: Money.zero(), earned: Money.zero(), limit: 'participation_below_minimum', matchDue };
   }
   const needed = figures.accepted
-    ? Money.max(Money.zero(), figures.costActual.minus(matchDue))
+    ? Money.max(Money.zero(), costForFinalMatch(figures).minus(matchDue))
     : figures.selfRaisedTarget;
   let earned: Money;
   let limit: ReleaseLimit = figures.accepted ? 'final_match' : 'hold_back_until_acceptance';
@@ -236,6 +246,8 @@ export type ClosingFigures = SpendingFigures & {
   readonly matchHeld: Money;
   readonly accepted: boolean;
   readonly households: readonly HouseholdPaid[];
+  /** The total cost the acceptance check found: every invoice of it must be recorded before the close. */
+  readonly costFinal?: Money | null;
 };
 
 export type ClosingCode =
@@ -243,6 +255,7 @@ export type ClosingCode =
   | 'final_tranche_is_not_paid'
   | 'refund_has_no_payers'
   | 'self_raised_is_short'
+  | 'expenses_are_short_of_the_accepted_cost'
   | 'project_has_spending';
 
 /** A balanced set of postings with a memo, for the server to post as one entry. */
@@ -285,6 +298,10 @@ export function planClosing(
     return reject('project_has_spending', { costActual: costActual.toString() });
   }
   if (!options.cancel && !figures.accepted) return reject('project_is_not_accepted');
+  const costFinal = figures.costFinal ?? null;
+  if (!options.cancel && costFinal !== null && costActual.lessThan(costFinal)) {
+    return reject('expenses_are_short_of_the_accepted_cost', { missing: costFinal.minus(costActual).toString() });
+  }
   const final = options.cancel
     ? Money.zero()
     : matchFinal(policy, {

@@ -39,6 +39,8 @@ export interface FundPolicy {
   secondApproverAbove: Money;
   /** The share of a match held back until the project's completion is checked. */
   holdBackShare: string;
+  /** The share of expected households that must have paid before any match is paid out, or null. */
+  participationMin: string | null;
 }
 
 export const NOTICE_WORKING_DAYS_DEFAULT = 5;
@@ -76,7 +78,9 @@ const PolicyJson = v.strictObject({
   }),
   ownersConsent: v.strictObject({ presentShareMin: Ratio, agreeShareMin: Ratio }),
   secondApproverAbove: Amount,
-  holdBackShare: Ratio
+  holdBackShare: Ratio,
+  // Added with payouts ("From approval to closing"); policies adopted before it have none.
+  participationMin: v.optional(v.nullable(Ratio))
 });
 
 /** The policy as JSON, the form fund_policies.policy stores. */
@@ -156,7 +160,8 @@ export function parseFundPolicy(json: unknown): ParsedPolicy {
         agreeShareMin: form.ownersConsent.agreeShareMin
       },
       secondApproverAbove: amount(form.secondApproverAbove),
-      holdBackShare: form.holdBackShare
+      holdBackShare: form.holdBackShare,
+      participationMin: form.participationMin ?? null
     }
   };
 }
@@ -215,7 +220,8 @@ export function fundPolicyToJson(policy: FundPolicy): FundPolicyJson {
       agreeShareMin: policy.ownersConsent.agreeShareMin
     },
     secondApproverAbove: policy.secondApproverAbove.toString(),
-    holdBackShare: policy.holdBackShare
+    holdBackShare: policy.holdBackShare,
+    participationMin: policy.participationMin
   };
 }
 
@@ -364,5 +370,6 @@ export const DEMO_POLICY_JSON: FundPolicyJson = {
   vote: { quorum: 3, majority: '0.5' },
   ownersConsent: { presentShareMin: '0.5', agreeShareMin: '0.5' },
   secondApproverAbove: '10000.00',
-  holdBackShare: '0.5'
+  holdBackShare: '0.5',
+  participationMin: null
 };

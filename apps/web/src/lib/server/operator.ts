@@ -1,4 +1,6 @@
 import { recordEvent } from './audit';
+import { normaliseLoginName } from './auth/login-name';
+import { invalidateUserSessions } from './auth/session';
 import { hashToken, newToken } from './auth/tokens';
 import type { Sql } from './db/client';
 import { FUND_ROLES, type FundRole } from './policy';
@@ -49,5 +51,38 @@ export async function createOperatorInvitation(
       detail: { role, reason: 'issued_by_operator' }
     });
     return { ok: true, token, expiresAt, fundName: fund.name_zh };
+  });
+}
+
+export type GrantPlatformAdminResult =
+  { ok: true; displayName: string; alreadyGranted: boolean } | { ok: false; code: 'user_is_unknown' };
+
+/**
+ * Makes an existing, active user a platform administrator (`npm run platform-admin`), who may
+ * then set up funds at /admin/funds. Like the fund roles an invitation grants, it changes how long
+ * the user's sessions may last, so they sign in afresh. Granting it twice changes nothing.
+ */
+export async function grantPlatformAdmin(
+  sql: Sql,
+  input: { loginName: string; now: Date }
+): Promise<GrantPlatformAdminResult> {
+  const loginName = normaliseLoginName(input.loginName);
+  return sql.begin(async (transaction): Promise<GrantPlatformAdminResult> => {
+    const [user] = await transaction<{ id: string; display_name: string; platform_admin: boolean }[]>`
+      select id::text as id, display_name, platform_admin from users
+       where login_name = ${loginName} and status = 'active' for update`;
+    if (user === undefined) return { ok: false, code: 'user_is_unknown' };
+    if (user.platform_admin) return { ok: true, displayName: user.display_name, alreadyGranted: true };
+    await transaction`update users set platform_admin = true where id = ${user.id}`;
+    const revoked = await invalidateUserSessions(transaction, user.id);
+    await recordEvent(transaction, {
+      action: 'user.platform_admin_granted',
+      outcome: 'ok',
+      at: input.now,
+      resourceType: 'user',
+      resourceId: user.id,
+      detail: { reason: 'granted_by_operator', sessionsRevoked: revoked }
+    });
+    return { ok: true, displayName: user.display_name, alreadyGranted: false };
   });
 }

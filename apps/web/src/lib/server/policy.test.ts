@@ -141,7 +141,24 @@ const table: [label: string, expected: string, question: Question][] = [
   ['object during the notice', '+++++++++', { action: 'objection.file', resource: { fundId: F, noticeOpen: true } }],
   ['object after the notice', 'xxxxxxxxx', { action: 'objection.file', resource: { fundId: F, noticeOpen: false } }],
   ['decide an objection', 's----+-+-', { action: 'objection.decide', resource: { fundId: F } }],
-  ['read a notice', '+++++++++', { action: 'notice.read', resource: { fundId: F } }]
+  ['read a notice', '+++++++++', { action: 'notice.read', resource: { fundId: F } }],
+  ['set up a new fund', 's------+-', { action: 'platform.funds.manage', resource: null }],
+  ['read project A (active)', 's+-+++++-', { action: 'project.read', resource: application(A, 'active') }],
+  ['read A in review as a project', 'sx-xxxxx-', { action: 'project.read', resource: application(A, 'in_review') }],
+  ['record a payment for A', 's+--++-+-', { action: 'project.raise', resource: application(A, 'active') }],
+  ['record a payment for a closed A', 'sx--xx-x-', { action: 'project.raise', resource: application(A, 'closed') }],
+  ['ask for a payout for A', 's----+-+-', { action: 'project.payout.request', resource: application(A, 'active') }],
+  ['approve a payout for A', 's--+c+-+-', { action: 'project.payout.approve', resource: application(A, 'active') }],
+  ['record an expense of A', 's+--++-+-', { action: 'project.expense', resource: application(A, 'accepted') }],
+  ['record the check of A', 's----+-+-', { action: 'project.accept.record', resource: application(A, 'active') }],
+  ['confirm the check of A', 's--+c----', { action: 'project.accept.confirm', resource: application(A, 'active') }],
+  [
+    'codes for an accepted A',
+    's+--++-+-',
+    { action: 'project.evaluation.codes', resource: application(A, 'accepted') }
+  ],
+  ['close an accepted A', 's----+-+-', { action: 'project.close', resource: application(A, 'accepted') }],
+  ['close a closed A', 's----x-x-', { action: 'project.close', resource: application(A, 'closed') }]
 ];
 
 describe('the role × action table', () => {
@@ -170,7 +187,17 @@ describe('the role × action table', () => {
       'application.withdraw': true,
       'objection.file': true,
       'objection.decide': true,
-      'notice.read': true
+      'notice.read': true,
+      'platform.funds.manage': true,
+      'project.read': true,
+      'project.raise': true,
+      'project.payout.request': true,
+      'project.payout.approve': true,
+      'project.expense': true,
+      'project.accept.record': true,
+      'project.accept.confirm': true,
+      'project.evaluation.codes': true,
+      'project.close': true
     };
     expect([...covered].sort()).toEqual(Object.keys(all).sort());
   });
@@ -473,6 +500,15 @@ describe('general rules', () => {
         if (!holdsRole(actor, app.fundId, 'leader')) {
           expect(can(actor, 'application.vote', app)).toEqual({ allowed: false, reason: 'role_required' });
         }
+      })
+    );
+  });
+
+  it('nobody but a platform administrator sets up a fund, whatever roles they hold', () => {
+    fc.assert(
+      fc.property(userArb(), (actor) => {
+        const decision = can(actor, 'platform.funds.manage', null);
+        expect(decision).toEqual(actor.platformAdmin ? { allowed: true } : { allowed: false, reason: 'role_required' });
       })
     );
   });

@@ -31,7 +31,17 @@ export type Actor =
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 
 export type ApplicationStatus =
-  'draft' | 'submitted' | 'in_review' | 'returned' | 'rejected' | 'approved' | 'active' | 'withdrawn';
+  | 'draft'
+  | 'submitted'
+  | 'in_review'
+  | 'returned'
+  | 'rejected'
+  | 'approved'
+  | 'active'
+  | 'withdrawn'
+  | 'accepted'
+  | 'closed'
+  | 'cancelled';
 
 export interface FundRef {
   fundId: string;
@@ -92,6 +102,26 @@ export interface Resources {
   'objection.decide': FundRef;
   /** The public notice (公示) of an approved application. */
   'notice.read': FundRef;
+  /** Setting up a new fund on this installation: the platform's business, not any one fund's. */
+  'platform.funds.manage': null;
+  /** An approved grant's project page: its money, spending, acceptance and close. */
+  'project.read': ApplicationRef;
+  /** Recording households' self-raised payments and printing their receipts. */
+  'project.raise': ApplicationRef;
+  /** Asking for a tranche of the match to be paid out. */
+  'project.payout.request': ApplicationRef;
+  /** The second approver of a payout above the policy's threshold (four eyes). */
+  'project.payout.approve': ApplicationRef;
+  /** Recording what the project spent, against its budget lines. */
+  'project.expense': ApplicationRef;
+  /** Recording the acceptance check (验收) with photos. */
+  'project.accept.record': ApplicationRef;
+  /** Confirming an acceptance check recorded by the fund office. */
+  'project.accept.confirm': ApplicationRef;
+  /** Issuing the households' one-time evaluation codes. */
+  'project.evaluation.codes': ApplicationRef;
+  /** Closing the project's books, or cancelling the grant. */
+  'project.close': ApplicationRef;
 }
 
 export type Action = keyof Resources;
@@ -172,8 +202,56 @@ const rules: { [A in Action]: Rule<A> } = {
   },
   'objection.file': (_user, notice) => objectionWindow(notice),
   'objection.decide': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
-  'notice.read': () => ALLOW
+  'notice.read': () => ALLOW,
+  // A fund administrator acts inside one fund; creating a fund belongs to whoever runs the platform.
+  'platform.funds.manage': (user) => (user.platformAdmin ? ALLOW : deny('role_required')),
+  'project.read': (user, project) => {
+    const decision = servesCompound(user, project.fundId, project.compoundId)
+      ? ALLOW
+      : holds(user, project.fundId, ['fund_admin', 'leader', 'supervisor']);
+    if (!decision.allowed) return decision;
+    return GRANT_LIFE.includes(project.status) ? ALLOW : deny('state_does_not_allow_it');
+  },
+  // The committee collects the money at the doors; the office may record what was handed in there.
+  'project.raise': (user, project) =>
+    inState(committeeOrAdmin(user, project), project, ['approved', 'active', 'accepted']),
+  'project.payout.request': (user, project) =>
+    inState(holds(user, project.fundId, ['fund_admin']), project, ['active', 'accepted']),
+  // The second pair of eyes is another administrator or a leadership member without a conflict.
+  'project.payout.approve': (user, project) =>
+    inState(unconflictedReviewer(user, project), project, ['active', 'accepted']),
+  'project.expense': (user, project) => inState(committeeOrAdmin(user, project), project, ['active', 'accepted']),
+  'project.accept.record': (user, project) => inState(holds(user, project.fundId, ['fund_admin']), project, ['active']),
+  'project.accept.confirm': (user, project) => {
+    const decision = holds(user, project.fundId, ['leader']);
+    if (!decision.allowed) return decision;
+    if (hasConflictOfInterest(user, project)) return deny('conflict_of_interest');
+    return inState(ALLOW, project, ['active']);
+  },
+  'project.evaluation.codes': (user, project) =>
+    inState(committeeOrAdmin(user, project), project, ['accepted', 'closed']),
+  'project.close': (user, project) =>
+    inState(holds(user, project.fundId, ['fund_admin']), project, ['approved', 'active', 'accepted'])
 };
+
+/** The states of a grant's life after approval, in which it is a project with money of its own. */
+const GRANT_LIFE: readonly ApplicationStatus[] = ['approved', 'active', 'accepted', 'closed', 'cancelled'];
+
+function inState(decision: Decision, project: ApplicationRef, states: readonly ApplicationStatus[]): Decision {
+  if (!decision.allowed) return decision;
+  return states.includes(project.status) ? ALLOW : deny('state_does_not_allow_it');
+}
+
+function committeeOrAdmin(user: User, project: ApplicationRef): Decision {
+  return servesCompound(user, project.fundId, project.compoundId) ? ALLOW : holds(user, project.fundId, ['fund_admin']);
+}
+
+function unconflictedReviewer(user: User, project: ApplicationRef): Decision {
+  if (holds(user, project.fundId, ['fund_admin']).allowed) return ALLOW;
+  const decision = holds(user, project.fundId, ['leader']);
+  if (!decision.allowed) return decision;
+  return hasConflictOfInterest(user, project) ? deny('conflict_of_interest') : ALLOW;
+}
 
 /** Once leadership has decided, the committee can no longer take the application back. */
 const WITHDRAWABLE: readonly ApplicationStatus[] = ['draft', 'submitted', 'in_review', 'returned'];

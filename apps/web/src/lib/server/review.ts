@@ -103,7 +103,17 @@ async function lockPool(transaction: Transaction, fundId: string): Promise<void>
     select 1 from account_balances where fund_id = ${fundId} and account_code = ${ACCOUNTS.pool} for update`;
 }
 
-type ReviewEvent = 'precheck_pass' | 'return' | 'reject' | 'approve' | 'objection_upheld' | 'notice_ended';
+/** The events the review writes, and those of a grant's end that the project use cases write through it. */
+type ReviewEvent =
+  | 'precheck_pass'
+  | 'return'
+  | 'reject'
+  | 'approve'
+  | 'objection_upheld'
+  | 'notice_ended'
+  | 'accept'
+  | 'close'
+  | 'cancel';
 
 /** Who hears of a state change: the compound's committee and the fund administrators, and on review the leaders. */
 async function notify(
@@ -961,4 +971,14 @@ export async function poolFigures(
   return { balance: balance.toString(), reserved: reserved.toString(), available: balance.minus(reserved).toString() };
 }
 
-export { quotaUsed, seatsOf, lockPool, loadApplication, applyTransition, decided, Refusal, type ApplicationRow };
+export {
+  quotaUsed,
+  seatsOf,
+  lockPool,
+  loadApplication,
+  applyTransition,
+  decided,
+  Refusal,
+  type ApplicationRow,
+  type ReviewEvent
+};

@@ -72,6 +72,7 @@ export const load: PageServerLoad = async (event) => {
     displayName: user.displayName,
     loginName: user.loginName,
     platformAdmin: user.platformAdmin,
+    platformFundsLink: can(actor, 'platform.funds.manage', null).allowed,
     totpEnrolled: user.totpEnrolled,
     totpRequired,
     funds: [...funds.values()],

@@ -9,6 +9,7 @@ import { readServerConfig } from '$lib/server/config';
 import { sql } from '$lib/server/database';
 import { DEMO_PASSWORD, DEMO_USERS } from '$lib/server/demo-people';
 import { clientAddress } from '$lib/server/guard';
+import { DEMO_PLATFORM_ADMIN } from '$lib/server/platform-demo';
 import { nextPath, nextQuery } from './next';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -21,11 +22,15 @@ export const load: PageServerLoad = ({ locals, url }) => {
   const demo = readServerConfig(env).demoSeed
     ? {
         password: DEMO_PASSWORD,
-        people: DEMO_USERS.map((user) => ({
-          loginName: user.loginName,
-          displayName: user.displayName,
-          role: roleName(user.role)
-        }))
+        people: [
+          ...DEMO_USERS.map((user) => ({
+            loginName: user.loginName,
+            displayName: user.displayName,
+            role: roleName(user.role)
+          })),
+          // Not a role in the demo fund: the one who sets up new funds (seed step 009).
+          { ...DEMO_PLATFORM_ADMIN, role: m.platform_demo_role() }
+        ]
       }
     : null;
   return { next, demo, sessionOver: url.searchParams.has('expired') };

@@ -1,10 +1,17 @@
+import { seedDemoAcceptance } from '../acceptance';
 import { seedDemoApplications } from '../applications';
 import { seedDemoBooks } from '../books/demo';
+import { seedDemoClosed } from '../closing-demo';
 import { seedDemoPeople } from '../demo-people';
+import { seedDemoEvaluation } from '../evaluation';
+import { seedDemoExpenses } from '../expenses';
 import { seedDemoFundOffice } from '../fund-office';
 import { seedDemoMoneyIn } from '../money-in';
 import { seedDemoMoreStates } from '../more-states-demo';
+import { seedDemoPayouts } from '../payouts';
+import { seedDemoPlatformAdmin } from '../platform-demo';
 import { seedDemoReview } from '../review-demo';
+import { seedDemoSelfRaising } from '../self-raising';
 import type { Sql, Transaction } from './client';
 
 /**
@@ -73,6 +80,27 @@ const steps: readonly SeedStep[] = [
     name: '008_demo_more_states',
     async run(transaction) {
       await seedDemoMoreStates(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '009_demo_platform',
+    async run(transaction) {
+      await seedDemoPlatformAdmin(transaction);
+    }
+  },
+  {
+    // The active door repair (#6) raises money, is paid a first tranche, spends, is accepted and
+    // evaluated; a new project (#7) goes all the way to closed with its surplus refunded.
+    name: '010_demo_projects',
+    async run(transaction) {
+      const fundId = await demoFundId(transaction);
+      const now = new Date();
+      await seedDemoSelfRaising(transaction, fundId, now);
+      await seedDemoPayouts(transaction, fundId, now);
+      await seedDemoExpenses(transaction, fundId, now);
+      await seedDemoAcceptance(transaction, fundId, now);
+      await seedDemoEvaluation(transaction, fundId, now);
+      await seedDemoClosed(transaction, fundId, now);
     }
   }
 ];

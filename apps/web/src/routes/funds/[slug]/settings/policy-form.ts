@@ -42,6 +42,8 @@ export interface PolicyFormValues {
   agreeShareMin: string;
   secondApproverAbove: string;
   holdBackShare: string;
+  /** Empty for no minimum participation before a payout. */
+  participationMin: string;
   note: string;
   categories: CategoryRowValues[];
 }
@@ -60,8 +62,10 @@ const RATIO_FIELDS = [
 ] as const satisfies readonly TopField[];
 const AMOUNT_FIELDS = ['roundingUnit', 'secondApproverAbove'] as const satisfies readonly TopField[];
 const OPTIONAL_AMOUNT_FIELDS = ['capPerProject', 'capPerCompoundPerYear'] as const satisfies readonly TopField[];
+const OPTIONAL_RATIO_FIELDS = ['participationMin'] as const satisfies readonly TopField[];
 const TOP_FIELDS: readonly TopField[] = [
   ...RATIO_FIELDS,
+  ...OPTIONAL_RATIO_FIELDS,
   ...AMOUNT_FIELDS,
   ...OPTIONAL_AMOUNT_FIELDS,
   'releaseMode',
@@ -94,6 +98,7 @@ export function valuesOfPolicy(policy: FundPolicy | null): PolicyFormValues {
       agreeShareMin: '0.5',
       secondApproverAbove: '10000.00',
       holdBackShare: '0.5',
+      participationMin: '',
       note: '',
       categories: []
     };
@@ -115,6 +120,7 @@ export function valuesOfPolicy(policy: FundPolicy | null): PolicyFormValues {
     agreeShareMin: json.ownersConsent.agreeShareMin,
     secondApproverAbove: json.secondApproverAbove,
     holdBackShare: json.holdBackShare,
+    participationMin: json.participationMin ?? '',
     note: '',
     categories: Object.entries(json.match.categories).map(([key, category]) => ({
       key,
@@ -164,6 +170,9 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
   }
   for (const field of OPTIONAL_AMOUNT_FIELDS) {
     if (values[field] !== '' && !AMOUNT.test(plainAmount(values[field]))) errors[field] = m.policy_error_amount();
+  }
+  for (const field of OPTIONAL_RATIO_FIELDS) {
+    if (values[field] !== '' && !RATIO.test(values[field])) errors[field] = m.policy_error_ratio();
   }
   if (values.releaseMode !== 'proportional' && values.releaseMode !== 'all_when_target_met') {
     errors['releaseMode'] = m.policy_error_release_mode();
@@ -220,7 +229,8 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
       agreeShareMin: plainRatio(values.agreeShareMin)
     },
     secondApproverAbove: plainAmount(values.secondApproverAbove),
-    holdBackShare: plainRatio(values.holdBackShare)
+    holdBackShare: plainRatio(values.holdBackShare),
+    participationMin: values.participationMin === '' ? null : plainRatio(values.participationMin)
   };
   const parsed = parseFundPolicy(json);
   if (parsed.ok) return { ok: true, policy: parsed.value };

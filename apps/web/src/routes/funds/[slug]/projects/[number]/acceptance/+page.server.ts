@@ -1,0 +1,204 @@
+import { error, fail } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { m } from '$lib/paraglide/messages';
+import * as acceptance from '$lib/server/acceptance';
+import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
+import { sql } from '$lib/server/database';
+import { authorize, clientAddress } from '$lib/server/guard';
+import { parseAmount, todayOf } from '$lib/server/money-in';
+import { can, hasConflictOfInterest } from '$lib/server/policy';
+import { projectFrom } from '../../project.server';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+/**
+ * The acceptance check (验收) of one project: what was recorded (the day, the note, the photos
+ * before and after, who recorded and who confirmed it), the fund administrator's form to record
+ * it, and a leadership member's button to confirm it. A leader with a stake in the compound sees
+ * why they cannot confirm; the administrator who recorded it cannot confirm it either.
+ */
+
+export const load: PageServerLoad = async (event) => {
+  const { fund, project, ref } = await projectFrom(event);
+  const actor = event.locals.actor;
+  const view = await acceptance.acceptanceView(sql(), { fundId: fund.id, applicationId: project.id });
+  const userId = actor.kind === 'user' ? actor.userId : null;
+  const isLeader =
+    actor.kind === 'user' && actor.memberships.some((item) => item.fundId === fund.id && item.role === 'leader');
+  return {
+    fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
+    project: { number: project.number, title: project.title, status: project.status },
+    acceptance: view === null ? null : { ...view, seen: String(view.recordedAt.getTime()) },
+    canRecord: can(actor, 'project.accept.record', ref).allowed && (view === null || view.confirmedBy === null),
+    canConfirm: can(actor, 'project.accept.confirm', ref).allowed,
+    viewerRecorded: view !== null && view.recordedById === userId,
+    viewerRecused: isLeader && actor.kind === 'user' && hasConflictOfInterest(actor, ref),
+    today: todayOf(new Date()),
+    photosPerKind: acceptance.ACCEPTANCE_PHOTOS_PER_KIND_MAX,
+    done: event.url.searchParams.get('done')
+  };
+};
+
+const RecordForm = v.object({
+  checkedOn: v.pipe(v.string(), v.trim(), v.isoDate()),
+  note: v.optional(v.pipe(v.string(), v.maxLength(acceptance.ACCEPTANCE_NOTE_LENGTH_MAX)), ''),
+  costFinal: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(20)), '')
+});
+
+const ConfirmForm = v.object({ seen: v.pipe(v.string(), v.regex(/^[0-9]{1,16}$/)) });
+
+type Field = 'checkedOn' | 'note' | 'costFinal' | 'before' | 'after' | 'form';
+
+function recordRefusal(code: string): { field: Field; message: string } {
+  switch (code) {
+    case 'acceptance_date_must_be_valid':
+      return { field: 'checkedOn', message: m.acceptance_error_date() };
+    case 'acceptance_date_must_not_be_in_the_future':
+      return { field: 'checkedOn', message: m.acceptance_error_date_future() };
+    case 'acceptance_note_must_be_short':
+      return { field: 'note', message: m.acceptance_error_note() };
+    case 'acceptance_cost_must_be_positive':
+    case 'amount_must_be_positive':
+      return { field: 'costFinal', message: m.acceptance_error_cost_positive() };
+    case 'amount_must_be_a_number':
+    case 'amount_must_have_at_most_two_decimals':
+    case 'amount_must_not_exceed_limit':
+      return { field: 'costFinal', message: m.acceptance_error_cost() };
+    case 'acceptance_photo_must_be_jpeg_or_png':
+    case 'attachment_must_be_pdf_jpeg_or_png':
+      return { field: 'after', message: m.acceptance_error_photo_type() };
+    case 'attachment_must_not_exceed_10_mb':
+      return { field: 'after', message: m.acceptance_error_photo_size() };
+    case 'acceptance_photos_must_not_exceed_limit':
+      return {
+        field: 'after',
+        message: m.acceptance_error_photo_count({ count: String(acceptance.ACCEPTANCE_PHOTOS_PER_KIND_MAX) })
+      };
+    case 'acceptance_needs_before_and_after_photos':
+      return { field: 'after', message: m.acceptance_error_photos_needed() };
+    case 'acceptance_is_confirmed':
+      return { field: 'form', message: m.acceptance_error_confirmed() };
+    case 'project_is_not_active':
+      return { field: 'form', message: m.acceptance_error_not_active() };
+    case 'not_allowed':
+      return { field: 'form', message: m.acceptance_error_not_allowed() };
+    default:
+      return { field: 'form', message: m.acceptance_error_refused() };
+  }
+}
+
+function textOf(form: FormData, key: string, length: number): string {
+  const value = form.get(key);
+  return typeof value === 'string' ? value.slice(0, length) : '';
+}
+
+function filesOf(form: FormData, key: string): File[] {
+  return form.getAll(key).filter((value): value is File => value instanceof File && value.size > 0);
+}
+
+function refused(
+  status: number,
+  errors: Partial<Record<Field, string>>,
+  values: { checkedOn: string; note: string; costFinal: string }
+) {
+  return fail(status, { action: 'record' as const, errors, values });
+}
+
+async function commandOf(event: RequestEvent) {
+  const { fund, project, ref } = await projectFrom(event);
+  return {
+    fund,
+    project,
+    ref,
+    actor: event.locals.actor,
+    fundId: fund.id,
+    number: project.number,
+    now: new Date(),
+    ip: clientAddress(event)
+  };
+}
+
+export const actions: Actions = {
+  record: async (event) => {
+    const { fund: _fund, project: _project, ref, ...command } = await commandOf(event);
+    // The role is checked here, the state by the use case: the form sent twice after the
+    // confirmation is a replay, and a late change is told why it is too late.
+    authorize(event, 'project.accept.record', { ...ref, status: 'active' });
+    // A body announced as larger than the photos may be is refused before it is read.
+    const length = Number(event.request.headers.get('content-length') ?? '0');
+    if (length > UPLOAD_REQUEST_BYTES_MAX) {
+      return refused(413, { after: m.acceptance_error_photo_size() }, { checkedOn: '', note: '', costFinal: '' });
+    }
+    const form = await event.request.formData();
+    const values = {
+      checkedOn: textOf(form, 'checkedOn', 20),
+      note: textOf(form, 'note', acceptance.ACCEPTANCE_NOTE_LENGTH_MAX + 1),
+      costFinal: textOf(form, 'costFinal', 20)
+    };
+    const parsed = v.safeParse(
+      RecordForm,
+      Object.fromEntries([...form].filter(([, value]) => typeof value === 'string'))
+    );
+    const errors: Partial<Record<Field, string>> = {};
+    if (!parsed.success) {
+      for (const issue of parsed.issues) {
+        const key = issue.path?.[0]?.key;
+        if (key === 'note') errors.note = m.acceptance_error_note();
+        else if (key === 'costFinal') errors.costFinal = m.acceptance_error_cost();
+        else errors.checkedOn = m.acceptance_error_date();
+      }
+    }
+    const photos: acceptance.AcceptancePhotoUpload[] = [];
+    for (const kind of acceptance.PHOTO_KINDS) {
+      for (const file of filesOf(form, kind)) {
+        const read = await readUpload(file);
+        if (!read.ok) errors[kind] ??= recordRefusal(read.code).message;
+        else if (read.upload !== null) photos.push({ kind, upload: read.upload });
+      }
+    }
+    // The cost is optional: left empty, the final match follows the expenses recorded.
+    const cost = values.costFinal.trim() === '' ? null : parseAmount(values.costFinal);
+    if (cost !== null && !cost.ok) errors.costFinal ??= recordRefusal(cost.code).message;
+    if (!parsed.success || Object.keys(errors).length > 0 || (cost !== null && !cost.ok)) {
+      return refused(400, errors, values);
+    }
+    const result = await acceptance.recordAcceptance(sql(), {
+      ...command,
+      checkedOn: parsed.output.checkedOn,
+      note: parsed.output.note,
+      costFinal: cost === null ? null : cost.amount,
+      photos
+    });
+    if (!result.ok) {
+      const refusal = recordRefusal(result.code);
+      const status = result.code === 'not_allowed' ? 403 : result.code === 'project_not_found' ? 404 : 400;
+      return refused(status, { [refusal.field]: refusal.message }, values);
+    }
+    return { action: 'record' as const, done: true };
+  },
+
+  confirm: async (event) => {
+    const { fund: _fund, project: _project, ref, ...command } = await commandOf(event);
+    // As for recording: a second press after the confirmation is a replay, not a refusal.
+    authorize(event, 'project.accept.confirm', { ...ref, status: 'active' });
+    const parsed = v.safeParse(ConfirmForm, Object.fromEntries(await event.request.formData()));
+    if (!parsed.success)
+      return fail(400, { action: 'confirm' as const, errors: { form: m.acceptance_error_refused() } });
+    const result = await acceptance.confirmAcceptance(sql(), { ...command, seen: parsed.output.seen });
+    if (result.ok) return { action: 'confirm' as const, done: true };
+    if (result.code === 'project_not_found') error(404, { message: m.error_not_found() });
+    const messages: Record<string, () => string> = {
+      acceptance_is_not_recorded: m.acceptance_error_not_recorded,
+      acceptance_is_confirmed: m.acceptance_error_confirmed,
+      acceptance_needs_two_people: m.acceptance_error_two_people,
+      acceptance_has_changed: m.acceptance_error_changed,
+      confirmer_is_recused: m.acceptance_error_recused,
+      project_is_not_active: m.acceptance_error_not_active,
+      not_allowed: m.acceptance_error_not_allowed
+    };
+    const message = (messages[result.code] ?? m.acceptance_error_refused)();
+    return fail(result.code === 'not_allowed' || result.code === 'confirmer_is_recused' ? 403 : 409, {
+      action: 'confirm' as const,
+      errors: { form: message }
+    });
+  }
+};

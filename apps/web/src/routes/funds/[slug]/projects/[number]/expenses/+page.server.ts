@@ -1,0 +1,186 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
+import { statusName } from '$lib/application-texts';
+import { formatMoney } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
+import { sql } from '$lib/server/database';
+import * as expenses from '$lib/server/expenses';
+import { clientAddress } from '$lib/server/guard';
+import { todayOf } from '$lib/server/money-in';
+import { can } from '$lib/server/policy';
+import { authorizeRole, projectPage, projectSummary } from '../pay.server';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * What one project spent: budget against actual per line, the money received and what is left in
+ * the project's account, the expenses with their vouchers, and for the compound's committee and
+ * the fund administrator the form that records an expense with its invoice. `?supplier=` and
+ * `?amount=` fill the form in, as the payouts page links here after paying a supplier.
+ */
+
+export const load: PageServerLoad = async (event) => {
+  const page = await projectPage(event);
+  const overview = await expenses.expensesOverview(sql(), page.fund.id, page.project);
+  const prefill = (name: string, max: number) => (event.url.searchParams.get(name) ?? '').slice(0, max);
+  const recorded = event.url.searchParams.get('recorded');
+  return {
+    ...projectSummary(page, event.locals),
+    overview,
+    canRecord: can(event.locals.actor, 'project.expense', page.ref).allowed,
+    key: randomUUID(),
+    today: todayOf(new Date()),
+    prefill: { supplier: prefill('supplier', expenses.SUPPLIER_LENGTH_MAX), amount: prefill('amount', 20) },
+    recorded: recorded !== null && /^[1-9][0-9]{0,17}$/.test(recorded) ? recorded : null
+  };
+};
+
+const RecordForm = v.object({
+  key: v.pipe(v.string(), v.uuid()),
+  lineNo: v.union([v.literal(''), v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,2}$/))]),
+  supplier: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(expenses.SUPPLIER_LENGTH_MAX)),
+  invoiceNo: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(expenses.INVOICE_NO_LENGTH_MAX)), ''),
+  invoiceDate: v.pipe(v.string(), v.trim(), v.isoDate()),
+  amount: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20))
+});
+
+type Field = 'lineNo' | 'supplier' | 'invoiceNo' | 'invoiceDate' | 'amount' | 'attachment' | 'form';
+
+const fieldMessages: Record<Field, () => string> = {
+  lineNo: () => m.expense_error_line(),
+  supplier: () => m.expense_error_supplier(),
+  invoiceNo: () => m.expense_error_invoice_no(),
+  invoiceDate: () => m.expense_error_date(),
+  amount: () => m.expense_error_amount(),
+  attachment: () => m.attachment_error_type(),
+  form: () => m.expense_error_invalid()
+};
+
+function refusalOf(failure: expenses.ExpenseFailure, locale: App.Locals['locale']): { field: Field; message: string } {
+  switch (failure.code) {
+    case 'amount_must_be_a_number':
+      return { field: 'amount', message: m.expense_error_amount() };
+    case 'amount_must_be_positive':
+    case 'expense_must_be_positive':
+      return { field: 'amount', message: m.expense_error_amount_positive() };
+    case 'amount_must_have_at_most_two_decimals':
+      return { field: 'amount', message: m.expense_error_amount_decimals() };
+    case 'amount_must_not_exceed_limit':
+      return { field: 'amount', message: m.expense_error_amount_limit() };
+    case 'expense_exceeds_money_received':
+      return {
+        field: 'amount',
+        message: m.expense_error_exceeds_money_received({ available: formatMoney(failure.available, locale) })
+      };
+    case 'date_must_be_valid':
+      return { field: 'invoiceDate', message: m.expense_error_date() };
+    case 'date_must_not_be_in_the_future':
+      return { field: 'invoiceDate', message: m.expense_error_date_future() };
+    case 'date_must_be_in_the_fiscal_year':
+      return { field: 'invoiceDate', message: m.expense_error_date_year() };
+    case 'supplier_is_required':
+    case 'supplier_must_be_short':
+      return { field: 'supplier', message: m.expense_error_supplier() };
+    case 'invoice_no_must_be_short':
+      return { field: 'invoiceNo', message: m.expense_error_invoice_no() };
+    case 'budget_line_not_found':
+      return { field: 'lineNo', message: m.expense_error_line() };
+    case 'form_was_already_used_for_something_else':
+      return { field: 'form', message: m.expense_error_form_used() };
+    case 'project_is_closed':
+      return { field: 'form', message: m.expense_error_closed() };
+    case 'project_state_does_not_allow_it':
+      return { field: 'form', message: m.expense_error_state({ status: statusName(failure.status) }) };
+    case 'not_allowed':
+      return { field: 'form', message: m.expense_error_not_allowed() };
+    case 'project_not_found':
+    case 'expense_was_refused_by_the_books':
+      return { field: 'form', message: m.expense_error_refused() };
+  }
+}
+
+function statusOf(failure: expenses.ExpenseFailure): number {
+  switch (failure.code) {
+    case 'not_allowed':
+      return 403;
+    case 'project_not_found':
+      return 404;
+    case 'expense_exceeds_money_received':
+    case 'project_is_closed':
+    case 'project_state_does_not_allow_it':
+    case 'form_was_already_used_for_something_else':
+    case 'expense_was_refused_by_the_books':
+      return 409;
+    default:
+      return 400;
+  }
+}
+
+function valuesOf(form: FormData) {
+  const text = (key: string, max: number) => {
+    const value = form.get(key);
+    return typeof value === 'string' ? value.slice(0, max) : '';
+  };
+  return {
+    lineNo: text('lineNo', 4),
+    supplier: text('supplier', expenses.SUPPLIER_LENGTH_MAX),
+    invoiceNo: text('invoiceNo', expenses.INVOICE_NO_LENGTH_MAX),
+    invoiceDate: text('invoiceDate', 10),
+    amount: text('amount', 20)
+  };
+}
+
+type Values = ReturnType<typeof valuesOf>;
+
+function refused(status: number, errors: Partial<Record<Field, string>>, values: Values | null) {
+  return fail(status, { action: 'record' as const, errors, values });
+}
+
+export const actions: Actions = {
+  record: async (event) => {
+    const page = await projectPage(event);
+    authorizeRole(event, 'project.expense', page.ref);
+    // A body announced as larger than one attachment can make is refused before it is read.
+    const length = Number(event.request.headers.get('content-length') ?? '0');
+    if (length > UPLOAD_REQUEST_BYTES_MAX) return refused(413, { attachment: m.attachment_error_size() }, null);
+    const form = await event.request.formData();
+    const values = valuesOf(form);
+    const parsed = v.safeParse(RecordForm, Object.fromEntries(form));
+    const errors: Partial<Record<Field, string>> = {};
+    if (!parsed.success) {
+      for (const issue of parsed.issues) {
+        const key = issue.path?.[0]?.key;
+        const field: Field = typeof key === 'string' && key in fieldMessages ? (key as Field) : 'form';
+        errors[field] ??= fieldMessages[field]();
+      }
+    }
+    const file = form.get('attachment');
+    const upload = await readUpload(file instanceof File ? file : null);
+    if (!upload.ok) {
+      errors.attachment =
+        upload.code === 'attachment_must_not_exceed_10_mb' ? m.attachment_error_size() : m.attachment_error_type();
+    }
+    if (!parsed.success || !upload.ok || Object.keys(errors).length > 0) return refused(400, errors, values);
+    const input = parsed.output;
+    const result = await expenses.recordExpense(sql(), {
+      actor: event.locals.actor,
+      fundId: page.fund.id,
+      number: page.project.number,
+      now: new Date(),
+      ip: clientAddress(event),
+      lineNo: input.lineNo === '' ? null : Number(input.lineNo),
+      supplier: input.supplier,
+      invoiceNo: input.invoiceNo,
+      invoiceDate: input.invoiceDate,
+      amount: input.amount,
+      attachment: upload.upload,
+      key: input.key
+    });
+    if (!result.ok) {
+      const refusal = refusalOf(result, event.locals.locale);
+      return refused(statusOf(result), { [refusal.field]: refusal.message }, values);
+    }
+    redirect(303, `/funds/${event.params.slug}/projects/${event.params.number}/expenses?recorded=${result.expenseId}`);
+  }
+};

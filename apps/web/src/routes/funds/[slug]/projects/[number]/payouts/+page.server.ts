@@ -1,0 +1,234 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
+import { money } from '@gongjian/ledger';
+import * as v from 'valibot';
+import { statusName } from '$lib/application-texts';
+import { formatMoney } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { sql } from '$lib/server/database';
+import { clientAddress } from '$lib/server/guard';
+import * as payouts from '$lib/server/payouts';
+import { can } from '$lib/server/policy';
+import { authorizeRole, projectPage, projectSummary } from '../pay.server';
+import { limitReason } from './limits';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+/**
+ * The payouts of one project's match: what may be paid out now and why it is not more, the
+ * tranches paid and waiting, the request form for the fund administrator, and the second
+ * approver's buttons (four eyes). Everyone who may read the project sees the figures.
+ */
+
+export const load: PageServerLoad = async (event) => {
+  const page = await projectPage(event);
+  const overview = await payouts.payoutsOverview(sql(), page.fund.id, page.project);
+  const actor = event.locals.actor;
+  const userId = actor.kind === 'user' ? actor.userId : null;
+  const paid = event.url.searchParams.get('paid');
+  return {
+    ...projectSummary(page, event.locals),
+    overview,
+    userId,
+    canRequest: can(actor, 'project.payout.request', page.ref).allowed,
+    // With nothing releasable the form would only be refused; the page says why instead.
+    somethingReleasable: money(overview.releasable).isPositive(),
+    canApprove: can(actor, 'project.payout.approve', page.ref).allowed,
+    canRecordExpense: can(actor, 'project.expense', page.ref).allowed,
+    key: randomUUID(),
+    done: doneOf(event.url),
+    paidPayout: paid !== null && /^[1-9][0-9]{0,17}$/.test(paid) ? paid : null
+  };
+};
+
+/** What the redirect after a post says happened. */
+function doneOf(url: URL): 'paid' | 'waiting' | 'cancelled' | null {
+  const done = url.searchParams.get('done');
+  return done === 'paid' || done === 'waiting' || done === 'cancelled' ? done : null;
+}
+
+const RequestForm = v.object({
+  key: v.pipe(v.string(), v.uuid()),
+  amount: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20)),
+  payeeKind: v.picklist(payouts.PAYEE_KINDS),
+  payeeName: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(payouts.PAYEE_NAME_LENGTH_MAX)), ''),
+  memo: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(payouts.PAYOUT_MEMO_LENGTH_MAX)), '')
+});
+
+const PayoutForm = v.object({ payoutId: v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,17}$/)) });
+
+type Field = 'amount' | 'payeeKind' | 'payeeName' | 'memo' | 'form';
+
+const fieldMessages: Record<Field, () => string> = {
+  amount: () => m.payout_error_amount(),
+  payeeKind: () => m.payout_error_payee_kind(),
+  payeeName: () => m.payout_error_payee_name(),
+  memo: () => m.payout_error_memo(),
+  form: () => m.payout_error_invalid()
+};
+
+/** A refusal of the use case: the field it is about and what the page says, in the visitor's language. */
+function refusalOf(failure: payouts.PayoutFailure, locale: App.Locals['locale']): { field: Field; message: string } {
+  switch (failure.code) {
+    case 'amount_must_be_a_number':
+      return { field: 'amount', message: m.payout_error_amount() };
+    case 'amount_must_be_positive':
+    case 'payout_must_be_positive':
+      return { field: 'amount', message: m.payout_error_amount_positive() };
+    case 'amount_must_have_at_most_two_decimals':
+      return { field: 'amount', message: m.payout_error_amount_decimals() };
+    case 'amount_must_not_exceed_limit':
+      return { field: 'amount', message: m.payout_error_amount_limit() };
+    case 'payout_exceeds_releasable':
+      return {
+        field: 'amount',
+        message: m.payout_error_exceeds_releasable({
+          releasable: formatMoney(failure.releasable, locale),
+          reason: limitReason(failure.limit)
+        })
+      };
+    case 'payee_name_is_required':
+    case 'payee_name_must_be_short':
+      return { field: 'payeeName', message: m.payout_error_payee_name() };
+    case 'memo_must_be_short':
+      return { field: 'memo', message: m.payout_error_memo() };
+    case 'form_was_already_used_for_something_else':
+      return { field: 'form', message: m.payout_error_form_used() };
+    case 'project_is_closed':
+      return { field: 'form', message: m.payout_error_closed() };
+    case 'project_state_does_not_allow_it':
+      return { field: 'form', message: m.payout_error_state({ status: statusName(failure.status) }) };
+    case 'second_approver_must_differ':
+      return { field: 'form', message: m.payout_error_four_eyes() };
+    case 'payout_is_not_waiting':
+      return { field: 'form', message: m.payout_error_not_waiting() };
+    case 'payout_not_found':
+    case 'project_not_found':
+      return { field: 'form', message: m.payout_error_not_found() };
+    case 'not_allowed':
+      return { field: 'form', message: m.payout_error_not_allowed() };
+    case 'project_has_no_hold':
+    case 'payout_was_refused_by_the_books':
+      return { field: 'form', message: m.payout_error_refused() };
+  }
+}
+
+function statusOf(failure: payouts.PayoutFailure): number {
+  switch (failure.code) {
+    case 'not_allowed':
+      return 403;
+    case 'payout_not_found':
+    case 'project_not_found':
+      return 404;
+    case 'payout_exceeds_releasable':
+    case 'project_is_closed':
+    case 'project_state_does_not_allow_it':
+    case 'payout_is_not_waiting':
+    case 'second_approver_must_differ':
+    case 'form_was_already_used_for_something_else':
+    case 'project_has_no_hold':
+    case 'payout_was_refused_by_the_books':
+      return 409;
+    default:
+      return 400;
+  }
+}
+
+function valuesOf(form: FormData) {
+  const text = (key: string, max: number) => {
+    const value = form.get(key);
+    return typeof value === 'string' ? value.slice(0, max) : '';
+  };
+  return {
+    amount: text('amount', 20),
+    payeeKind: text('payeeKind', 20),
+    payeeName: text('payeeName', payouts.PAYEE_NAME_LENGTH_MAX),
+    memo: text('memo', payouts.PAYOUT_MEMO_LENGTH_MAX)
+  };
+}
+
+async function commandOf(event: RequestEvent) {
+  const page = await projectPage(event);
+  return {
+    page,
+    command: {
+      actor: event.locals.actor,
+      fundId: page.fund.id,
+      number: page.project.number,
+      now: new Date(),
+      ip: clientAddress(event)
+    }
+  };
+}
+
+function pagePath(event: RequestEvent): string {
+  return `/funds/${event.params.slug}/projects/${event.params.number}/payouts`;
+}
+
+export const actions: Actions = {
+  request: async (event) => {
+    const { page, command } = await commandOf(event);
+    authorizeRole(event, 'project.payout.request', page.ref);
+    const form = await event.request.formData();
+    const values = valuesOf(form);
+    const parsed = v.safeParse(RequestForm, Object.fromEntries(form));
+    if (!parsed.success) {
+      const errors: Partial<Record<Field, string>> = {};
+      for (const issue of parsed.issues) {
+        const key = issue.path?.[0]?.key;
+        const field: Field = typeof key === 'string' && key in fieldMessages && key !== 'key' ? (key as Field) : 'form';
+        errors[field] ??= fieldMessages[field]();
+      }
+      return fail(400, { action: 'request' as const, errors, values });
+    }
+    const result = await payouts.requestPayout(sql(), { ...command, ...parsed.output });
+    if (!result.ok) {
+      const refusal = refusalOf(result, event.locals.locale);
+      return fail(statusOf(result), {
+        action: 'request' as const,
+        errors: { [refusal.field]: refusal.message },
+        values
+      });
+    }
+    redirect(303, `${pagePath(event)}?done=${result.status}&paid=${result.payoutId}`);
+  },
+
+  approve: async (event) => {
+    const { page, command } = await commandOf(event);
+    authorizeRole(event, 'project.payout.approve', page.ref);
+    const parsed = v.safeParse(PayoutForm, Object.fromEntries(await event.request.formData()));
+    if (!parsed.success) {
+      return fail(400, { action: 'approve' as const, payoutId: '', errors: { form: m.payout_error_invalid() } });
+    }
+    const result = await payouts.approvePayout(sql(), { ...command, payoutId: parsed.output.payoutId });
+    if (!result.ok) {
+      const refusal = refusalOf(result, event.locals.locale);
+      return fail(statusOf(result), {
+        action: 'approve' as const,
+        payoutId: parsed.output.payoutId,
+        errors: { form: refusal.message }
+      });
+    }
+    redirect(303, `${pagePath(event)}?done=paid&paid=${result.payoutId}`);
+  },
+
+  cancel: async (event) => {
+    // Cancelling is the requester's or a fund administrator's: the use case asks, since only the
+    // payout row says who requested it.
+    const { command } = await commandOf(event);
+    const parsed = v.safeParse(PayoutForm, Object.fromEntries(await event.request.formData()));
+    if (!parsed.success) {
+      return fail(400, { action: 'cancel' as const, payoutId: '', errors: { form: m.payout_error_invalid() } });
+    }
+    const result = await payouts.cancelPayout(sql(), { ...command, payoutId: parsed.output.payoutId });
+    if (!result.ok) {
+      if (result.code === 'project_not_found') error(404, { message: m.error_not_found() });
+      const refusal = refusalOf(result, event.locals.locale);
+      return fail(statusOf(result), {
+        action: 'cancel' as const,
+        payoutId: parsed.output.payoutId,
+        errors: { form: refusal.message }
+      });
+    }
+    redirect(303, `${pagePath(event)}?done=cancelled`);
+  }
+};

@@ -1,0 +1,167 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
+import { formatMoney } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
+import { sql } from '$lib/server/database';
+import { clientAddress } from '$lib/server/guard';
+import { parseAmount, todayOf } from '$lib/server/money-in';
+import { can } from '$lib/server/policy';
+import * as raising from '$lib/server/self-raising';
+import { commandGate, projectPage, projectSummary } from './raise.server';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * Self-raising (自筹) of one project: the progress toward the target and the participation rate
+ * for everyone who may read the project, the payments recorded (households masked), and for the
+ * compound's committee and the fund administrator the form that records a household's payment.
+ */
+
+export const load: PageServerLoad = async (event) => {
+  const page = await projectPage(event);
+  const canRaise = can(event.locals.actor, 'project.raise', page.ref).allowed;
+  const db = sql();
+  const recorded = event.url.searchParams.get('recorded');
+  return {
+    ...projectSummary(page, event.locals),
+    progress: await raising.raiseProgressOf(db, page.fund.id, page.project),
+    payments: await raising.paymentsOf(db, page.project),
+    paymentsShownMax: raising.PAYMENTS_SHOWN_MAX,
+    canRaise,
+    // The households' full names are for the people who collect the money, not every reader.
+    households: canRaise ? await raising.householdOptionsOf(db, page.project) : [],
+    key: randomUUID(),
+    today: todayOf(new Date()),
+    recorded: recorded !== null && /^[1-9][0-9]{0,17}$/.test(recorded) ? recorded : null
+  };
+};
+
+const RecordForm = v.object({
+  key: v.pipe(v.string(), v.uuid()),
+  householdId: v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,17}$/)),
+  amount: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20)),
+  date: v.pipe(v.string(), v.trim(), v.isoDate()),
+  method: v.picklist(raising.RAISE_METHODS)
+});
+
+type Field = 'householdId' | 'amount' | 'date' | 'method' | 'receipt' | 'form';
+
+const fieldMessages: Record<Field, () => string> = {
+  householdId: () => m.raise_error_household(),
+  amount: () => m.raise_error_amount(),
+  date: () => m.raise_error_date(),
+  method: () => m.raise_error_method(),
+  receipt: () => m.attachment_error_type(),
+  form: () => m.raise_error_invalid()
+};
+
+/** A refusal of the use case: the field it is about and what the page says, in the visitor's language. */
+function refusalOf(
+  result: Extract<raising.SelfRaiseResult, { ok: false }> | { ok: false; code: string },
+  locale: App.Locals['locale']
+): { field: Field; message: string } {
+  if ('remaining' in result && result.code === 'payment_exceeds_target') {
+    return {
+      field: 'amount',
+      message: m.raise_error_exceeds_target({ remaining: formatMoney(result.remaining, locale) })
+    };
+  }
+  switch (result.code) {
+    case 'amount_must_be_a_number':
+      return { field: 'amount', message: m.raise_error_amount() };
+    case 'amount_must_be_positive':
+      return { field: 'amount', message: m.raise_error_amount_positive() };
+    case 'amount_must_have_at_most_two_decimals':
+      return { field: 'amount', message: m.raise_error_amount_decimals() };
+    case 'amount_must_not_exceed_limit':
+      return { field: 'amount', message: m.raise_error_amount_limit() };
+    case 'date_must_be_valid':
+      return { field: 'date', message: m.raise_error_date() };
+    case 'date_must_not_be_in_the_future':
+      return { field: 'date', message: m.raise_error_date_future() };
+    case 'date_must_be_in_the_fiscal_year':
+      return { field: 'date', message: m.raise_error_date_year() };
+    case 'household_must_be_in_compound':
+      return { field: 'householdId', message: m.raise_error_household() };
+    case 'attachment_must_be_pdf_jpeg_or_png':
+      return { field: 'receipt', message: m.attachment_error_type() };
+    case 'attachment_must_not_exceed_10_mb':
+      return { field: 'receipt', message: m.attachment_error_size() };
+    case 'form_was_already_used_for_something_else':
+      return { field: 'form', message: m.raise_error_form_used() };
+    case 'not_allowed':
+      return { field: 'form', message: m.raise_error_state() };
+    default:
+      return { field: 'form', message: m.raise_error_refused() };
+  }
+}
+
+/** The fields sent back so that a refused form keeps what was typed (never the file). */
+function valuesOf(form: FormData) {
+  const text = (key: string) => {
+    const value = form.get(key);
+    return typeof value === 'string' ? value.slice(0, 40) : '';
+  };
+  return { householdId: text('householdId'), amount: text('amount'), date: text('date'), method: text('method') };
+}
+
+type Values = ReturnType<typeof valuesOf>;
+
+function refused(status: number, errors: Partial<Record<Field, string>>, values: Values | null) {
+  return fail(status, { errors, values });
+}
+
+export const actions: Actions = {
+  record: async (event) => {
+    const page = await projectPage(event);
+    if (commandGate(event, 'project.raise', page.ref) === 'state') {
+      return refused(409, { form: m.raise_error_state() }, null);
+    }
+    // A body announced as larger than one attachment can make is refused before it is read.
+    const length = Number(event.request.headers.get('content-length') ?? '0');
+    if (length > UPLOAD_REQUEST_BYTES_MAX) return refused(413, { receipt: m.attachment_error_size() }, null);
+    const form = await event.request.formData();
+    const values = valuesOf(form);
+    const parsed = v.safeParse(RecordForm, Object.fromEntries(form));
+    const errors: Partial<Record<Field, string>> = {};
+    if (!parsed.success) {
+      for (const issue of parsed.issues) {
+        const key = issue.path?.[0]?.key;
+        const field: Field = typeof key === 'string' && key in fieldMessages ? (key as Field) : 'form';
+        errors[field] ??= fieldMessages[field]();
+      }
+    }
+    const amount = parseAmount(values.amount);
+    if (!amount.ok && errors.amount === undefined) {
+      errors.amount = refusalOf({ ok: false, code: amount.code }, event.locals.locale).message;
+    }
+    const file = form.get('receipt');
+    const upload = await readUpload(file instanceof File ? file : null);
+    if (!upload.ok) errors.receipt = refusalOf({ ok: false, code: upload.code }, event.locals.locale).message;
+    if (!parsed.success || !upload.ok || Object.keys(errors).length > 0) return refused(400, errors, values);
+    const input = parsed.output;
+    const result = await raising.recordSelfRaisedPayment(sql(), {
+      actor: event.locals.actor,
+      fundId: page.fund.id,
+      number: page.project.number,
+      now: new Date(),
+      ip: clientAddress(event),
+      householdId: input.householdId,
+      amount: input.amount,
+      date: input.date,
+      method: input.method,
+      receipt: upload.upload,
+      idempotencyKey: input.key
+    });
+    if (!result.ok) {
+      // Asked again under the project's lock: closed since the gate, or a role taken away meanwhile.
+      if (result.code === 'not_allowed' && 'reason' in result && result.reason !== 'state_does_not_allow_it') {
+        return refused(403, { form: m.error_forbidden() }, values);
+      }
+      const refusal = refusalOf(result, event.locals.locale);
+      return refused(result.code === 'not_allowed' ? 409 : 400, { [refusal.field]: refusal.message }, values);
+    }
+    redirect(303, `/funds/${page.fund.slug}/projects/${page.project.number}/raise?recorded=${result.paymentId}`);
+  }
+};

@@ -1,0 +1,19 @@
+import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { sql } from '$lib/server/database';
+import { receiptOf } from '$lib/server/self-raising';
+import { projectPage, projectSummary } from '../../raise/raise.server';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The printable receipt (收据) of one self-raised payment, which the committee hands to the
+ * household: everyone who may read the project may print it. The household's full name is on it,
+ * since it goes to the household itself. The payment is looked up only once the policy allows the
+ * project, and only among this project's payments.
+ */
+export const load: PageServerLoad = async (event) => {
+  const page = await projectPage(event);
+  const receipt = await receiptOf(sql(), { project: page.project, paymentId: event.params.id });
+  if (receipt === null) error(404, { message: m.error_not_found() });
+  return { ...projectSummary(page, event.locals), receipt };
+};

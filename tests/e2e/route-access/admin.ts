@@ -1,0 +1,21 @@
+import { can } from '../../../apps/web/src/lib/server/policy';
+import type { Access, RouteEntry } from '../route-access';
+
+/** The platform administrator's routes (see RouteEntry in ../route-access.ts). */
+
+const fundsManage: Access = {
+  kind: 'policy',
+  decide: (actor) => can(actor, 'platform.funds.manage', null)
+};
+
+export const ADMIN_REGISTRY: Record<string, RouteEntry> = {
+  '/admin/funds': {
+    targets: () => [{ path: '/admin/funds', fundId: null, compoundId: null }],
+    load: fundsManage,
+    actions: {
+      // An empty form has no idempotency key, so even an allowed post is refused (400) and sets up nothing.
+      create: { access: fundsManage, body: () => ({}) }
+    },
+    endpoints: {}
+  }
+};
