@@ -435,6 +435,8 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
         await committee.getByLabel(index % 3 === 0 ? '现金' : index % 3 === 1 ? '微信' : '银行转账').check();
         await committee.getByRole('button', { name: '登记', exact: true }).click();
         await expect.poll(() => paymentsCount(number)).toBe(index + 1);
+        // The enhanced form empties itself once the page has its new data; the next payment waits for that.
+        await expect.poll(() => committee.getByLabel('金额（元）').inputValue()).toBe('');
       }
       const [raised] = await sql<{ total: string; households: number }[]>`
       select sum(p.amount)::text as total, count(distinct p.household_id)::int as households
@@ -527,6 +529,12 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
         await resident.goto('/evaluate');
         await resident.getByLabel('评议码').fill(code);
         await resident.getByRole('button', { name: '下一步' }).click();
+        await resident
+          .getByLabel('满意', { exact: true })
+          .waitFor({ timeout: 10_000 })
+          .catch(async () => {
+            throw new Error(`code ${index} (${code}): ${(await resident.locator('main').innerText()).slice(0, 400)}`);
+          });
         await resident.getByLabel(index < 16 ? '满意' : index < 19 ? '基本满意' : '不满意', { exact: true }).check();
         await resident.getByRole('button', { name: '提交评议' }).click();
         await resident.waitForURL((url) => url.pathname === '/evaluate' && url.search.includes('thanks=1'));

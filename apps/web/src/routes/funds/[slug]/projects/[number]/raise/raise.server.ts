@@ -1,39 +1,10 @@
-import { error, type RequestEvent } from '@sveltejs/kit';
-import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
+import type { RequestEvent } from '@sveltejs/kit';
 import { authorize } from '$lib/server/guard';
-import type { FundRow } from '$lib/server/members';
 import { can, type Action, type ApplicationRef } from '$lib/server/policy';
-import { loadProject, projectRefOf, type ProjectRow } from '$lib/server/project-core';
-import { fundFromSlug } from '../../../../fund.server';
+import type { ProjectPage } from '../pay.server';
 
-/**
- * What the self-raising, receipt and evaluation pages of one project start with: the fund, the
- * project and the policy's answer to project.read. A visitor not signed in is sent to sign in
- * before anything is looked up; a signed-in visitor gets 404 for a number that is no project (a
- * draft, a refused application or nothing at all), and 403 for a project they may not read.
- */
-
-const NUMBER = /^[1-9][0-9]{0,8}$/;
-
-export interface ProjectPage {
-  fund: FundRow;
-  project: ProjectRow;
-  ref: ApplicationRef;
-}
-
-export async function projectPage(event: Pick<RequestEvent, 'params' | 'locals' | 'url'>): Promise<ProjectPage> {
-  const fund = await fundFromSlug(event.params['slug'] ?? '');
-  authorize(event, 'account.use', null);
-  const text = event.params['number'] ?? '';
-  const project = NUMBER.test(text)
-    ? await loadProject(sql(), { fundId: fund.id, number: Number(text), lock: false })
-    : null;
-  if (project === null) error(404, { message: m.error_not_found() });
-  const ref = projectRefOf(fund.id, project);
-  authorize(event, 'project.read', ref);
-  return { fund, project, ref };
-}
+// The same start as the payouts and expenses pages: the fund, the project, project.read.
+export { projectPage, type ProjectPage } from '../pay.server';
 
 /**
  * The gate of a command on the project. Someone without the role is refused as by authorize (sign
