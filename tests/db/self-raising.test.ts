@@ -16,6 +16,7 @@ import {
   seedDemoSelfRaising,
   type SelfRaiseInput
 } from '../../apps/web/src/lib/server/self-raising';
+import { voucherOf } from '../../apps/web/src/lib/server/vouchers';
 import { openPeopleDatabase } from '../support/people-db';
 import {
   activeProject,
@@ -156,6 +157,9 @@ describe('recordSelfRaisedPayment', () => {
     const [event] = await owner<{ detail: Record<string, unknown> }[]>`
       select detail from events where action = 'project.self_raised' and resource_id = ${result.paymentId}`;
     expect(event?.detail).toMatchObject({ applicationNumber: 1, amount: '120.50', entrySeq: result.seq });
+    // The 记账凭证 names its preparer from that event.
+    const voucher = await voucherOf(app, { fundId: world.fundId, seq: result.seq });
+    expect(voucher?.preparer).toBe('sr-committee');
   });
 
   it('lets the fund administrator record a payment handed in at the office', async () => {

@@ -38,7 +38,7 @@ export interface Voucher {
   /** The total in uppercase Chinese (人民币…), as a voucher writes it. */
   totalInWords: string;
   attachmentHashes: string[];
-  /** Who recorded the entry (its money.recorded event), or null when no event names anyone. */
+  /** Who recorded the entry (the event that posted it), or null when no event names anyone. */
   preparer: string | null;
   hash: string;
   reverses: boolean;
@@ -77,8 +77,11 @@ export async function voucherOf(sql: Sql, input: { fundId: string; seq: number }
      order by p.line_no`;
   const [preparer] = await sql<{ display_name: string }[]>`
     select u.display_name from events ev join users u on u.id = ev.actor_user_id
-     where ev.fund_id = ${input.fundId} and ev.action = 'money.recorded' and ev.resource_type = 'entry'
-       and ev.resource_id = ${entry.id}
+     where ev.fund_id = ${input.fundId}
+       and ((ev.action = 'money.recorded' and ev.resource_type = 'entry' and ev.resource_id = ${entry.id})
+         -- A project's payments, payouts and expenses name their entry by its number.
+         or (ev.action in ('project.self_raised', 'payout.paid', 'expense.recorded')
+             and ev.detail->>'entrySeq' = ${String(entry.seq)}))
      order by ev.at limit 1`;
   const sideTotal = (side: 'debit' | 'credit') =>
     Money.sum(lines.filter((line) => line.side === side).map((line) => money(line.amount)));
