@@ -62,7 +62,7 @@ describe('seedDemo', () => {
         funds.map(({ poolBalance, poolAvailable, entryCount }) => ({ poolBalance, poolAvailable, entryCount }))
         // 007_demo_review holds 3,000.00 of the pool for approved application #1, and
         // 008_demo_more_states 1,500.00 for the door repair, which an active grant keeps held.
-      ).toEqual([{ poolBalance: '120026.78', poolAvailable: '116276.78', entryCount: '60' }]);
+      ).toEqual([{ poolBalance: '120026.78', poolAvailable: '112676.78', entryCount: '60' }]);
       expect(await seedDemo(clients[0]!)).toEqual([]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));

@@ -208,21 +208,74 @@ const DEMO_SHARES = [
   '200.00'
 ];
 
-async function demoProjectIn(transaction: Transaction, fundId: string, now: Date): Promise<number> {
-  const committee = await demoActorIn(transaction, 'demo-committee');
+/** What a demo project is: whose, what, and its budget. */
+interface DemoProjectSpec {
+  committeeLogin: string;
+  compoundCode: string;
+  draftKey: string;
+  basics: { title: string; description: string; location: string };
+  lines: { item: string; quantity: string; unitPrice: string }[];
+  selfRaiseTarget: string;
+}
+
+const LIGHTING: DemoProjectSpec = {
+  committeeLogin: 'demo-committee',
+  compoundCode: 'c-guihua-3',
+  draftKey: '00000000-0000-4000-8000-000000000901',
+  basics: {
+    title: '楼道照明改造',
+    description: '1号楼和3号楼楼道灯老化，更换为声控LED灯并重新布线。',
+    location: '桂花井3号院1号楼、3号楼'
+  },
+  lines: [
+    { item: '声控LED灯具', quantity: '40', unitPrice: '60.00' },
+    { item: '布线及安装', quantity: '1', unitPrice: '1600.00' }
+  ],
+  selfRaiseTarget: '1600.00'
+};
+
+/** 南街小区's bicycle shed: an active grant, approved and through its notice, raising its share. */
+const BICYCLE_SHED: DemoProjectSpec = {
+  committeeLogin: 'demo-committee-b',
+  compoundCode: 'c-nanjie',
+  draftKey: '00000000-0000-4000-8000-000000000902',
+  basics: {
+    title: '非机动车棚加装充电桩',
+    description: '车棚内加装8个智能充电口，防止电动车进楼道充电。',
+    location: '南街小区2号楼北侧车棚'
+  },
+  lines: [{ item: '智能充电桩（8口）', quantity: '1', unitPrice: '6000.00' }],
+  selfRaiseTarget: '2400.00'
+};
+
+/**
+ * The demo's active grant: approved, through its notice period, its match held on the pool, and
+ * nothing raised or paid yet, so a newcomer can record the first payments and ask for a tranche.
+ */
+export async function seedDemoActive(transaction: Transaction, fundId: string, now: Date): Promise<void> {
+  await demoProjectIn(transaction, fundId, now, BICYCLE_SHED);
+}
+
+async function demoProjectIn(
+  transaction: Transaction,
+  fundId: string,
+  now: Date,
+  spec: DemoProjectSpec = LIGHTING
+): Promise<number> {
+  const committee = await demoActorIn(transaction, spec.committeeLogin);
   const admin = await demoActorIn(transaction, 'demo-admin');
   const leaders = await Promise.all(
     ['demo-leader', 'demo-leader2', 'demo-leader3'].map((loginName) => demoActorIn(transaction, loginName))
   );
   const common = { fundId, now, ip: null };
   const [compound] = await transaction<{ id: string }[]>`
-    select id::text as id from compounds where fund_id = ${fundId} and code = 'c-guihua-3'`;
-  if (compound === undefined) throw new Error('demo seed: no compound c-guihua-3');
+    select id::text as id from compounds where fund_id = ${fundId} and code = ${spec.compoundCode}`;
+  if (compound === undefined) throw new Error(`demo seed: no compound ${spec.compoundCode}`);
   const created = await createDraftIn(transaction, {
     ...common,
     actor: committee,
     compoundId: compound.id,
-    idempotencyKey: '00000000-0000-4000-8000-000000000901'
+    idempotencyKey: spec.draftKey
   });
   if (!created.ok) throw new Error(`demo seed: creating the lighting draft was refused (${created.code})`);
   const number = created.number;
@@ -231,21 +284,9 @@ async function demoProjectIn(transaction: Transaction, fundId: string, now: Date
       `saving step ${draft.step} of #${number}`,
       await saveDraftIn(transaction, { ...common, actor: committee, number, draft })
     );
-  await save({
-    step: 'basics',
-    title: '楼道照明改造',
-    category: 'repairs',
-    description: '1号楼和3号楼楼道灯老化，更换为声控LED灯并重新布线。',
-    location: '桂花井3号院1号楼、3号楼'
-  });
-  await save({
-    step: 'budget',
-    lines: [
-      { item: '声控LED灯具', quantity: '40', unitPrice: '60.00' },
-      { item: '布线及安装', quantity: '1', unitPrice: '1600.00' }
-    ]
-  });
-  await save({ step: 'selfraise', selfRaiseTarget: '1600.00', householdsExpected: '25' });
+  await save({ step: 'basics', category: 'repairs', ...spec.basics });
+  await save({ step: 'budget', lines: spec.lines });
+  await save({ step: 'selfraise', selfRaiseTarget: spec.selfRaiseTarget, householdsExpected: '25' });
   await save({
     step: 'meeting',
     meetingDate: '2026-09-20',

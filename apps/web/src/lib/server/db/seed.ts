@@ -1,7 +1,7 @@
 import { seedDemoAcceptance } from '../acceptance';
 import { seedDemoApplications } from '../applications';
 import { seedDemoBooks } from '../books/demo';
-import { seedDemoClosed } from '../closing-demo';
+import { seedDemoActive, seedDemoClosed } from '../closing-demo';
 import { seedDemoPeople } from '../demo-people';
 import { seedDemoEvaluation } from '../evaluation';
 import { seedDemoExpenses } from '../expenses';
@@ -90,7 +90,8 @@ const steps: readonly SeedStep[] = [
   },
   {
     // The active door repair (#6) raises money, is paid a first tranche, spends, is accepted and
-    // evaluated; a new project (#7) goes all the way to closed with its surplus refunded.
+    // evaluated; a new project (#7) goes all the way to closed with its surplus refunded; and a
+    // third (#8) is left active, its match held, for a newcomer to raise money and pay out.
     name: '010_demo_projects',
     async run(transaction) {
       const fundId = await demoFundId(transaction);
@@ -101,6 +102,7 @@ const steps: readonly SeedStep[] = [
       await seedDemoAcceptance(transaction, fundId, now);
       await seedDemoEvaluation(transaction, fundId, now);
       await seedDemoClosed(transaction, fundId, now);
+      await seedDemoActive(transaction, fundId, now);
     }
   }
 ];
