@@ -12,6 +12,7 @@ import { todayOf } from '$lib/server/money-in';
 import { can } from '$lib/server/policy';
 import { authorizeRole, projectPage, projectSummary } from '../pay.server';
 import type { Actions, PageServerLoad } from './$types';
+import { fieldErrorsOf } from '$lib/server/form-errors';
 
 /**
  * What one project spent: budget against actual per line, the money received and what is left in
@@ -147,14 +148,7 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const values = valuesOf(form);
     const parsed = v.safeParse(RecordForm, Object.fromEntries(form));
-    const errors: Partial<Record<Field, string>> = {};
-    if (!parsed.success) {
-      for (const issue of parsed.issues) {
-        const key = issue.path?.[0]?.key;
-        const field: Field = typeof key === 'string' && key in fieldMessages ? (key as Field) : 'form';
-        errors[field] ??= fieldMessages[field]();
-      }
-    }
+    const errors: Partial<Record<Field, string>> = parsed.success ? {} : fieldErrorsOf(parsed.issues, fieldMessages);
     const file = form.get('attachment');
     const upload = await readUpload(file instanceof File ? file : null);
     if (!upload.ok) {

@@ -12,6 +12,7 @@ import { can } from '$lib/server/policy';
 import { authorizeRole, projectPage, projectSummary } from '../pay.server';
 import { limitReason } from './limits';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { fieldErrorsOf } from '$lib/server/form-errors';
 
 /**
  * The payouts of one project's match: what may be paid out now and why it is not more, the
@@ -172,13 +173,7 @@ export const actions: Actions = {
     const values = valuesOf(form);
     const parsed = v.safeParse(RequestForm, Object.fromEntries(form));
     if (!parsed.success) {
-      const errors: Partial<Record<Field, string>> = {};
-      for (const issue of parsed.issues) {
-        const key = issue.path?.[0]?.key;
-        const field: Field = typeof key === 'string' && key in fieldMessages && key !== 'key' ? (key as Field) : 'form';
-        errors[field] ??= fieldMessages[field]();
-      }
-      return fail(400, { action: 'request' as const, errors, values });
+      return fail(400, { action: 'request' as const, errors: fieldErrorsOf(parsed.issues, fieldMessages), values });
     }
     const result = await payouts.requestPayout(sql(), { ...command, ...parsed.output });
     if (!result.ok) {

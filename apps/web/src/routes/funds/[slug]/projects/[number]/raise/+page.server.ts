@@ -11,6 +11,7 @@ import { can } from '$lib/server/policy';
 import * as raising from '$lib/server/self-raising';
 import { commandGate, projectPage, projectSummary } from './raise.server';
 import type { Actions, PageServerLoad } from './$types';
+import { fieldErrorsOf } from '$lib/server/form-errors';
 
 /**
  * Self-raising (自筹) of one project: the progress toward the target and the participation rate
@@ -124,14 +125,7 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const values = valuesOf(form);
     const parsed = v.safeParse(RecordForm, Object.fromEntries(form));
-    const errors: Partial<Record<Field, string>> = {};
-    if (!parsed.success) {
-      for (const issue of parsed.issues) {
-        const key = issue.path?.[0]?.key;
-        const field: Field = typeof key === 'string' && key in fieldMessages ? (key as Field) : 'form';
-        errors[field] ??= fieldMessages[field]();
-      }
-    }
+    const errors: Partial<Record<Field, string>> = parsed.success ? {} : fieldErrorsOf(parsed.issues, fieldMessages);
     const amount = parseAmount(values.amount);
     if (!amount.ok && errors.amount === undefined) {
       errors.amount = refusalOf({ ok: false, code: amount.code }, event.locals.locale).message;
