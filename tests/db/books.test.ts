@@ -160,7 +160,8 @@ describe('the demo seed', () => {
         '007_demo_review',
         '008_demo_more_states',
         '009_demo_platform',
-        '010_demo_projects'
+        '010_demo_projects',
+        '011_demo_public'
       ]);
       expect(await seedDemo(clients.app)).toEqual([]);
       const [fund] = await clients.app<

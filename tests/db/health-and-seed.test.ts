@@ -51,7 +51,8 @@ describe('seedDemo', () => {
         '007_demo_review',
         '008_demo_more_states',
         '009_demo_platform',
-        '010_demo_projects'
+        '010_demo_projects',
+        '011_demo_public'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);

@@ -17,6 +17,10 @@ import { PAY_REGISTRY } from './route-access/pay';
 import { RAISE_REGISTRY } from './route-access/raise';
 import { ADMIN_REGISTRY } from './route-access/admin';
 import { PROJECTS_REGISTRY } from './route-access/projects';
+import { PUBLIC_FUND_REGISTRY } from './route-access/public-fund';
+import { PUBLIC_LEDGER_REGISTRY } from './route-access/public-ledger';
+import { PUBLIC_PRINT_REGISTRY } from './route-access/public-print';
+import { PUBLIC_PROJECTS_REGISTRY } from './route-access/public-projects';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -464,7 +468,11 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...PAY_REGISTRY,
   ...RAISE_REGISTRY,
   ...ADMIN_REGISTRY,
-  ...PROJECTS_REGISTRY
+  ...PROJECTS_REGISTRY,
+  ...PUBLIC_FUND_REGISTRY,
+  ...PUBLIC_LEDGER_REGISTRY,
+  ...PUBLIC_PRINT_REGISTRY,
+  ...PUBLIC_PROJECTS_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

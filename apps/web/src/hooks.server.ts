@@ -1,4 +1,4 @@
-import { building, dev } from '$app/environment';
+import { building, dev, version } from '$app/environment';
 import { env } from '$env/dynamic/private';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { readServerConfig } from '$lib/server/config';
@@ -6,6 +6,8 @@ import * as database from '$lib/server/database';
 import { ELDER_MODE_COOKIE } from '$lib/preferences';
 import { SESSION_COOKIE, deleteSessionCookie, setSessionCookie, validateSessionToken } from '$lib/server/auth/session';
 import { ANONYMOUS } from '$lib/server/policy';
+import { CACHED_BODY_MAX, PublicPageCache, matchesETag, publicETag, publicSlugOf } from '$lib/server/public/cache';
+import { publicSite } from '$lib/server/public/site';
 import { FORM_TOKEN_COOKIE, FORM_TOKEN_FIELD, formTokenMatches } from '$lib/server/auth/form-token';
 import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
@@ -143,4 +145,57 @@ const auth: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-export const handle = sequence(securityHeaders, sameOriginWrites, i18n, preferences, auth);
+const publicPages = new PublicPageCache();
+
+/**
+ * Public pages (/f/<slug>/…) for anonymous visitors: an ETag made from the fund's stamp (its
+ * ledger head, last event and date), a 304 when the visitor already holds it, and otherwise the
+ * bytes this process rendered for the same stamp, if it has them. Signed-in visitors always get a
+ * fresh render: their header names them. Shared caches may keep a public page but must ask again
+ * each time (no-cache), and the language and text size come from cookies, hence Vary: Cookie.
+ */
+const publicCache: Handle = async ({ event, resolve }) => {
+  const slug = publicSlugOf(event.url.pathname);
+  // A __data.json request has the page's URL in event.url, but a different answer (a page that is
+  // 404 still answers its data request with 200): it is never cached, and public pages, which
+  // ship no JavaScript, do not make one anyway.
+  if (
+    dev ||
+    slug === null ||
+    event.request.method !== 'GET' ||
+    event.isDataRequest ||
+    event.locals.sessionToken !== null
+  ) {
+    return resolve(event);
+  }
+  const site = await publicSite(database.sql(), slug, new Date());
+  if (site === null) return resolve(event);
+  const view = {
+    url: event.url.pathname + event.url.search,
+    locale: event.locals.locale,
+    elderMode: event.locals.elderMode
+  };
+  const etag = publicETag(site.stamp, view, version);
+  const validators = { ETag: etag, 'Cache-Control': 'public, no-cache', Vary: 'Cookie' };
+  if (matchesETag(event.request.headers.get('if-none-match'), etag)) {
+    return new Response(null, { status: 304, headers: validators });
+  }
+  const key = `${view.locale}|${view.elderMode ? 1 : 0}|${view.url}`;
+  const cached = publicPages.get(key, etag);
+  if (cached !== undefined) {
+    return new Response(cached.body, { status: cached.status, headers: cached.headers });
+  }
+  const response = await resolve(event);
+  // Only a complete, cookie-free answer is the same for the next visitor. A response that is
+  // immutable already (a receipt, addressed by its hash) keeps its own, longer caching.
+  if (response.status !== 200 || response.headers.has('set-cookie')) return response;
+  if (response.headers.get('cache-control')?.includes('immutable')) return response;
+  for (const [name, value] of Object.entries(validators)) response.headers.set(name, value);
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (length > CACHED_BODY_MAX) return response;
+  const body = new Uint8Array(await response.arrayBuffer());
+  publicPages.set(key, { etag, status: response.status, headers: [...response.headers], body });
+  return new Response(body, { status: response.status, headers: response.headers });
+};
+
+export const handle = sequence(securityHeaders, sameOriginWrites, i18n, preferences, auth, publicCache);

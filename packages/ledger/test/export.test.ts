@@ -73,6 +73,17 @@ describe.each(CASES)('exporting %s', (name, build) => {
     expect(hledgerBalances(path)).toEqual(ourBalances(book));
   });
 
+  it('carries the seq and hash of every entry as tags that hledger reads back', () => {
+    const path = written(`${slug}-tags.journal`, toHledger(input));
+    const last = book.entries().at(-1);
+    expect(last).toBeDefined();
+    const tagged = execFileSync('hledger', ['-f', path, 'print', `tag:hash=^${last?.hash ?? ''}$`], {
+      encoding: 'utf8'
+    });
+    expect(tagged).toContain(`seq: ${last?.seq ?? 0}, hash: ${last?.hash ?? ''}`);
+    expect(toHledger(input).match(/, hash: [0-9a-f]{64}$/gm)).toHaveLength(book.entries().length);
+  });
+
   it('passes bean-check, balance assertions included', () => {
     const text = toBeancount(input);
     expect(text).toContain(' balance ');

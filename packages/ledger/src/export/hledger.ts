@@ -40,9 +40,11 @@ export function toHledger(input: ExportInput): string {
   }
   for (const entry of input.entries) {
     lines.push('', `${entry.date} (${entry.seq}) ${description(entry.memo)}`);
-    lines.push(
-      `    ; entry: ${oneLine(entry.id)}${entry.reverses === null ? '' : `, reverses: ${oneLine(entry.reverses)}`}`
-    );
+    // The seq and hash ride along as tags, so that a journal downloaded from the public ledger can
+    // be checked against the hash chain (and a printed head hash) without the database.
+    const reverses = entry.reverses === null ? '' : `, reverses: ${oneLine(entry.reverses)}`;
+    const hash = entry.hash === '' ? '' : `, hash: ${entry.hash}`;
+    lines.push(`    ; entry: ${oneLine(entry.id)}${reverses}, seq: ${entry.seq}${hash}`);
     for (const posting of entry.postings) {
       const amount = posting.side === 'debit' ? posting.amount.toString() : posting.amount.negated().toString();
       const memo = posting.memo === undefined ? '' : `  ; ${oneLine(posting.memo)}`;

@@ -466,8 +466,9 @@ export type MatchPreview =
   | { ok: false; code: 'fund_has_no_policy' | 'budget_needs_a_line' | MatchCode };
 
 /**
- * What the compound was granted this fiscal year: the approved amounts of its applications that
- * were approved (or have become active) and decided this year, this one excluded.
+ * What the compound was granted this fiscal year: the approved amounts of its applications
+ * decided this year and not cancelled (approved, active, accepted or closed), this one excluded;
+ * the same rule as review.ts's quotaUsed.
  */
 async function matchedThisYear(
   db: Db,
@@ -477,7 +478,7 @@ async function matchedThisYear(
     select coalesce(sum(a.approved_amount), 0)::numeric(18, 2)::text as total
       from applications a join funds f on f.id = a.fund_id
      where a.fund_id = ${input.fundId} and a.compound_id = ${input.compoundId}
-       and a.status in ('approved', 'active') and a.approved_amount is not null
+       and a.status in ('approved', 'active', 'accepted', 'closed') and a.approved_amount is not null
        and a.id is distinct from ${input.applicationId}::bigint
        and a.decided_at >= make_timestamptz(f.fiscal_year, 1, 1, 0, 0, 0, 'Asia/Shanghai')
        and a.decided_at < make_timestamptz(f.fiscal_year + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')`;

@@ -56,6 +56,7 @@ export type EventAction =
   | 'payout.paid'
   | 'payout.cancelled'
   | 'expense.recorded'
+  | 'attachment.checked'
   | 'vote.cast'
   | 'objection.filed'
   | 'objection.dismissed'

@@ -28,13 +28,19 @@ export const OBJECTION_NOTE_MAX = 2000;
 /** One contact may have this many objections open on one application; more is likely abuse. */
 export const OPEN_OBJECTIONS_PER_CONTACT_MAX = 5;
 
+/**
+ * The states whose notice is public: on notice and in force by default; the printable notice of
+ * the public site also reprints it for a project that went on to be accepted or closed.
+ */
+export type PublicNoticeStatus = 'approved' | 'active' | 'accepted' | 'closed';
+
 export interface PublicNotice {
   number: number;
   title: string;
   description: string;
   location: string;
   compoundName: string;
-  status: 'approved' | 'active';
+  status: PublicNoticeStatus;
   budgetTotal: string;
   approvedAmount: string;
   approvedRatio: string | null;
@@ -56,8 +62,9 @@ export interface PublicNotice {
  */
 export async function publicNotice(
   sql: Sql,
-  input: { fundId: string; number: number; today: string }
+  input: { fundId: string; number: number; today: string; statuses?: readonly PublicNoticeStatus[] }
 ): Promise<PublicNotice | null> {
+  const statuses: readonly string[] = input.statuses ?? ['approved', 'active'];
   await activateEndedNotices(sql, { fundId: input.fundId, today: input.today });
   if (!Number.isSafeInteger(input.number) || input.number < 1 || input.number > 2_147_483_647) return null;
   const [row] = await sql<
@@ -73,7 +80,7 @@ export async function publicNotice(
            (select coalesce(sum(b.amount), 0)::numeric(18, 2)::text from budget_lines b where b.application_id = a.id)
              as "budgetTotal"
       from applications a join compounds c on c.id = a.compound_id
-     where a.fund_id = ${input.fundId} and a.number = ${input.number} and a.status in ('approved', 'active')
+     where a.fund_id = ${input.fundId} and a.number = ${input.number} and a.status = any(${statuses}::text[])
        and a.notice_ends_on is not null and a.approved_amount is not null`;
   if (row === undefined) return null;
   const [votes, units, objections] = await Promise.all([

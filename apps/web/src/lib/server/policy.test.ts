@@ -158,7 +158,22 @@ const table: [label: string, expected: string, question: Question][] = [
     { action: 'project.evaluation.codes', resource: application(A, 'accepted') }
   ],
   ['close an accepted A', 's----+-+-', { action: 'project.close', resource: application(A, 'accepted') }],
-  ['close a closed A', 's----x-x-', { action: 'project.close', resource: application(A, 'closed') }]
+  ['close a closed A', 's----x-x-', { action: 'project.close', resource: application(A, 'closed') }],
+  [
+    'check a file of an active A for personal data',
+    's+--++-+-',
+    { action: 'attachment.privacy_check', resource: application(A, 'active') }
+  ],
+  [
+    'check a file of a closed A for personal data',
+    's+--++-+-',
+    { action: 'attachment.privacy_check', resource: application(A, 'closed') }
+  ],
+  [
+    'check a file of a submitted A for personal data',
+    'sx--xx-x-',
+    { action: 'attachment.privacy_check', resource: application(A, 'submitted') }
+  ]
 ];
 
 describe('the role × action table', () => {
@@ -197,7 +212,8 @@ describe('the role × action table', () => {
       'project.accept.record': true,
       'project.accept.confirm': true,
       'project.evaluation.codes': true,
-      'project.close': true
+      'project.close': true,
+      'attachment.privacy_check': true
     };
     expect([...covered].sort()).toEqual(Object.keys(all).sort());
   });

@@ -122,6 +122,8 @@ export interface Resources {
   'project.evaluation.codes': ApplicationRef;
   /** Closing the project's books, or cancelling the grant. */
   'project.close': ApplicationRef;
+  /** Marking a project's receipt, invoice or photo as checked for personal data, which publishes it. */
+  'attachment.privacy_check': ApplicationRef;
 }
 
 export type Action = keyof Resources;
@@ -231,7 +233,10 @@ const rules: { [A in Action]: Rule<A> } = {
   'project.evaluation.codes': (user, project) =>
     inState(committeeOrAdmin(user, project), project, ['accepted', 'closed']),
   'project.close': (user, project) =>
-    inState(holds(user, project.fundId, ['fund_admin']), project, ['approved', 'active', 'accepted'])
+    inState(holds(user, project.fundId, ['fund_admin']), project, ['approved', 'active', 'accepted']),
+  // The committee took the receipts at the doors and knows whose names are on them; the
+  // administrator keeps every compound's evidence. A file once public stays so, whatever the state.
+  'attachment.privacy_check': (user, project) => inState(committeeOrAdmin(user, project), project, GRANT_LIFE)
 };
 
 /** The states of a grant's life after approval, in which it is a project with money of its own. */

@@ -583,8 +583,10 @@ async function approvedAmountOf(
 }
 
 /**
- * What the compound was granted in the fund's fiscal year, this application left out: approved
- * and active applications decided in that year (China's calendar).
+ * What the compound was granted in the fund's fiscal year, this application left out: every grant
+ * decided in that year (China's calendar) that was not cancelled, whether it is still in its
+ * notice, running, accepted or closed. A grant keeps counting at its approved amount after it
+ * closes, even if its final match came out lower: the cap limits what the fund commits in a year.
  */
 async function quotaUsed(
   db: Sql | Transaction,
@@ -596,7 +598,7 @@ async function quotaUsed(
     select coalesce(sum(a.approved_amount), 0)::numeric(18, 2)::text as used
       from applications a join funds f on f.id = a.fund_id
      where a.fund_id = ${fundId} and a.compound_id = ${compoundId} and a.id <> ${exceptApplicationId}
-       and a.status in ('approved', 'active')
+       and a.status in ('approved', 'active', 'accepted', 'closed')
        and extract(year from a.decided_at at time zone 'Asia/Shanghai') = f.fiscal_year`;
   return row?.used ?? '0.00';
 }

@@ -10,6 +10,7 @@ import { seedDemoMoneyIn } from '../money-in';
 import { seedDemoMoreStates } from '../more-states-demo';
 import { seedDemoPayouts } from '../payouts';
 import { seedDemoPlatformAdmin } from '../platform-demo';
+import { seedDemoPrivacyChecks } from '../privacy-check';
 import { seedDemoReview } from '../review-demo';
 import { seedDemoSelfRaising } from '../self-raising';
 import type { Sql, Transaction } from './client';
@@ -103,6 +104,14 @@ const steps: readonly SeedStep[] = [
       await seedDemoEvaluation(transaction, fundId, now);
       await seedDemoClosed(transaction, fundId, now);
       await seedDemoActive(transaction, fundId, now);
+    }
+  },
+  {
+    // The public side: the project files someone checked for personal data are published; one
+    // is left unchecked, so the office's files page shows both states.
+    name: '011_demo_public',
+    async run(transaction) {
+      await seedDemoPrivacyChecks(transaction, await demoFundId(transaction), new Date());
     }
   }
 ];

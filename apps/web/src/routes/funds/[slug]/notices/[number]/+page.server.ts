@@ -4,6 +4,7 @@ import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
 import { authorize, clientAddress } from '$lib/server/guard';
 import * as notices from '$lib/server/notices';
+import { fileObjectionFromForm } from '$lib/server/objection-form';
 import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
 import { noticeOf } from './notice.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,12 +26,6 @@ export const load: PageServerLoad = async (event) => {
   };
 };
 
-const ObjectionForm = v.object({
-  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_NAME_MAX)),
-  contact: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_CONTACT_MAX)),
-  body: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_BODY_MAX))
-});
-
 const DecideForm = v.object({
   objectionId: v.pipe(v.string(), v.regex(DIGITS_ID)),
   outcome: v.picklist(notices.OBJECTION_OUTCOMES),
@@ -42,51 +37,19 @@ function textOf(form: FormData, key: string, max: number): string {
   return typeof value === 'string' ? value.slice(0, max) : '';
 }
 
-type ObjectionField = 'name' | 'contact' | 'body' | 'form';
-
-const fieldMessages: Record<Exclude<ObjectionField, 'form'>, () => string> = {
-  name: () => m.objection_error_name(),
-  contact: () => m.objection_error_contact(),
-  body: () => m.objection_error_body()
-};
-
 export const actions: Actions = {
   object: async (event) => {
     const { fund, number, notice } = await noticeOf(event);
     authorize(event, 'objection.file', { fundId: fund.id, noticeOpen: notice.open });
-    const form = await event.request.formData();
-    const values = {
-      name: textOf(form, 'name', notices.OBJECTION_NAME_MAX),
-      contact: textOf(form, 'contact', notices.OBJECTION_CONTACT_MAX),
-      body: textOf(form, 'body', notices.OBJECTION_BODY_MAX)
-    };
-    const parsed = v.safeParse(ObjectionForm, Object.fromEntries(form));
-    if (!parsed.success) {
-      const errors: Partial<Record<ObjectionField, string>> = {};
-      for (const issue of parsed.issues) {
-        const key = issue.path?.[0]?.key;
-        if (key === 'name' || key === 'contact' || key === 'body') errors[key] = fieldMessages[key]();
-      }
-      if (Object.keys(errors).length === 0) errors.form = m.review_error_invalid();
-      return fail(400, { action: 'object' as const, errors, values });
-    }
-    const result = await notices.fileObjection(sql(), {
+    const outcome = await fileObjectionFromForm(sql(), {
       fundId: fund.id,
       number,
-      ...parsed.output,
+      form: await event.request.formData(),
       now: new Date(),
       ip: clientAddress(event)
     });
-    if (result.ok) return { action: 'object' as const, filed: true };
-    const errors: Partial<Record<ObjectionField, string>> = {};
-    if (result.field !== undefined) errors[result.field] = fieldMessages[result.field]();
-    else if (result.code === 'too_many_open_objections') errors.form = m.objection_error_too_many();
-    else errors.form = m.objection_error_closed();
-    return fail(result.code === 'too_many_open_objections' ? 429 : 409, {
-      action: 'object' as const,
-      errors,
-      values
-    });
+    if (outcome.ok) return { action: 'object' as const, filed: true };
+    return fail(outcome.status, { action: 'object' as const, errors: outcome.errors, values: outcome.values });
   },
 
   decide: async (event) => {

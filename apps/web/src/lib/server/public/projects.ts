@@ -1,0 +1,613 @@
+import { Decimal } from 'decimal.js';
+import { Money, money } from '@gongjian/ledger';
+import { personLabelsIn, type PersonLabel } from '../acceptance';
+import { revisionSnapshot } from '../applications';
+import { closingView } from '../closing';
+import type { Sql } from '../db/client';
+import { currentPolicy } from '../fund-policy';
+import { todayOf } from '../money-in';
+import { publicNotice, type PublicNotice } from '../notices';
+import { projectPolicyIn } from '../project-core';
+import { maskedHouseholdOf } from '../self-raising';
+
+/*
+ * The public projects (阳光公示): the list of a fund's grants from their approval on, and one
+ * project's page. Anyone may read them, so what they return is chosen field by field: people are
+ * a role and a unit or compound, never a name, login or phone number; households are their
+ * building–unit and a masked name (张*); free text typed for the office (comments, notes, memos,
+ * reasons, objections' names and contacts, evaluation comments) is left out; an uploaded file is
+ * named only once someone has checked it for personal data. Every read is an index scan by fund
+ * and application number or id, or an aggregate over one application's rows.
+ */
+
+/** The states in which an application is a public project; drafts and applications in review are not. */
+export const PUBLIC_PROJECT_STATUSES = ['approved', 'active', 'accepted', 'closed', 'cancelled'] as const;
+export type PublicProjectStatus = (typeof PUBLIC_PROJECT_STATUSES)[number];
+
+export interface PublicProjectFilters {
+  status: PublicProjectStatus | null;
+  /** A compound's code (the registers' code, stable in URLs). */
+  compound: string | null;
+  /** A category's key in the fund's policy. */
+  category: string | null;
+  /** The year (China's calendar) the grant was decided. */
+  year: number | null;
+}
+
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+export interface PublicProjectRow {
+  number: number;
+  title: string;
+  compoundName: string;
+  category: string;
+  /** The category's name in the current policy, or null when the policy no longer names it. */
+  categoryLabel: Label | null;
+  status: PublicProjectStatus;
+  year: number | null;
+  budget: string;
+  matchApproved: string;
+  selfRaisedReceived: string;
+  selfRaisedTarget: string;
+  matchPaid: string;
+  spent: string;
+}
+
+export interface PublicProjectList {
+  rows: PublicProjectRow[];
+  /** What the filters can choose from. */
+  options: {
+    compounds: { code: string; name: string }[];
+    categories: { key: string; label: Label }[];
+    years: number[];
+  };
+}
+
+/** The year (China's calendar) application `a` was decided, as a query fragment. */
+const decidedYear = (sql: Sql) => sql`extract(year from a.decided_at at time zone 'Asia/Shanghai')::int`;
+
+/** The fund's public projects, newest first, filtered as asked (an absent filter filters nothing). */
+export async function publicProjects(
+  sql: Sql,
+  fundId: string,
+  filters: PublicProjectFilters
+): Promise<PublicProjectList> {
+  const statuses: readonly string[] = filters.status === null ? PUBLIC_PROJECT_STATUSES : [filters.status];
+  const [rows, compounds, years, policy] = await Promise.all([
+    sql<(Omit<PublicProjectRow, 'categoryLabel'> & { year: number | null })[]>`
+      select a.number, a.title, c.name as "compoundName", a.category, a.status, ${decidedYear(sql)} as year,
+             (select coalesce(sum(b.amount), 0)::numeric(18, 2)::text from budget_lines b where b.application_id = a.id)
+               as budget,
+             coalesce(a.approved_amount, 0)::text as "matchApproved",
+             coalesce(a.self_raise_target, 0)::text as "selfRaisedTarget",
+             (select coalesce(sum(p.amount), 0)::text from self_raised_payments p where p.application_id = a.id)
+               as "selfRaisedReceived",
+             (select coalesce(sum(o.amount), 0)::text from payouts o where o.application_id = a.id and o.status = 'paid')
+               as "matchPaid",
+             (select coalesce(sum(e.amount), 0)::text from expenses e where e.application_id = a.id) as spent
+        from applications a join compounds c on c.id = a.compound_id
+       where a.fund_id = ${fundId} and a.status = any(${statuses}::text[])
+         and (${filters.compound}::text is null or c.code = ${filters.compound}::text)
+         and (${filters.category}::text is null or a.category = ${filters.category}::text)
+         and (${filters.year}::int is null or ${decidedYear(sql)} = ${filters.year}::int)
+       order by a.number desc`,
+    sql<{ code: string; name: string }[]>`
+      select code, name from compounds where fund_id = ${fundId} order by code`,
+    sql<{ year: number }[]>`
+      select distinct ${decidedYear(sql)} as year from applications a
+       where a.fund_id = ${fundId} and a.status = any(${PUBLIC_PROJECT_STATUSES}::text[]) and a.decided_at is not null
+       order by year desc`,
+    currentPolicy(sql, fundId)
+  ]);
+  const labels = policy?.policy.categoryLabels ?? {};
+  const labelOf = (key: string): Label | null => {
+    const label = labels[key];
+    return label === undefined ? null : { zh: label.labelZh, en: label.labelEn };
+  };
+  return {
+    rows: rows.map((row) => ({ ...row, categoryLabel: labelOf(row.category) })),
+    options: {
+      compounds,
+      categories: Object.entries(labels).map(([key, label]) => ({
+        key,
+        label: { zh: label.labelZh, en: label.labelEn }
+      })),
+      years: years.map((row) => row.year)
+    }
+  };
+}
+
+/** Who did something, as the public reads it. */
+export type PublicWho =
+  | { kind: 'person'; role: string | null; placeName: string | null }
+  /** Someone without an account: a resident objecting to a notice. */
+  | { kind: 'resident' }
+  | { kind: 'system' };
+
+export type PublicTimelineKind =
+  | 'transition'
+  | 'vote'
+  | 'objection_filed'
+  | 'objection_decided'
+  | 'payout_requested'
+  | 'payout_paid'
+  | 'payout_cancelled'
+  | 'acceptance_recorded'
+  | 'acceptance_confirmed';
+
+export interface PublicTimelineItem {
+  at: Date;
+  kind: PublicTimelineKind;
+  /** A transition's event (submit, approve, close…), a vote's choice, an objection's outcome; else ''. */
+  event: string;
+  amount: string | null;
+  who: PublicWho;
+}
+
+export interface PublicBudgetLine {
+  item: string;
+  quantity: string;
+  unitPrice: string;
+  amount: string;
+  actual: string;
+}
+
+export interface PublicPayment {
+  /** Building–unit and a masked name: 3-2 张*. */
+  household: string;
+  amount: string;
+  date: string;
+  /** The receipt's hash once it was checked for personal data; null otherwise. */
+  receipt: string | null;
+}
+
+export interface PublicPayout {
+  amount: string;
+  /** When it was paid (or cancelled), or asked for while it waits. */
+  date: Date;
+  /** A business's name when a supplier is paid; null when the compound's committee is. */
+  supplier: string | null;
+  status: 'waiting' | 'paid' | 'cancelled';
+}
+
+export interface PublicExpense {
+  date: string;
+  item: string | null;
+  supplier: string;
+  amount: string;
+  entrySeq: number;
+  voucherNumber: string | null;
+  /** The invoice's hash once it was checked for personal data; null otherwise. */
+  receipt: string | null;
+  /** An invoice was uploaded but is not public yet. */
+  receiptWaiting: boolean;
+}
+
+export interface PublicProject {
+  number: number;
+  title: string;
+  description: string;
+  location: string;
+  compoundName: string;
+  category: string;
+  categoryLabel: Label | null;
+  status: PublicProjectStatus;
+  decidedAt: Date | null;
+  notice: { startsOn: string; endsOn: string } | null;
+  timeline: PublicTimelineItem[];
+  budget: { lines: PublicBudgetLine[]; total: string; spent: string };
+  match: {
+    approved: string;
+    ratio: string | null;
+    selfRaisedShare: string;
+    policyVersion: number | null;
+    /** The working as computed at submission (explainMatch), one sentence per step, or null. */
+    working: { 'zh-CN': string[]; en: string[] } | null;
+    /** The match computed at submission, when the leadership approved a different one. */
+    computed: string | null;
+  };
+  selfRaising: {
+    target: string;
+    received: string;
+    householdsPaid: number;
+    householdsInCompound: number;
+    participationPercent: number | null;
+    participationMinPercent: number | null;
+    participationMet: boolean;
+    payments: PublicPayment[];
+  };
+  payouts: { lines: PublicPayout[]; paid: string };
+  expenses: PublicExpense[];
+  acceptance: {
+    checkedOn: string;
+    confirmed: boolean;
+    costFinal: string | null;
+    photos: { sha256: string; kind: 'before' | 'after' }[];
+    photosWaiting: number;
+  } | null;
+  evaluation: { satisfied: number; mostlySatisfied: number; notSatisfied: number; total: number };
+  closing: {
+    kind: 'closed' | 'cancelled';
+    closedAt: Date;
+    matchFinal: string;
+    matchReturned: string;
+    surplus: string;
+    surplusMode: 'refund' | 'keep';
+  } | null;
+  /** The notice (公示) while the application is approved and on notice; `open` says whether objections are taken. */
+  publicNotice: PublicNotice | null;
+}
+
+/** Household payments shown on one page; a compound has at most a few hundred households. */
+const PAYMENTS_SHOWN_MAX = 2000;
+
+/** One public project, or null when the number names no project (an application before approval is none). */
+export async function publicProject(
+  sql: Sql,
+  fundId: string,
+  number: number,
+  now: Date
+): Promise<PublicProject | null> {
+  if (!Number.isSafeInteger(number) || number < 1 || number > 2_147_483_647) return null;
+  const [head] = await sql<
+    {
+      id: string;
+      number: number;
+      title: string;
+      description: string;
+      location: string;
+      compoundId: string;
+      compoundName: string;
+      category: string;
+      status: PublicProjectStatus;
+      revision: number;
+      policyVersion: number | null;
+      approvedAmount: string;
+      approvedRatio: string | null;
+      selfRaiseTarget: string;
+      decidedAt: Date | null;
+      noticeStartsOn: string | null;
+      noticeEndsOn: string | null;
+    }[]
+  >`
+    select a.id::text as id, a.number, a.title, a.description, a.location, a.compound_id::text as "compoundId",
+           c.name as "compoundName", a.category, a.status, a.revision, a.policy_version as "policyVersion",
+           coalesce(a.approved_amount, 0)::text as "approvedAmount", a.approved_ratio as "approvedRatio",
+           coalesce(a.self_raise_target, 0)::text as "selfRaiseTarget", a.decided_at as "decidedAt",
+           to_char(a.notice_starts_on, 'YYYY-MM-DD') as "noticeStartsOn",
+           to_char(a.notice_ends_on, 'YYYY-MM-DD') as "noticeEndsOn"
+      from applications a join compounds c on c.id = a.compound_id
+     where a.fund_id = ${fundId} and a.number = ${number}
+       and a.status = any(${PUBLIC_PROJECT_STATUSES}::text[])`;
+  if (head === undefined) return null;
+  const id = head.id;
+  const [
+    transitions,
+    votes,
+    objections,
+    budget,
+    payments,
+    households,
+    payouts,
+    expenses,
+    acceptance,
+    photos,
+    evaluations,
+    closing,
+    snapshot,
+    policy,
+    policyNow
+  ] = await Promise.all([
+    sql<{ at: Date; event: string; actor: string | null }[]>`
+      select at, event, actor_user_id::text as actor from application_transitions
+       where application_id = ${id} order by id`,
+    sql<{ at: Date; choice: string; seat: string; unitName: string | null }[]>`
+      select v.cast_at as at, v.choice, v.seat_user_id::text as seat, un.name as "unitName"
+        from votes v left join units un on un.id = v.unit_id
+       where v.application_id = ${id} order by v.cast_at`,
+    sql<{ filedAt: Date; status: string; decidedAt: Date | null; decidedBy: string | null }[]>`
+      select filed_at as "filedAt", status, decided_at as "decidedAt", decided_by::text as "decidedBy"
+        from objections where application_id = ${id} order by id`,
+    sql<PublicBudgetLine[]>`
+      select b.item, b.quantity::text as quantity, b.unit_price::text as "unitPrice", b.amount::text as amount,
+             (select coalesce(sum(e.amount), 0)::numeric(18, 2)::text from expenses e
+               where e.application_id = b.application_id and e.line_no = b.line_no) as actual
+        from budget_lines b where b.application_id = ${id} order by b.line_no`,
+    sql<
+      {
+        building: string;
+        unitNo: string;
+        name: string;
+        amount: string;
+        date: string;
+        receipt: string | null;
+      }[]
+    >`
+      select h.building, h.unit_no as "unitNo", h.name, p.amount::text as amount,
+             to_char(p.paid_on, 'YYYY-MM-DD') as date,
+             case when f.checked_for_personal_data_at is not null then p.receipt_sha256 end as receipt
+        from self_raised_payments p
+        join households h on h.id = p.household_id
+        left join attachments f on f.fund_id = p.fund_id and f.sha256 = p.receipt_sha256
+       where p.application_id = ${id}
+       order by p.paid_on, p.id
+       limit ${PAYMENTS_SHOWN_MAX}`,
+    sql<{ total: number; paid: number; received: string }[]>`
+      select (select count(*)::int from households h
+               where h.fund_id = ${fundId} and h.compound_id = ${head.compoundId}) as total,
+             (select count(distinct household_id)::int from self_raised_payments where application_id = ${id}) as paid,
+             (select coalesce(sum(amount), 0)::text from self_raised_payments where application_id = ${id}) as received`,
+    sql<
+      {
+        amount: string;
+        payeeKind: 'committee' | 'supplier';
+        payeeName: string;
+        status: 'waiting' | 'paid' | 'cancelled';
+        requestedAt: Date;
+        approvedAt: Date | null;
+        requestedBy: string;
+        approvedBy: string | null;
+      }[]
+    >`
+      select amount::text as amount, payee_kind as "payeeKind", payee_name as "payeeName", status,
+             requested_at as "requestedAt", approved_at as "approvedAt", requested_by::text as "requestedBy",
+             approved_by::text as "approvedBy"
+        from payouts where application_id = ${id} order by id`,
+    sql<(Omit<PublicExpense, 'receiptWaiting'> & { hasFile: boolean })[]>`
+      select to_char(e.invoice_date, 'YYYY-MM-DD') as date, b.item, e.supplier, e.amount::text as amount,
+             e.entry_seq::int as "entrySeq", en.voucher_number as "voucherNumber",
+             case when f.checked_for_personal_data_at is not null then e.attachment_sha256 end as receipt,
+             e.attachment_sha256 is not null as "hasFile"
+        from expenses e
+        left join budget_lines b on b.application_id = e.application_id and b.line_no = e.line_no
+        left join entries en on en.fund_id = e.fund_id and en.seq = e.entry_seq
+        left join attachments f on f.fund_id = e.fund_id and f.sha256 = e.attachment_sha256
+       where e.application_id = ${id}
+       order by e.invoice_date, e.id`,
+    sql<
+      {
+        checkedOn: string;
+        costFinal: string | null;
+        recordedAt: Date;
+        recordedBy: string;
+        confirmedAt: Date | null;
+        confirmedBy: string | null;
+      }[]
+    >`
+      select to_char(checked_on, 'YYYY-MM-DD') as "checkedOn", cost_final::text as "costFinal",
+             recorded_at as "recordedAt", recorded_by::text as "recordedBy",
+             confirmed_at as "confirmedAt", confirmed_by::text as "confirmedBy"
+        from acceptances where application_id = ${id}`,
+    sql<{ sha256: string; kind: 'before' | 'after'; checked: boolean }[]>`
+      select p.sha256, p.kind, f.checked_for_personal_data_at is not null as checked
+        from acceptance_photos p join attachments f on f.fund_id = p.fund_id and f.sha256 = p.sha256
+       where p.application_id = ${id}
+       order by p.kind desc, p.added_at, p.sha256`,
+    sql<{ rating: string; count: number }[]>`
+      select rating, count(*)::int as count from evaluations where application_id = ${id} group by rating`,
+    closingView(sql, id),
+    revisionSnapshot(sql, { applicationId: id, revision: head.revision }),
+    head.policyVersion === null ? Promise.resolve(null) : projectPolicyIn(sql, fundId, head.policyVersion),
+    currentPolicy(sql, fundId)
+  ]);
+
+  const accepted = acceptance[0] ?? null;
+  const labels = await personLabelsIn(sql, fundId, [
+    ...transitions.flatMap((row) => (row.actor === null ? [] : [row.actor])),
+    ...votes.map((row) => row.seat),
+    ...objections.flatMap((row) => (row.decidedBy === null ? [] : [row.decidedBy])),
+    ...payouts.flatMap((row) => [row.requestedBy, ...(row.approvedBy === null ? [] : [row.approvedBy])]),
+    ...(accepted === null
+      ? []
+      : [accepted.recordedBy, ...(accepted.confirmedBy === null ? [] : [accepted.confirmedBy])])
+  ]);
+  const person = (userId: string | null): PublicWho => {
+    if (userId === null) return { kind: 'system' };
+    const label: PersonLabel = labels.get(userId) ?? { role: null, placeName: null };
+    return { kind: 'person', role: label.role, placeName: label.placeName };
+  };
+
+  const timeline: PublicTimelineItem[] = [
+    ...transitions.map((row) => ({
+      at: row.at,
+      kind: 'transition' as const,
+      event: row.event,
+      amount: null,
+      who: person(row.actor)
+    })),
+    ...votes.map((row) => ({
+      at: row.at,
+      kind: 'vote' as const,
+      event: row.choice,
+      amount: null,
+      // A leadership seat is its unit: the vote's own unit, or the member's seat today.
+      who:
+        row.unitName === null ? person(row.seat) : { kind: 'person' as const, role: 'leader', placeName: row.unitName }
+    })),
+    ...objections.flatMap((row): PublicTimelineItem[] => [
+      { at: row.filedAt, kind: 'objection_filed', event: '', amount: null, who: { kind: 'resident' } },
+      ...(row.decidedAt === null
+        ? []
+        : [
+            {
+              at: row.decidedAt,
+              kind: 'objection_decided' as const,
+              event: row.status,
+              amount: null,
+              who: person(row.decidedBy)
+            }
+          ])
+    ]),
+    ...payouts.flatMap((row): PublicTimelineItem[] => {
+      const requested: PublicTimelineItem = {
+        at: row.requestedAt,
+        kind: 'payout_requested',
+        event: '',
+        amount: row.amount,
+        who: person(row.requestedBy)
+      };
+      if (row.status === 'waiting') return [requested];
+      return [
+        requested,
+        {
+          at: row.approvedAt ?? row.requestedAt,
+          kind: row.status === 'paid' ? 'payout_paid' : 'payout_cancelled',
+          event: '',
+          amount: row.amount,
+          who: person(row.approvedBy ?? row.requestedBy)
+        }
+      ];
+    }),
+    ...(accepted === null
+      ? []
+      : [
+          {
+            at: accepted.recordedAt,
+            kind: 'acceptance_recorded' as const,
+            event: '',
+            amount: null,
+            who: person(accepted.recordedBy)
+          },
+          ...(accepted.confirmedAt === null
+            ? []
+            : [
+                {
+                  at: accepted.confirmedAt,
+                  kind: 'acceptance_confirmed' as const,
+                  event: '',
+                  amount: null,
+                  who: person(accepted.confirmedBy)
+                }
+              ])
+        ])
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+
+  const budgetTotal = Money.sum(budget.map((line) => money(line.amount)));
+  const spent = Money.sum(expenses.map((row) => money(row.amount)));
+  const approved = money(head.approvedAmount);
+  const selfShare = budgetTotal.minus(approved);
+  const counted = households[0] ?? { total: 0, paid: 0, received: '0' };
+  const min = policy?.participationMin ?? null;
+  const count = (rating: string) => evaluations.find((row) => row.rating === rating)?.count ?? 0;
+  const labelNow = policyNow?.policy.categoryLabels[head.category];
+  const computed = snapshot === null ? null : money(snapshot.match.amount);
+
+  return {
+    number: head.number,
+    title: head.title,
+    description: head.description,
+    location: head.location,
+    compoundName: head.compoundName,
+    category: head.category,
+    categoryLabel: labelNow === undefined ? null : { zh: labelNow.labelZh, en: labelNow.labelEn },
+    status: head.status,
+    decidedAt: head.decidedAt,
+    notice:
+      head.noticeStartsOn === null || head.noticeEndsOn === null
+        ? null
+        : { startsOn: head.noticeStartsOn, endsOn: head.noticeEndsOn },
+    timeline,
+    budget: {
+      lines: budget.map((line) => ({ ...line, actual: money(line.actual).toString() })),
+      total: budgetTotal.toString(),
+      spent: spent.toString()
+    },
+    match: {
+      approved: approved.toString(),
+      ratio: head.approvedRatio,
+      selfRaisedShare: (selfShare.isNegative() ? Money.zero() : selfShare).toString(),
+      policyVersion: head.policyVersion,
+      working: snapshot?.working ?? null,
+      computed: computed === null || computed.equals(approved) ? null : computed.toString()
+    },
+    selfRaising: {
+      target: money(head.selfRaiseTarget).toString(),
+      received: money(counted.received).toString(),
+      householdsPaid: counted.paid,
+      householdsInCompound: counted.total,
+      participationPercent:
+        counted.total > 0
+          ? new Decimal(counted.paid).div(counted.total).times(100).toDecimalPlaces(1).toNumber()
+          : null,
+      participationMinPercent: min === null ? null : new Decimal(min).times(100).toDecimalPlaces(1).toNumber(),
+      participationMet:
+        min === null ||
+        counted.total <= 0 ||
+        new Decimal(counted.paid).greaterThanOrEqualTo(new Decimal(counted.total).times(min)),
+      // The room is left out: building–unit and the first character of the name are what the
+      // notice board shows, and a door number with a surname would name the household.
+      payments: payments.map((row) => ({
+        household: maskedHouseholdOf({ building: row.building, unitNo: row.unitNo, room: '', name: row.name }),
+        amount: row.amount,
+        date: row.date,
+        receipt: row.receipt
+      }))
+    },
+    payouts: {
+      lines: payouts.map((row) => ({
+        amount: row.amount,
+        date: row.approvedAt ?? row.requestedAt,
+        supplier: row.payeeKind === 'supplier' ? row.payeeName : null,
+        status: row.status
+      })),
+      paid: Money.sum(payouts.filter((row) => row.status === 'paid').map((row) => money(row.amount))).toString()
+    },
+    expenses: expenses.map(({ hasFile, ...row }) => ({ ...row, receiptWaiting: hasFile && row.receipt === null })),
+    acceptance:
+      accepted === null
+        ? null
+        : {
+            checkedOn: accepted.checkedOn,
+            confirmed: accepted.confirmedAt !== null,
+            costFinal: accepted.costFinal,
+            photos: photos.filter((photo) => photo.checked).map(({ sha256, kind }) => ({ sha256, kind })),
+            photosWaiting: photos.filter((photo) => !photo.checked).length
+          },
+    evaluation: {
+      satisfied: count('satisfied'),
+      mostlySatisfied: count('mostly_satisfied'),
+      notSatisfied: count('not_satisfied'),
+      total: evaluations.reduce((sum, row) => sum + row.count, 0)
+    },
+    closing:
+      closing === null
+        ? null
+        : {
+            kind: closing.kind,
+            closedAt: closing.closedAt,
+            matchFinal: closing.matchFinal,
+            matchReturned: closing.matchReturned,
+            surplus: closing.surplus,
+            surplusMode: closing.surplusMode
+          },
+    publicNotice: head.status === 'approved' ? await publicNotice(sql, { fundId, number, today: todayOf(now) }) : null
+  };
+}
+
+export interface PublicFile {
+  mediaType: 'application/pdf' | 'image/jpeg' | 'image/png';
+  content: Buffer;
+}
+
+/**
+ * The bytes of one file of one public project (an expense's invoice, a household's receipt, an
+ * acceptance photo), once it was checked for personal data; null for anything else, so that the
+ * fund's other evidence cannot be reached through a project.
+ */
+export async function publicFile(sql: Sql, fundId: string, number: number, sha256: string): Promise<PublicFile | null> {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) return null;
+  if (!Number.isSafeInteger(number) || number < 1 || number > 2_147_483_647) return null;
+  const [row] = await sql<PublicFile[]>`
+    select f.media_type as "mediaType", f.content
+      from applications a
+      join attachments f on f.fund_id = a.fund_id and f.sha256 = ${sha256}
+     where a.fund_id = ${fundId} and a.number = ${number} and a.status = any(${PUBLIC_PROJECT_STATUSES}::text[])
+       and f.checked_for_personal_data_at is not null
+       and (exists (select 1 from expenses e where e.application_id = a.id and e.attachment_sha256 = f.sha256)
+            or exists (select 1 from self_raised_payments p where p.application_id = a.id and p.receipt_sha256 = f.sha256)
+            or exists (select 1 from acceptance_photos ph where ph.application_id = a.id and ph.sha256 = f.sha256))`;
+  return row ?? null;
+}

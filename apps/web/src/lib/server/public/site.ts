@@ -1,0 +1,59 @@
+import type { Sql } from '../db/client';
+import { todayOf } from '../money-in';
+
+/**
+ * What every public page (/f/<slug>/…) knows about its fund: its names and where its books stand.
+ * Anyone may read it; nothing here is private.
+ */
+export interface PublicFund {
+  id: string;
+  slug: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+/** The last entry of a fund's hash chain: seq 0 and 64 zeros before the first entry. */
+export interface LedgerHead {
+  seq: number;
+  hash: string;
+}
+
+export interface PublicSite {
+  fund: PublicFund;
+  head: LedgerHead;
+  /**
+   * What a public page of this fund can depend on, in one short string: the ledger head, the
+   * fund's last recorded event (every state change writes one: a vote, a notice, an evaluation, a
+   * receipt checked for personal data) and today's date in the fund's time zone (a notice period
+   * opens and ends by the calendar). Two requests with the same stamp see the same public pages,
+   * so it is what the public ETags are made of.
+   */
+  stamp: string;
+}
+
+/**
+ * Anything that could be a fund's web name (funds-admin is stricter about new ones); anything
+ * else is not looked up at all.
+ */
+const SLUG = /^[a-z0-9][a-z0-9_-]{0,79}$/;
+
+/** The fund named by a public URL with its ledger head, or null when no fund has that slug. */
+export async function publicSite(sql: Sql, slug: string, now: Date): Promise<PublicSite | null> {
+  if (!SLUG.test(slug)) return null;
+  const [row] = await sql<
+    { id: string; slug: string; nameZh: string; nameEn: string; seq: string; hash: string; lastEvent: string }[]
+  >`
+    select f.id::text as id, f.slug, f.name_zh as "nameZh", f.name_en as "nameEn",
+           h.last_seq::text as seq, h.last_hash as hash,
+           coalesce((select e.id from events e where e.fund_id = f.id order by e.id desc limit 1), 0)::text
+             as "lastEvent"
+      from funds f join chain_heads h on h.fund_id = f.id
+     where f.slug = ${slug}`;
+  if (row === undefined) return null;
+  const seq = Number(row.seq);
+  return {
+    fund: { id: row.id, slug: row.slug, nameZh: row.nameZh, nameEn: row.nameEn },
+    head: { seq, hash: row.hash },
+    stamp: `${row.seq}.${row.hash.slice(0, 16)}.${row.lastEvent}.${todayOf(now)}`
+  };
+}

@@ -1,0 +1,15 @@
+import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { sql } from '$lib/server/database';
+import { authorize } from '$lib/server/guard';
+import { fundPage } from '$lib/server/public/fund-page';
+import type { PageServerLoad } from './$types';
+
+/** The public fund page (基金概况): its money, where it came from and went, and its ledger head. */
+export const load: PageServerLoad = async (event) => {
+  authorize(event, 'public.read', null);
+  const { site } = await event.parent();
+  const page = await fundPage(sql(), site.fund.id, new Date(), site.head);
+  if (page === null) error(404, { message: m.error_not_found() });
+  return { page };
+};

@@ -1,0 +1,26 @@
+import { sql } from '$lib/server/database';
+import { authorize } from '$lib/server/guard';
+import { ledgerPage, parseLedgerQuery } from '$lib/server/public/ledger';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The public ledger (账本): ten entries a page by keyset (?after=<seq>), filtered by account,
+ * project, dates and words. A malformed parameter is named on the page, with no entries, never
+ * a server error.
+ */
+export const load: PageServerLoad = async (event) => {
+  authorize(event, 'public.read', null);
+  const { site } = await event.parent();
+  const query = parseLedgerQuery(event.url.searchParams);
+  if (!query.ok) return { query: null, invalid: query.invalid, values: query.values, page: null };
+  const page = await ledgerPage(sql(), site.fund.id, query.value);
+  const { after, ...filter } = query.value;
+  const values = {
+    account: filter.account ?? '',
+    project: filter.project === null ? '' : String(filter.project),
+    from: filter.from ?? '',
+    to: filter.to ?? '',
+    q: filter.q ?? ''
+  };
+  return { query: { after, filtered: Object.values(values).some((value) => value !== '') }, invalid: [], values, page };
+};
