@@ -22,7 +22,7 @@ import { formatRate, median } from './support/stats';
 const ENTRIES = 100_000;
 const BATCH = 5_000;
 const PAGE_SIZE = 10;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const SECONDS = 4;
 const CONNECTIONS = 64;
 const COLD_REQUESTS = 60;

@@ -7,7 +7,7 @@ import { ELDER_MODE_COOKIE } from '$lib/preferences';
 import { SESSION_COOKIE, deleteSessionCookie, setSessionCookie, validateSessionToken } from '$lib/server/auth/session';
 import { ANONYMOUS } from '$lib/server/policy';
 import { CACHED_BODY_MAX, PublicPageCache, matchesETag, publicETag, publicSlugOf } from '$lib/server/public/cache';
-import { publicSite } from '$lib/server/public/site';
+import { publicSiteShared } from '$lib/server/public/site';
 import { FORM_TOKEN_COOKIE, FORM_TOKEN_FIELD, formTokenMatches } from '$lib/server/auth/form-token';
 import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
@@ -168,7 +168,7 @@ const publicCache: Handle = async ({ event, resolve }) => {
   ) {
     return resolve(event);
   }
-  const site = await publicSite(database.sql(), slug, new Date());
+  const site = await publicSiteShared(database.sql(), slug, new Date());
   if (site === null) return resolve(event);
   const view = {
     url: event.url.pathname + event.url.search,

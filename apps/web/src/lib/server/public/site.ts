@@ -57,3 +57,20 @@ export async function publicSite(sql: Sql, slug: string, now: Date): Promise<Pub
     stamp: `${row.seq}.${row.hash.slice(0, 16)}.${row.lastEvent}.${todayOf(now)}`
   };
 }
+
+const inFlight = new Map<string, Promise<PublicSite | null>>();
+
+/**
+ * publicSite for the public pages' cache, shared by the requests that arrive while it is being
+ * read: under load, many visitors of one fund wait for one query instead of queueing 64 of them
+ * for the pool. A joining request sees the books as of at most one query's duration (about a
+ * millisecond) before it arrived; signed-in people, who are the ones who just changed something,
+ * never take this path.
+ */
+export function publicSiteShared(sql: Sql, slug: string, now: Date): Promise<PublicSite | null> {
+  const pending = inFlight.get(slug);
+  if (pending !== undefined) return pending;
+  const reading = publicSite(sql, slug, now).finally(() => inFlight.delete(slug));
+  inFlight.set(slug, reading);
+  return reading;
+}
