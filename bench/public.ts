@@ -10,7 +10,7 @@
 //    position each request, so the cache never helps), one request at a time. This is what the
 //    keyset costs: page 10,000 must cost what page 1 does.
 // Usage: npm run bench -- public
-import { money, type PostCommand } from '@gongjian/ledger';
+import { Money, money, type PostCommand } from '@gongjian/ledger';
 import autocannon from 'autocannon';
 import { buildIfStale } from '../apps/web/scripts/build-if-stale.js';
 import * as books from '../apps/web/src/lib/server/books';
@@ -31,7 +31,7 @@ const COLD_REQUESTS = 60;
 function commandOf(index: number): PostCommand {
   const day = new Date(Date.UTC(2025, 0, 1) + (index % 690) * 86_400_000).toISOString().slice(0, 10);
   const cents = 1_000 + ((index * 7919) % 90_000);
-  const amount = money((cents / 100).toFixed(2));
+  const amount = Money.fromMinor(BigInt(cents));
   if (index % 5 === 4) {
     return {
       date: day,

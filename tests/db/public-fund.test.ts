@@ -259,7 +259,7 @@ describe('the month rows and the totals (property)', () => {
         );
         for (const entry of entries) {
           const date = new Date(Date.UTC(2023, 9, 1) + entry.day * 86_400_000).toISOString().slice(0, 10);
-          const amount = (entry.fen / 100).toFixed(2);
+          const amount = Money.fromMinor(BigInt(entry.fen)).toString();
           const id = await post(world, {
             date,
             memo: 'property',

@@ -1,3 +1,4 @@
+import { money } from '@gongjian/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkUpload, type Upload } from '../../apps/web/src/lib/server/attachments';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
@@ -115,7 +116,9 @@ beforeAll(async () => {
   const receipt = png(2, 'shouju.png');
   await raiseWithReceipt(committee, world, 1, made.households[0] ?? '0', receipt);
   const amounts = journeyAmounts();
-  amounts[22] = (Number(amounts[22]) - 10).toFixed(2);
+  amounts[22] = money(amounts[22] ?? '0')
+    .minus(money('10'))
+    .toString();
   await raiseDirectly(app, { world, project: made, amounts, recordedBy: idOf(committee), now: NOW });
   const paid = await requestPayout(app, {
     actor: admin,
