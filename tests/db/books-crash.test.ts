@@ -40,6 +40,20 @@ async function feed(worker: Worker, round: number, until: Promise<unknown>): Pro
   }
 }
 
+/** Resolves once the worker has acknowledged `count` commands, or has exited. */
+function acknowledgements(worker: Worker, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (worker.lines.filter((line) => line.startsWith('ACK ')).length < count) return;
+      worker.child.stdout?.off('data', check);
+      resolve();
+    };
+    worker.child.stdout?.on('data', check);
+    void worker.exited.then(() => resolve());
+    check();
+  });
+}
+
 /** Immediate shutdown (SIGQUIT to the postmaster): no checkpoint, recovery from the WAL on restart. */
 async function crashPostgres(dataDir: string): Promise<void> {
   const pid = Number.parseInt((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '', 10);
@@ -71,7 +85,10 @@ describe('crashes mid-posting', () => {
     const acknowledged: string[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       const worker = await startWorker(['serve', current.server.url, fundId]);
-      const crashAfter = sleep(50 + Math.random() * 250);
+      // The crash comes after a random number of acknowledgements, not after a random time: on a
+      // loaded machine a fixed time may pass before the worker has committed anything at all, and
+      // the round would prove nothing. Posts keep arriving meanwhile, so the kill lands mid-posting.
+      const crashAfter = acknowledgements(worker, 11 + Math.floor(Math.random() * 20));
       const crashed = crashAfter.then(async () => {
         if (round === ROUND_POSTGRES_CRASH) await crashPostgres(dataDir);
         await killHard(worker);

@@ -509,7 +509,9 @@ describe('races', () => {
       now: NOW,
       whileLocked: async () => {
         started.payout = request(s, s.admin2, '600.00');
-        await sleep(300);
+        // Not a fixed pause: on a loaded machine 300 ms may pass before the request reaches the
+        // lock, and the test would no longer be about a payout racing the acceptance.
+        await untilSomeoneWaitsForALock(owner);
       }
     });
     expect(await started.payout).toMatchObject({ ok: true, status: 'paid' });
@@ -523,3 +525,15 @@ describe('races', () => {
     });
   });
 });
+
+/** Resolves once another session of this database waits for a row lock (bounded: 30 s). */
+async function untilSomeoneWaitsForALock(sql: Sql): Promise<void> {
+  for (let attempt = 0; attempt < 3000; attempt += 1) {
+    const [row] = await sql<{ waiting: number }[]>`
+      select count(*)::int as waiting from pg_stat_activity
+       where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
+    if ((row?.waiting ?? 0) > 0) return;
+    await sleep(10);
+  }
+  throw new Error('no session came to wait for the lock within 30 s');
+}

@@ -28,15 +28,53 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A fresh visitor: no cookies, zh-CN and Shanghai time like a resident's phone. */
+/**
+ * A fresh visitor: no cookies, zh-CN and Shanghai time like a resident's phone. Its pages' goto
+ * and reload wait until the page has hydrated (see waitForHydration).
+ */
 export async function newVisitor(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  return await browser.newContext({
+  const context = await browser.newContext({
     baseURL: baseUrl,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     viewport: DESKTOP,
     ...options
   });
+  if (options.javaScriptEnabled !== false) context.on('page', waitingForHydration);
+  return context;
+}
+
+/**
+ * Resolves once the page's scripts have hydrated it: the root layout marks <html> when it mounts.
+ * A page that ships no JavaScript (the public pages, a download) has nothing to wait for.
+ *
+ * Playwright's goto returns at the load event, but SvelteKit starts the page from a dynamic import
+ * that the load event does not wait for. On a loaded machine a test could type before hydration,
+ * which then put the server-rendered value back into the field, and submit before use:enhance was
+ * attached; the test then failed by timing alone. Waiting for the mark removes that race.
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      document.documentElement.dataset['hydrated'] === 'true' ||
+      document.querySelector('script[type="module"], link[rel="modulepreload"]') === null
+  );
+}
+
+/** Makes a page's goto and reload wait for hydration, so every test gets the wait without asking. */
+function waitingForHydration(page: Page): void {
+  const goto = page.goto.bind(page);
+  const reload = page.reload.bind(page);
+  page.goto = async (...args: Parameters<Page['goto']>) => {
+    const response = await goto(...args);
+    await waitForHydration(page);
+    return response;
+  };
+  page.reload = async (...args: Parameters<Page['reload']>) => {
+    const response = await reload(...args);
+    await waitForHydration(page);
+    return response;
+  };
 }
 
 /** Fails the test on any WCAG 2.2 AA violation axe finds, listing them readably. */
