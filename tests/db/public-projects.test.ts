@@ -211,8 +211,8 @@ describe('one public project', () => {
     expect(project.selfRaising).toMatchObject({
       received: '2000.00',
       householdsPaid: 23,
-      householdsInCompound: 23,
-      participationPercent: 100
+      householdsExpected: 23,
+      participationPercent: '100'
     });
     expect(project.payouts.lines).toEqual([
       expect.objectContaining({ amount: '1500.00', supplier: null, status: 'paid' })

@@ -179,8 +179,8 @@ describe('recordSelfRaisedPayment', () => {
       remaining: '1799.50',
       householdsPaid: 2,
       householdsExpected: 5,
-      participationPercent: 40,
-      participationMinPercent: 60,
+      participationPercent: '40',
+      participationMinPercent: '60',
       participationMet: false
     });
     const payments = await paymentsOf(app, row);
@@ -204,7 +204,7 @@ describe('recordSelfRaisedPayment', () => {
 
     await recordSelfRaisedPayment(app, payment({ householdId: project.households[2] ?? '', amount: '10.00' }));
     const met = await raiseProgressOf(app, world.fundId, await loaded());
-    expect(met).toMatchObject({ householdsPaid: 3, participationPercent: 60, participationMet: true });
+    expect(met).toMatchObject({ householdsPaid: 3, participationPercent: '60', participationMet: true });
   });
 
   it('records a form sent twice once, and refuses its key for another payment', async () => {

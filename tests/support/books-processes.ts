@@ -3,8 +3,9 @@ import { createInterface } from 'node:readline';
 import { checkoutRoot } from './postgres';
 
 /**
- * A books worker process (tests/support/books-worker.ts) with a line-based conversation: send a
- * JSON line, read answer lines. The source condition makes it run the ledger's TypeScript.
+ * A worker process (tests/support/books-worker.ts, or another script of the same shape such as
+ * review-worker.ts) with a line-based conversation: send a JSON line, read answer lines. The
+ * source condition makes it run the ledger's TypeScript.
  */
 export type Worker = {
   child: ChildProcess;
@@ -16,12 +17,11 @@ export type Worker = {
   exited: Promise<number | null>;
 };
 
-export async function startWorker(args: string[]): Promise<Worker> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'tests/support/books-worker.ts', ...args],
-    { cwd: checkoutRoot, stdio: ['pipe', 'pipe', 'pipe'] }
-  );
+export async function startWorker(args: string[], script = 'tests/support/books-worker.ts'): Promise<Worker> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, ...args], {
+    cwd: checkoutRoot,
+    stdio: ['pipe', 'pipe', 'pipe']
+  });
   const lines: string[] = [];
   const waiting: ((line: string) => void)[] = [];
   let errors = '';

@@ -15,6 +15,7 @@ export { Money, MoneyError, money, type MoneyParseCode } from './money/money.js'
 export type { MoneyFormatOptions, MoneyLocale } from './money/format.js';
 export { amountInWords, type AmountInWordsOptions } from './money/words.js';
 export { allocate, ALLOCATION_PARTS_MAX, type AllocateCode, type Weight } from './money/allocate.js';
+export { AMOUNT_INPUT_MAX, parseAmountInput, type AmountInputCode, type AmountInputOptions } from './money/input.js';
 
 // Chart of accounts
 export {
@@ -77,14 +78,19 @@ export { Book, type BookContext, type BookOptions, type EntryIdCode } from './bo
 
 // Matching
 export {
+  ROUNDING_DIRECTIONS,
+  categoryPolicyOf,
   checkMatchPolicy,
+  policyHasCategory,
   type MatchCategoryPolicy,
   type MatchPolicy,
   type MatchPolicyCode,
-  type ReleaseMode
+  type ReleaseMode,
+  type RoundingDirection
 } from './match/policy.js';
 export {
   computeMatch,
+  ratioShareOf,
   type MatchCode,
   type MatchDecision,
   type MatchLimit,
@@ -133,6 +139,20 @@ export {
   addWorkingDays,
   isWorkingDay
 } from './grants/working-days.js';
+export {
+  GRANTED_STATES,
+  GRANT_STATES,
+  QUOTA_STATES,
+  countsAgainstQuota,
+  isGrantState,
+  decideQuotaAtApproval,
+  quotaLeft,
+  quotaYearBounds,
+  quotaYearOf,
+  type GrantState,
+  type QuotaCode
+} from './grants/quota.js';
+export { participationOf, type Participation } from './grants/participation.js';
 export {
   checkOwnersConsent,
   type OwnersConsent,

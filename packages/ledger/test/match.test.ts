@@ -8,6 +8,8 @@ import {
   matchReleasable,
   money,
   checkMatchPolicy,
+  categoryPolicyOf,
+  policyHasCategory,
   type MatchPolicy
 } from '../src/index.js';
 
@@ -137,6 +139,86 @@ describe('computeMatch', () => {
       )
     );
   });
+});
+
+describe('rounding direction', () => {
+  const halfUp: MatchPolicy = { ...POLICY, roundingDirection: 'half_up', roundingUnit: money('10') };
+
+  it('rounds the ratio share half up when the policy says so, and says so in the working', () => {
+    // 4,321 × 60% = 2,592.6, to the nearest 10: 2,590; 4,326 × 60% = 2,595.6: 2,600.
+    expect(matched(computeMatch(halfUp, { ...REQUEST, costEligible: money('4321') })).match.toString()).toBe('2590.00');
+    const up = matched(computeMatch(halfUp, { ...REQUEST, costEligible: money('4326') }));
+    expect(up.match.toString()).toBe('2600.00');
+    expect(explainMatch(up.steps, 'zh-CN')[1]).toBe(
+      '合格费用 ¥4,326.00 × 60% = 2595.6，按 ¥10.00 四舍五入为 ¥2,600.00'
+    );
+    expect(explainMatch(up.steps, 'en')[1]).toBe(
+      'Eligible cost ¥4,326.00 × 60% = 2595.6, rounded half up to ¥10.00: ¥2,600.00.'
+    );
+    const down = matched(computeMatch(POLICY, REQUEST));
+    expect(explainMatch(down.steps, 'zh-CN')[1]).toContain('向下取整');
+  });
+
+  it('never rounds up past the residents’ minimum share, nor past a cap', () => {
+    // At 80% (the band's top, 1 − the 20% minimum), 5,001 × 0.8 = 4,000.8 rounds half up to 4,001,
+    // which would leave 1,000 of 5,001 (19.996%) to the residents: it rounds down instead.
+    const policy: MatchPolicy = { ...POLICY, roundingDirection: 'half_up' };
+    const decision = matched(
+      computeMatch(policy, {
+        ...REQUEST,
+        costEligible: money('5001'),
+        ratioOverride: { ratio: '0.8', reason: '困难小区' }
+      })
+    );
+    expect(decision.match.toString()).toBe('4000.00');
+    expect(explainMatch(decision.steps, 'en')[1]).toContain('rounded down to ¥1.00 (rounding half up would leave');
+    const capped = matched(
+      computeMatch(policy, { ...REQUEST, costEligible: money('40000'), poolAvailable: money('2500.99') })
+    );
+    expect(capped.match.toString()).toBe('2500.00');
+  });
+
+  it('gives the same final match on an exact budget as at approval, in either direction', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 1n, max: 10n ** 9n }).map((minor) => Money.fromMinor(minor)),
+        fc.constantFrom('down', 'half_up'),
+        fc.constantFrom('1', '0.01', '10', '100'),
+        (costEligible, roundingDirection, unit) => {
+          const policy: MatchPolicy = { ...POLICY, roundingDirection, roundingUnit: money(unit), capPerProject: null };
+          const request = { ...REQUEST, category: 'greening', costEligible, poolAvailable: money('99999999999') };
+          const approved = matched(computeMatch({ ...policy, capPerCompoundPerYear: null }, request));
+          const final = matchFinal(policy, {
+            ratio: approved.ratio,
+            matchApproved: approved.match,
+            costActual: costEligible,
+            selfRaisedReceived: approved.selfRaised
+          });
+          expect(final.match.equals(approved.match)).toBe(true);
+          expect(approved.selfRaised.toDecimal().gte(costEligible.toDecimal().times('0.2'))).toBe(true);
+        }
+      )
+    );
+  });
+
+  it('refuses a direction it does not know', () => {
+    const policy = { ...POLICY, roundingDirection: 'up' } as unknown as MatchPolicy;
+    expect(checkMatchPolicy(policy)).toMatchObject({ ok: false, code: 'rounding_direction_not_known' });
+  });
+});
+
+describe('categories are the policy’s own keys', () => {
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'refuses a category named %s, which a plain object inherits',
+    (category) => {
+      expect(computeMatch(POLICY, { ...REQUEST, category })).toMatchObject({
+        ok: false,
+        code: 'category_not_in_policy'
+      });
+      expect(categoryPolicyOf(POLICY, category)).toBeUndefined();
+      expect(policyHasCategory(POLICY, category)).toBe(false);
+    }
+  );
 });
 
 describe('releasing and finishing a match', () => {

@@ -37,3 +37,18 @@ export function formatDate(date: Date, locale: Locale): string {
 export function formatDateTime(date: Date, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: TIME_ZONE }).format(date);
 }
+
+/**
+ * A ratio given as a decimal string ("0.6", "0.125") as a percentage ("60%", "12.5%"). The digits
+ * are moved, not multiplied, so no binary float ever touches the ratio.
+ */
+export function formatRatio(ratio: string): string {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(ratio);
+  if (match === null) throw new Error(`formatRatio expects a decimal string, got ${ratio}`);
+  const fraction = match[2] ?? '';
+  const digits = `${match[1] ?? '0'}${fraction.padEnd(2, '0')}`;
+  const point = digits.length - Math.max(0, fraction.length - 2);
+  const whole = digits.slice(0, point).replace(/^0+(?=\d)/, '');
+  const rest = digits.slice(point).replace(/0+$/, '');
+  return rest === '' ? `${whole}%` : `${whole}.${rest}%`;
+}

@@ -21,7 +21,8 @@ const POLICY: PayoutPolicy = {
   holdBackShare: '0.5',
   participationMin: null,
   secondApproverAbove: money('1000'),
-  roundingUnit: money('0.01')
+  roundingUnit: money('0.01'),
+  selfRaisedShareMin: '0.2'
 };
 
 const ACCOUNTS_P = {

@@ -5,7 +5,8 @@ import type { Posting } from '../journal/types.js';
 import { allocate } from '../money/allocate.js';
 import { Money } from '../money/money.js';
 import { matchFinal } from '../match/release.js';
-import type { ReleaseMode } from '../match/policy.js';
+import { participationOf } from './participation.js';
+import type { ReleaseMode, RoundingDirection } from '../match/policy.js';
 import { ok, reject, type Result } from '../result.js';
 
 /*
@@ -24,9 +25,14 @@ export type PayoutPolicy = {
   readonly participationMin: string | null;
   /** Payouts above this amount need a second approver (four eyes). */
   readonly secondApproverAbove: Money;
-  /** The unit the final match is rounded down to, as for the match at approval. */
+  /** The unit and direction the final match is rounded by, as for the match at approval. */
   readonly roundingUnit: Money;
+  readonly roundingDirection?: RoundingDirection;
+  /** The residents' minimum share of the cost, which rounding half up must never break. */
+  readonly selfRaisedShareMin: string;
 };
+
+type RoundingRules = Pick<PayoutPolicy, 'roundingUnit' | 'roundingDirection' | 'selfRaisedShareMin'>;
 
 /** Where a project stands, as the server reads it from its tables and balances. */
 export type ProjectFigures = {
@@ -79,14 +85,15 @@ function shareOf(amount: Money, share: string): Money {
 }
 
 function participationMet(policy: PayoutPolicy, figures: ProjectFigures): boolean {
-  if (policy.participationMin === null || figures.householdsExpected <= 0) return true;
-  return new Decimal(figures.householdsPaid).greaterThanOrEqualTo(
-    new Decimal(figures.householdsExpected).times(policy.participationMin)
-  );
+  return participationOf({
+    householdsPaid: figures.householdsPaid,
+    householdsExpected: figures.householdsExpected,
+    participationMin: policy.participationMin
+  }).met;
 }
 
 /** The match on the actual cost, once the work has been accepted. */
-export function matchDueOf(policy: Pick<PayoutPolicy, 'roundingUnit'>, figures: ProjectFigures): Money {
+export function matchDueOf(policy: RoundingRules, figures: ProjectFigures): Money {
   if (!figures.accepted) return figures.matchApproved;
   return matchFinal(policy, {
     ratio: figures.ratioApproved,
@@ -288,7 +295,7 @@ function pair(debit: string, credit: string, amount: Money, memo?: string): Post
  * returned, and the restriction on the spent match is lifted.
  */
 export function planClosing(
-  policy: Pick<PayoutPolicy, 'roundingUnit'>,
+  policy: RoundingRules,
   accounts: ProjectAccounts & { readonly compoundReserve: { funds: string; payable: string } | null },
   figures: ClosingFigures,
   options: { readonly surplusMode: SurplusMode; readonly cancel: boolean; readonly title: string }

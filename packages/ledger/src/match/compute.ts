@@ -3,7 +3,7 @@ import { MESSAGES } from '../checks/messages.js';
 import { Decimal } from '../money/decimal.js';
 import { Money, moneyFromDecimal } from '../money/money.js';
 import { ok, reject, type Result } from '../result.js';
-import { checkMatchPolicy, ratioParsed, type MatchPolicy } from './policy.js';
+import { categoryPolicyOf, checkMatchPolicy, ratioParsed, type MatchPolicy, type RoundingDirection } from './policy.js';
 
 export type MatchLimit = 'ratio' | 'cap_per_project' | 'cap_per_compound_per_year' | 'pool_available';
 
@@ -24,6 +24,9 @@ export type MatchStep =
       readonly ratio: string;
       readonly exact: string;
       readonly roundingUnit: Money;
+      readonly roundingDirection: RoundingDirection;
+      /** True when rounding half up would have left the residents below their minimum share, so it rounded down. */
+      readonly roundedDownForShareMin: boolean;
       readonly amount: Money;
     }
   | { readonly step: 'cap_per_project'; readonly cap: Money; readonly amount: Money }
@@ -83,18 +86,19 @@ export function computeMatch(policy: MatchPolicy, request: MatchRequest): Result
   if (!chosen.ok) {
     return chosen;
   }
-  const unit = policy.roundingUnit;
-  const exact = request.costEligible.toDecimal().times(chosen.value.ratio);
-  const limits: [MatchLimit, Money][] = [['ratio', roundDown(exact, unit)]];
+  const applied = ratioShareOf(policy, request.costEligible, chosen.value.ratio);
+  const limits: [MatchLimit, Money][] = [['ratio', applied.amount]];
   const steps: MatchStep[] = [
     chosen.value.step,
     {
       step: 'ratio_applied',
       costEligible: request.costEligible,
       ratio: chosen.value.step.ratio,
-      exact: exact.toString(),
-      roundingUnit: unit,
-      amount: limits[0]?.[1] as Money
+      exact: applied.exact.toString(),
+      roundingUnit: policy.roundingUnit,
+      roundingDirection: applied.direction,
+      roundedDownForShareMin: applied.roundedDownForShareMin,
+      amount: applied.amount
     }
   ];
   appendCapSteps({ policy, request, limits, steps });
@@ -119,7 +123,7 @@ function ratioChosen(
   if (!request.costEligible.isPositive()) {
     return reject('cost_must_be_positive', { costEligible: request.costEligible.toString() });
   }
-  const category = request.category === undefined ? undefined : policy.categories[request.category];
+  const category = request.category === undefined ? undefined : categoryPolicyOf(policy, request.category);
   if (request.category !== undefined && category === undefined) {
     return reject('category_not_in_policy', { category: request.category });
   }
@@ -168,7 +172,7 @@ function appendCapSteps(input: {
 }): void {
   const { policy, request, limits, steps } = input;
   const unit = policy.roundingUnit;
-  const category = request.category === undefined ? undefined : policy.categories[request.category];
+  const category = request.category === undefined ? undefined : categoryPolicyOf(policy, request.category);
   const capProject = category?.capPerProject ?? policy.capPerProject;
   if (capProject !== null) {
     const amount = roundDown(capProject.toDecimal(), unit);
@@ -189,6 +193,29 @@ function appendCapSteps(input: {
   const amount = roundDown(request.poolAvailable.toDecimal(), unit);
   limits.push(['pool_available', amount]);
   steps.push({ step: 'pool_available', available: request.poolAvailable, amount });
+}
+
+/**
+ * The ratio's share of a cost, rounded to the policy's unit in the policy's direction. Rounding half
+ * up may give the fund up to half a unit more than the ratio; when that would leave the residents
+ * less than the policy's minimum share of the cost, the share is rounded down instead, so the
+ * minimum always holds. The match at approval and the final match on the actual cost both come
+ * from here, so an exact budget gives the same match twice.
+ */
+export function ratioShareOf(
+  policy: Pick<MatchPolicy, 'roundingUnit' | 'roundingDirection' | 'selfRaisedShareMin'>,
+  cost: Money,
+  ratio: Decimal | string
+): { exact: Decimal; amount: Money; direction: RoundingDirection; roundedDownForShareMin: boolean } {
+  const exact = cost.toDecimal().times(ratio);
+  const direction = policy.roundingDirection ?? 'down';
+  const down = roundDown(exact, policy.roundingUnit);
+  if (direction === 'down') return { exact, amount: down, direction, roundedDownForShareMin: false };
+  const unit = policy.roundingUnit.toDecimal();
+  const nearest = moneyFromDecimal(exact.div(unit).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).times(unit));
+  const matchMax = cost.toDecimal().times(new Decimal(1).minus(policy.selfRaisedShareMin));
+  if (nearest.toDecimal().gt(matchMax)) return { exact, amount: down, direction, roundedDownForShareMin: true };
+  return { exact, amount: nearest, direction, roundedDownForShareMin: false };
 }
 
 /** Rounds a non-negative amount down to a multiple of the unit; a negative room counts as zero. */

@@ -42,13 +42,35 @@ export function explainMatch(steps: readonly MatchStep[], locale: MoneyLocale): 
   return steps.map((step) => (locale === 'zh-CN' ? stepZh(step) : stepEn(step)));
 }
 
+type RatioApplied = Extract<MatchStep, { step: 'ratio_applied' }>;
+
+function roundingZh(step: RatioApplied): string {
+  const f = { locale: 'zh-CN' } as const;
+  const unit = step.roundingUnit.format(f);
+  if (step.roundingDirection === 'down') return `按 ${unit} 向下取整为 ${step.amount.format(f)}`;
+  if (step.roundedDownForShareMin) {
+    return `按 ${unit} 四舍五入将使自筹比例低于下限，故向下取整为 ${step.amount.format(f)}`;
+  }
+  return `按 ${unit} 四舍五入为 ${step.amount.format(f)}`;
+}
+
+function roundingEn(step: RatioApplied): string {
+  const f = { locale: 'en' } as const;
+  const unit = step.roundingUnit.format(f);
+  if (step.roundingDirection === 'down') return `rounded down to ${unit}: ${step.amount.format(f)}`;
+  if (step.roundedDownForShareMin) {
+    return `rounded down to ${unit} (rounding half up would leave the residents below their minimum share): ${step.amount.format(f)}`;
+  }
+  return `rounded half up to ${unit}: ${step.amount.format(f)}`;
+}
+
 function stepZh(step: MatchStep): string {
   const f = { locale: 'zh-CN' } as const;
   switch (step.step) {
     case 'ratio_chosen':
       return `配额比例 ${percent(step.ratio)}（${sourceText(step, 'zh-CN')}）`;
     case 'ratio_applied':
-      return `合格费用 ${step.costEligible.format(f)} × ${percent(step.ratio)} = ${step.exact}，按 ${step.roundingUnit.format(f)} 向下取整为 ${step.amount.format(f)}`;
+      return `合格费用 ${step.costEligible.format(f)} × ${percent(step.ratio)} = ${step.exact}，${roundingZh(step)}`;
     case 'cap_per_project':
       return `单个项目上限 ${step.cap.format(f)}`;
     case 'cap_per_compound_per_year':
@@ -68,7 +90,7 @@ function stepEn(step: MatchStep): string {
     case 'ratio_chosen':
       return `Match ratio ${percent(step.ratio)} (${sourceText(step, 'en')}).`;
     case 'ratio_applied':
-      return `Eligible cost ${step.costEligible.format(f)} × ${percent(step.ratio)} = ${step.exact}, rounded down to ${step.roundingUnit.format(f)}: ${step.amount.format(f)}.`;
+      return `Eligible cost ${step.costEligible.format(f)} × ${percent(step.ratio)} = ${step.exact}, ${roundingEn(step)}.`;
     case 'cap_per_project':
       return `Per-project cap: ${step.cap.format(f)}.`;
     case 'cap_per_compound_per_year':

@@ -4,6 +4,14 @@ import { ok, reject, type Result } from '../result.js';
 
 export type ReleaseMode = 'proportional' | 'all_when_target_met';
 
+/**
+ * Which way the ratio's share of a cost is rounded to the policy's unit: down (向下取整, the fund
+ * never pays more than the ratio) or half up (四舍五入). Caps, the quota and the pool are always
+ * rounded down, whatever the direction, so that no limit is ever passed by rounding.
+ */
+export const ROUNDING_DIRECTIONS = ['down', 'half_up'] as const;
+export type RoundingDirection = (typeof ROUNDING_DIRECTIONS)[number];
+
 export type MatchCategoryPolicy = {
   /** The category's own ratio, such as "0.7"; the default ratio when left out. */
   readonly ratio?: string;
@@ -21,8 +29,10 @@ export type MatchPolicy = {
   readonly capPerCompoundPerYear: Money | null;
   /** The smallest share of the cost the residents must raise themselves, such as "0.2". */
   readonly selfRaisedShareMin: string;
-  /** The match is rounded down to a multiple of this, so the fund never overpays. */
+  /** The ratio's share of the cost is rounded to a multiple of this, in the rounding direction. */
   readonly roundingUnit: Money;
+  /** Down when left out, as every policy adopted before the direction could be chosen. */
+  readonly roundingDirection?: RoundingDirection;
   /** The ratios the leadership group may set instead of the policy's, with a reason. */
   readonly overrideBand: { readonly ratioMin: string; readonly ratioMax: string };
   readonly releaseMode: ReleaseMode;
@@ -32,10 +42,29 @@ export type MatchPolicyCode =
   | 'ratio_must_be_between_0_and_1'
   | 'cap_must_be_positive'
   | 'rounding_unit_must_be_positive'
+  | 'rounding_direction_not_known'
   | 'override_band_must_be_ordered'
   | 'ratio_must_leave_self_raised_minimum';
 
 const RATIO_PATTERN = /^\d(?:\.\d{1,8})?$/;
+
+/**
+ * A category's own rules, or undefined when the policy has no such category. The name comes from
+ * a person (a form, a stored draft), so it is looked up as the policy's own key only: a plain
+ * `categories[name]` finds `constructor` or `toString` on Object.prototype, and a category named
+ * so would escape its cap and fall back to the default ratio.
+ */
+export function categoryPolicyOf(
+  policy: Pick<MatchPolicy, 'categories'>,
+  name: string
+): MatchCategoryPolicy | undefined {
+  return Object.hasOwn(policy.categories, name) ? policy.categories[name] : undefined;
+}
+
+/** Whether the policy names this category, looked up as categoryPolicyOf does. */
+export function policyHasCategory(policy: Pick<MatchPolicy, 'categories'>, name: string): boolean {
+  return Object.hasOwn(policy.categories, name);
+}
 
 /** Parses a ratio string, or returns null when it is not a decimal between 0 and 1. */
 export function ratioParsed(text: string): Decimal | null {
@@ -75,6 +104,9 @@ export function checkMatchPolicy(policy: MatchPolicy): Result<MatchPolicy, Match
   }
   if (!policy.roundingUnit.isPositive()) {
     return reject('rounding_unit_must_be_positive');
+  }
+  if (policy.roundingDirection !== undefined && !ROUNDING_DIRECTIONS.includes(policy.roundingDirection)) {
+    return reject('rounding_direction_not_known');
   }
   const bandMin = ratioParsed(policy.overrideBand.ratioMin) as Decimal;
   const bandMax = ratioParsed(policy.overrideBand.ratioMax) as Decimal;

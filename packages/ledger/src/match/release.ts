@@ -1,5 +1,5 @@
 import { Money } from '../money/money.js';
-import { roundDown } from './compute.js';
+import { ratioShareOf } from './compute.js';
 import type { MatchPolicy, ReleaseMode } from './policy.js';
 
 /**
@@ -44,7 +44,7 @@ export type MatchFinal = {
  * overrun never raises it above what was approved.
  */
 export function matchFinal(
-  policy: Pick<MatchPolicy, 'roundingUnit'>,
+  policy: Pick<MatchPolicy, 'roundingUnit' | 'roundingDirection' | 'selfRaisedShareMin'>,
   input: {
     readonly ratio: string;
     readonly matchApproved: Money;
@@ -52,7 +52,7 @@ export function matchFinal(
     readonly selfRaisedReceived: Money;
   }
 ): MatchFinal {
-  const byRatio = roundDown(input.costActual.toDecimal().times(input.ratio), policy.roundingUnit);
+  const byRatio = ratioShareOf(policy, input.costActual, input.ratio).amount;
   const match = Money.min(byRatio, input.matchApproved);
   const selfRaised = Money.max(Money.zero(), input.costActual.minus(match));
   return {

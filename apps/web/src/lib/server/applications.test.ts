@@ -30,7 +30,9 @@ describe('budget lines', () => {
     expect(parseUnitPrice('0')).toMatchObject({ ok: true });
     expect(parseUnitPrice('1.234')).toEqual({ ok: false, code: 'unit_price_must_have_at_most_two_decimals' });
     expect(parseUnitPrice('100000000')).toEqual({ ok: false, code: 'unit_price_must_not_exceed_limit' });
-    expect(parseUnitPrice('¥5')).toEqual({ ok: false, code: 'unit_price_must_be_a_number' });
+    expect(parseUnitPrice('5元')).toMatchObject({ ok: true });
+    expect(parseUnitPrice('5 yuan')).toEqual({ ok: false, code: 'unit_price_must_be_a_number' });
+    expect(parseUnitPrice('-5')).toEqual({ ok: false, code: 'unit_price_must_be_a_number' });
   });
 
   it('skips blank rows, numbers the lines and sums them exactly', () => {

@@ -1,12 +1,16 @@
 import { Decimal } from 'decimal.js';
 import {
   ACCOUNTS,
+  AMOUNT_INPUT_MAX,
   Money,
   allocate,
   checkOwnersConsent,
   computeMatch,
   decideTransition,
   explainMatch,
+  policyHasCategory,
+  parseAmountInput,
+  type AmountInputCode,
   type MatchCode,
   type MatchDecision,
   type OwnersConsentCode
@@ -14,7 +18,8 @@ import {
 import { recordEvent } from './audit';
 import { storeAttachmentIn, type Upload } from './attachments';
 import type { Sql, Transaction } from './db/client';
-import { currentPolicy, type FundPolicy } from './fund-policy';
+import { categoryLabelOf, currentPolicy, type FundPolicy } from './fund-policy';
+import { compoundMatchedThisYear } from './quota';
 import {
   can,
   type Actor,
@@ -46,8 +51,6 @@ export const REASON_LENGTH_MAX = 500;
 export const BUDGET_LINES_MAX = 50;
 export const QUOTES_MAX = 10;
 export const HOUSEHOLDS_MAX = 100_000;
-/** The largest amount anywhere in a form, and the largest budget total. */
-export const AMOUNT_MAX = Money.fromMinor(9_999_999_999n);
 /** The largest quantity of one budget line; numeric(12, 2) holds more, but no project needs it. */
 export const QUANTITY_MAX = new Decimal('1000000');
 
@@ -94,15 +97,22 @@ export function parseQuantity(text: string): { ok: true; value: Decimal } | { ok
   return { ok: true, value };
 }
 
-/** A unit price as typed: zero or more (a donated item costs nothing), at most two decimals. */
+/** The unit price's own name for each way an amount can be mistyped. */
+const UNIT_PRICE_CODES = new Map<AmountInputCode, UnitPriceCode>([
+  ['amount_must_be_a_number', 'unit_price_must_be_a_number'],
+  ['amount_must_be_positive', 'unit_price_must_be_a_number'],
+  ['amount_must_have_at_most_two_decimals', 'unit_price_must_have_at_most_two_decimals'],
+  ['amount_must_not_exceed_limit', 'unit_price_must_not_exceed_limit']
+]);
+
+/**
+ * A unit price as typed, by the ledger's one rule for typed amounts (parseAmountInput): zero or
+ * more (a donated item costs nothing), at most two decimals.
+ */
 export function parseUnitPrice(text: string): { ok: true; value: Money } | { ok: false; code: UnitPriceCode } {
-  const trimmed = text.trim();
-  if (!DECIMAL_TEXT.test(trimmed)) return { ok: false, code: 'unit_price_must_be_a_number' };
-  if ((trimmed.split('.')[1] ?? '').length > 2) return { ok: false, code: 'unit_price_must_have_at_most_two_decimals' };
-  const parsed = Money.parse(new Decimal(trimmed.replace(/\.$/, '')).toFixed(2));
-  if (!parsed.ok || parsed.value.greaterThan(AMOUNT_MAX))
-    return { ok: false, code: 'unit_price_must_not_exceed_limit' };
-  return { ok: true, value: parsed.value };
+  const parsed = parseAmountInput(text, { zero: 'allowed' });
+  if (parsed.ok) return { ok: true, value: parsed.value };
+  return { ok: false, code: UNIT_PRICE_CODES.get(parsed.code) ?? 'unit_price_must_be_a_number' };
 }
 
 /**
@@ -159,7 +169,7 @@ export function parseBudgetLines(
     if (!unitPrice.ok) errors[`${index}.unitPrice`] = unitPrice.code;
     if (!quantity.ok || !unitPrice.ok) continue;
     const amount = lineAmount(quantity.value, unitPrice.value);
-    if (amount.greaterThan(AMOUNT_MAX)) {
+    if (amount.greaterThan(AMOUNT_INPUT_MAX)) {
       errors[`${index}.unitPrice`] = 'line_amount_must_not_exceed_limit';
       continue;
     }
@@ -175,7 +185,7 @@ export function parseBudgetLines(
   if (lines.length === 0) return { ok: false, code: 'budget_needs_a_line', errors };
   if (lines.length > BUDGET_LINES_MAX) return { ok: false, code: 'too_many_budget_lines', errors };
   const total = budgetTotal(lines);
-  if (total.greaterThan(AMOUNT_MAX)) return { ok: false, code: 'budget_total_must_not_exceed_limit', errors };
+  if (total.greaterThan(AMOUNT_INPUT_MAX)) return { ok: false, code: 'budget_total_must_not_exceed_limit', errors };
   return { ok: true, lines, total };
 }
 
@@ -216,15 +226,12 @@ function parseMoney(text: string): Money {
   return parsed.value;
 }
 
-/** An amount typed by a person: zero or more, at most two decimals, bounded. */
+/** An amount typed by a person, zero or more, by the ledger's one rule for typed amounts. */
 export function parseAmountText(
   text: string
 ): { ok: true; value: Money } | { ok: false; code: 'amount_must_be_an_amount' } {
-  const trimmed = text.trim();
-  if (!/^\d{1,12}(\.\d{0,2})?$/.test(trimmed)) return { ok: false, code: 'amount_must_be_an_amount' };
-  const parsed = Money.parse(new Decimal(trimmed.replace(/\.$/, '')).toFixed(2));
-  if (!parsed.ok || parsed.value.greaterThan(AMOUNT_MAX)) return { ok: false, code: 'amount_must_be_an_amount' };
-  return { ok: true, value: parsed.value };
+  const parsed = parseAmountInput(text, { zero: 'allowed' });
+  return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, code: 'amount_must_be_an_amount' };
 }
 
 /** The day a date falls on in China, YYYY-MM-DD; the books' days are China's days. */
@@ -465,26 +472,6 @@ export type MatchPreview =
     }
   | { ok: false; code: 'fund_has_no_policy' | 'budget_needs_a_line' | MatchCode };
 
-/**
- * What the compound was granted this fiscal year: the approved amounts of its applications
- * decided this year and not cancelled (approved, active, accepted or closed), this one excluded;
- * the same rule as review.ts's quotaUsed.
- */
-async function matchedThisYear(
-  db: Db,
-  input: { fundId: string; compoundId: string; applicationId: string | null }
-): Promise<Money> {
-  const [row] = await db<{ total: string }[]>`
-    select coalesce(sum(a.approved_amount), 0)::numeric(18, 2)::text as total
-      from applications a join funds f on f.id = a.fund_id
-     where a.fund_id = ${input.fundId} and a.compound_id = ${input.compoundId}
-       and a.status in ('approved', 'active', 'accepted', 'closed') and a.approved_amount is not null
-       and a.id is distinct from ${input.applicationId}::bigint
-       and a.decided_at >= make_timestamptz(f.fiscal_year, 1, 1, 0, 0, 0, 'Asia/Shanghai')
-       and a.decided_at < make_timestamptz(f.fiscal_year + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')`;
-  return parseMoney(row?.total ?? '0.00');
-}
-
 /** The pool's balance less what open holds reserve: what the fund can still grant. */
 async function poolAvailable(db: Db, fundId: string): Promise<Money> {
   const [row] = await db<{ available: string }[]>`
@@ -507,6 +494,8 @@ export async function matchPreview(
       'id' | 'compoundId' | 'category' | 'lines' | 'requestedRatio' | 'requestedRatioReason'
     >;
     policy?: { version: number; policy: FundPolicy } | null;
+    /** The instant whose quota year counts; now unless a test or the seed says otherwise. */
+    now?: Date;
   }
 ): Promise<MatchPreview> {
   const current = input.policy === undefined ? await currentPolicy(db as Sql, input.fundId) : input.policy;
@@ -514,10 +503,11 @@ export async function matchPreview(
   const { application } = input;
   if (application.lines.length === 0) return { ok: false, code: 'budget_needs_a_line' };
   const costEligible = budgetTotal(application.lines);
-  const matched = await matchedThisYear(db, {
+  const matched = await compoundMatchedThisYear(db, {
     fundId: input.fundId,
     compoundId: application.compoundId,
-    applicationId: application.id
+    exceptApplicationId: application.id,
+    at: input.now ?? new Date()
   });
   const available = await poolAvailable(db, input.fundId);
   const request = {
@@ -529,7 +519,7 @@ export async function matchPreview(
   const decided = computeMatch(current.policy.match, request);
   if (!decided.ok) return { ok: false, code: decided.code };
   // explainMatch names a category by its key; people read the name the policy gives it.
-  const label = current.policy.categoryLabels[application.category];
+  const label = categoryLabelOf(current.policy, application.category);
   const explain = (steps: MatchDecision['steps']) => ({
     'zh-CN': explainMatch(steps, 'zh-CN').map((line) =>
       label === undefined ? line : line.replace(`“${application.category}”`, `“${label.labelZh}”`)
@@ -581,8 +571,7 @@ export function missingParts(
 ): MissingPart[] {
   const missing: MissingPart[] = [];
   if (application.title.trim() === '') missing.push('title');
-  if (application.category === '' || policy.match.categories[application.category] === undefined)
-    missing.push('category');
+  if (categoryCode(application.category, policy) !== null) missing.push('category');
   if (application.lines.length === 0) missing.push('budget');
   if (
     application.requestedRatio !== null &&
@@ -614,6 +603,21 @@ export async function missingForSubmission(
   if (policy === null) return ['match'];
   const preview = await matchPreview(db, { fundId: input.fundId, application: input.application, policy });
   return missingParts(input.application, policy.policy, preview);
+}
+
+/**
+ * Whether an application's category is right under a policy: a policy with categories needs one
+ * of them (asked at the basics step, so that it is never refused only at the last step); a policy
+ * without categories takes none, and every application gets its default ratio. The key is looked
+ * up as the policy's own (policyHasCategory), never through the prototype chain.
+ */
+export function categoryCode(
+  category: string,
+  policy: FundPolicy
+): 'category_is_required' | 'category_not_in_policy' | null {
+  const hasCategories = Object.keys(policy.match.categories).length > 0;
+  if (category === '') return hasCategories ? 'category_is_required' : null;
+  return policyHasCategory(policy.match, category) ? null : 'category_not_in_policy';
 }
 
 export type RequestedRatioCode =
@@ -799,9 +803,8 @@ export async function saveDraftIn(
       const title = draft.title.trim();
       if (title === '') errors['title'] = 'title_is_required';
       else if (title.length > TITLE_LENGTH_MAX) errors['title'] = 'title_must_be_short';
-      if (draft.category !== '' && policy?.policy.match.categories[draft.category] === undefined) {
-        errors['category'] = 'category_not_in_policy';
-      }
+      const category = policy === null ? null : categoryCode(draft.category, policy.policy);
+      if (category !== null) errors['category'] = category;
       if (draft.description.length > DESCRIPTION_LENGTH_MAX) errors['description'] = 'description_must_be_short';
       if (draft.location.length > LOCATION_LENGTH_MAX) errors['location'] = 'location_must_be_short';
       if (Object.keys(errors).length > 0) return invalid(errors);
@@ -863,7 +866,12 @@ export async function saveDraftIn(
         // Left empty, the target is what the match leaves to raise: the budget total less the match.
         const detail = await applicationView(transaction, { fundId: input.fundId, number: input.number });
         if (detail !== null) {
-          const preview = await matchPreview(transaction, { fundId: input.fundId, application: detail, policy });
+          const preview = await matchPreview(transaction, {
+            fundId: input.fundId,
+            application: detail,
+            policy,
+            now: input.now
+          });
           target = preview.ok ? preview.decision.selfRaised : null;
         }
         if (target === null) errors['selfRaiseTarget'] = 'self_raise_target_is_required';
@@ -1039,7 +1047,12 @@ export async function submitApplicationIn(
   if (policy === null) return { ok: false, code: 'fund_has_no_policy' };
   const detail = await applicationView(transaction, { fundId: input.fundId, number: input.number });
   if (detail === null) return { ok: false, code: 'application_not_found' };
-  const preview = await matchPreview(transaction, { fundId: input.fundId, application: detail, policy });
+  const preview = await matchPreview(transaction, {
+    fundId: input.fundId,
+    application: detail,
+    policy,
+    now: input.now
+  });
   const missing = missingParts(detail, policy.policy, preview);
   const decided = decideTransition(row.status, { event: 'submit', completeness: { missing } });
   if (!decided.ok) {

@@ -1,7 +1,10 @@
 import { Decimal } from 'decimal.js';
 import {
   Money,
+  ROUNDING_DIRECTIONS,
+  categoryPolicyOf,
   checkMatchPolicy,
+  parseAmountInput,
   type MatchCategoryPolicy,
   type MatchPolicy,
   type MatchPolicyCode,
@@ -43,17 +46,30 @@ export interface FundPolicy {
   participationMin: string | null;
 }
 
+/**
+ * A category's names in both languages, or undefined when the policy has no such category. The
+ * key comes from a person (a draft, a filter), so it is looked up as the policy's own key only,
+ * never through the prototype chain (see categoryPolicyOf in the ledger).
+ */
+export function categoryLabelOf(policy: Pick<FundPolicy, 'categoryLabels'>, key: string): CategoryLabel | undefined {
+  return Object.hasOwn(policy.categoryLabels, key) ? policy.categoryLabels[key] : undefined;
+}
+
 export const NOTICE_WORKING_DAYS_DEFAULT = 5;
 export const CATEGORIES_MAX = 20;
 
-/** An amount as the policy writes it: positive or zero, at most two decimals, at most 99,999,999.99. */
-const AMOUNT = /^(0|[1-9][0-9]{0,7})(\.[0-9]{1,2})?$/;
+/**
+ * An amount as the policy's JSON writes it: plain digits with at most two decimals (no separators,
+ * so equal policies give equal JSON), within the ledger's one limit for typed amounts.
+ */
+const AMOUNT = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;
+const amountFits = (text: string): boolean => parseAmountInput(text, { zero: 'allowed' }).ok;
 /** A ratio between 0 and 1 with at most eight decimals, as the ledger reads ratios. */
 const RATIO = /^(0(\.[0-9]{1,8})?|1(\.0{1,8})?)$/;
 /** A category key: short, lowercase, stable (applications refer to it). */
 export const CATEGORY_KEY = /^[a-z][a-z0-9_-]{0,31}$/;
 
-const Amount = v.pipe(v.string(), v.regex(AMOUNT));
+const Amount = v.pipe(v.string(), v.regex(AMOUNT), v.check(amountFits));
 const Ratio = v.pipe(v.string(), v.regex(RATIO));
 const Label = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(30));
 
@@ -67,6 +83,8 @@ const PolicyJson = v.strictObject({
     capPerCompoundPerYear: v.nullable(Amount),
     selfRaisedShareMin: Ratio,
     roundingUnit: Amount,
+    // Added with the choice of direction; policies adopted before it rounded down.
+    roundingDirection: v.optional(v.picklist(ROUNDING_DIRECTIONS)),
     overrideBand: v.strictObject({ ratioMin: Ratio, ratioMax: Ratio }),
     releaseMode: v.picklist(['proportional', 'all_when_target_met'])
   }),
@@ -132,6 +150,7 @@ export function parseFundPolicy(json: unknown): ParsedPolicy {
     capPerCompoundPerYear: form.match.capPerCompoundPerYear === null ? null : amount(form.match.capPerCompoundPerYear),
     selfRaisedShareMin: form.match.selfRaisedShareMin,
     roundingUnit: amount(form.match.roundingUnit),
+    roundingDirection: form.match.roundingDirection ?? 'down',
     overrideBand: { ratioMin: form.match.overrideBand.ratioMin, ratioMax: form.match.overrideBand.ratioMax },
     releaseMode: form.match.releaseMode as ReleaseMode
   };
@@ -209,6 +228,7 @@ export function fundPolicyToJson(policy: FundPolicy): FundPolicyJson {
       capPerCompoundPerYear: policy.match.capPerCompoundPerYear?.toString() ?? null,
       selfRaisedShareMin: policy.match.selfRaisedShareMin,
       roundingUnit: policy.match.roundingUnit.toString(),
+      roundingDirection: policy.match.roundingDirection ?? 'down',
       overrideBand: { ratioMin: policy.match.overrideBand.ratioMin, ratioMax: policy.match.overrideBand.ratioMax },
       releaseMode: policy.match.releaseMode
     },
@@ -357,6 +377,7 @@ export const DEMO_POLICY_JSON: FundPolicyJson = {
     capPerCompoundPerYear: '50000.00',
     selfRaisedShareMin: '0.2',
     roundingUnit: '1.00',
+    roundingDirection: 'down',
     overrideBand: { ratioMin: '0.3', ratioMax: '0.8' },
     releaseMode: 'proportional'
   },
@@ -373,3 +394,47 @@ export const DEMO_POLICY_JSON: FundPolicyJson = {
   holdBackShare: '0.5',
   participationMin: null
 };
+
+/**
+ * A new fund's first policy: the worked example's rules (DOMAIN.md) with no categories, so that
+ * the default ratio the administrator sets is the ratio every application gets until the
+ * leadership group adds categories of its own. The demo fund adopts DEMO_POLICY_JSON instead,
+ * whose categories show that feature.
+ */
+export const FIRST_POLICY_JSON: FundPolicyJson = {
+  ...DEMO_POLICY_JSON,
+  match: { ...DEMO_POLICY_JSON.match, categories: {} },
+  categoryLabels: {}
+};
+
+/** What one category of a policy gets, and whether it has rules of its own or takes the defaults. */
+export interface CategoryTerms {
+  key: string;
+  labelZh: string;
+  labelEn: string;
+  ratio: string;
+  ratioFromDefault: boolean;
+  /** The cap on one project's match, or null for none. */
+  capPerProject: string | null;
+  capFromDefault: boolean;
+}
+
+/** Every category with the ratio and cap it really gets, in key order, for people to read. */
+export function categoryTermsOf(policy: FundPolicy): CategoryTerms[] {
+  return Object.keys(policy.match.categories)
+    .sort()
+    .map((key) => {
+      const rules = categoryPolicyOf(policy.match, key) ?? {};
+      const label = categoryLabelOf(policy, key);
+      const cap = rules.capPerProject ?? policy.match.capPerProject;
+      return {
+        key,
+        labelZh: label?.labelZh ?? key,
+        labelEn: label?.labelEn ?? key,
+        ratio: rules.ratio ?? policy.match.ratioDefault,
+        ratioFromDefault: rules.ratio === undefined,
+        capPerProject: cap === null ? null : cap.toString(),
+        capFromDefault: rules.capPerProject === undefined
+      };
+    });
+}

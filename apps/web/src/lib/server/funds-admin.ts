@@ -3,7 +3,7 @@ import { recordEvent } from './audit';
 import { hashToken, newToken } from './auth/tokens';
 import * as books from './books';
 import type { Sql, Transaction } from './db/client';
-import { DEMO_POLICY_JSON, fundPolicyToJson, parseFundPolicy } from './fund-policy';
+import { FIRST_POLICY_JSON, fundPolicyToJson, parseFundPolicy } from './fund-policy';
 import { can, type Actor, type DenyReason } from './policy';
 
 /**
@@ -211,11 +211,12 @@ interface InFund {
 }
 
 /**
- * Version 1 of the new fund's policy: the worked example's rules (a 5-working-day notice, three
- * votes, simple majority), which the leadership group replaces by adopting its own version.
+ * Version 1 of the new fund's policy: the worked example's rules (a 60% ratio, a 5-working-day
+ * notice, three votes, simple majority) and no categories, so that the default ratio applies to
+ * every application until the leadership group adopts its own version.
  */
 async function adoptFirstPolicy({ transaction, fundId, actorUserId, now, ip }: InFund): Promise<void> {
-  const parsed = parseFundPolicy(DEMO_POLICY_JSON);
+  const parsed = parseFundPolicy(FIRST_POLICY_JSON);
   if (!parsed.ok) throw new Error(`createFund: the default policy does not parse (${parsed.code} at ${parsed.field})`);
   await transaction`
     insert into fund_policies (fund_id, version, policy, adopted_at, adopted_by, note)

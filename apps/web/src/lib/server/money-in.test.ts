@@ -8,7 +8,12 @@ describe('parseAmount', () => {
       ['20000', '20000.00'],
       [' 1.5 ', '1.50'],
       ['0.01', '0.01'],
-      ['99999999.99', '99999999.99']
+      ['99999999.99', '99999999.99'],
+      // The one rule for typed amounts, as the policy form reads them too.
+      ['1,000', '1000.00'],
+      ['1,000.00', '1000.00'],
+      ['¥5', '5.00'],
+      ['１，０００．５', '1000.50']
     ] as const) {
       const parsed = parseAmount(text);
       expect(parsed.ok && parsed.amount.toString(), text).toBe(amount);
@@ -19,8 +24,8 @@ describe('parseAmount', () => {
     const cases: [string, string][] = [
       ['', 'amount_must_be_a_number'],
       ['1e5', 'amount_must_be_a_number'],
-      ['1,000', 'amount_must_be_a_number'],
-      ['¥5', 'amount_must_be_a_number'],
+      ['1,00', 'amount_must_be_a_number'],
+      ['5 yuan', 'amount_must_be_a_number'],
       ['-1', 'amount_must_be_positive'],
       ['0', 'amount_must_be_positive'],
       ['0.00', 'amount_must_be_positive'],

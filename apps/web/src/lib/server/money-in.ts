@@ -1,4 +1,13 @@
-import { ACCOUNTS, Money, money, subAccountCode, type PostCode, type PostCommand } from '@gongjian/ledger';
+import {
+  ACCOUNTS,
+  Money,
+  money,
+  parseAmountInput,
+  subAccountCode,
+  type AmountInputCode,
+  type PostCode,
+  type PostCommand
+} from '@gongjian/ledger';
 import { recordEvent } from './audit';
 import { storeAttachmentIn, type Upload } from './attachments';
 import * as books from './books';
@@ -20,35 +29,22 @@ export type MoneySource = (typeof MONEY_SOURCES)[number];
 export const PAYMENT_METHODS = ['bank', 'cash'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
-/** The largest amount one form takes: the limit the house rules set for every amount input. */
-export const AMOUNT_MAX = money('99999999.99');
 export const MEMO_LENGTH_MAX = 200;
 export const PAYER_LENGTH_MAX = 60;
 
-export type AmountCode =
-  | 'amount_must_be_a_number'
-  | 'amount_must_be_positive'
-  | 'amount_must_have_at_most_two_decimals'
-  | 'amount_must_not_exceed_limit';
+export type AmountCode = AmountInputCode;
 
 export type DateCode = 'date_must_be_valid' | 'date_must_not_be_in_the_future' | 'date_must_be_in_the_fiscal_year';
 
 type Denied = { ok: false; code: 'not_allowed' };
 
-/** Reads an amount typed by a person: a positive decimal with at most two decimals, bounded. */
+/**
+ * Reads an amount of money received or paid, as a person typed it: the ledger's one rule for typed
+ * amounts (parseAmountInput: "1,000.00", "１０００", "¥80" and "80元" all read), above zero.
+ */
 export function parseAmount(text: string): { ok: true; amount: Money } | { ok: false; code: AmountCode } {
-  const trimmed = text.trim();
-  if (!/^[+-]?\d+(\.\d*)?$/.test(trimmed)) return { ok: false, code: 'amount_must_be_a_number' };
-  if (trimmed.startsWith('-')) return { ok: false, code: 'amount_must_be_positive' };
-  const decimals = trimmed.split('.')[1] ?? '';
-  if (decimals.length > 2) return { ok: false, code: 'amount_must_have_at_most_two_decimals' };
-  const parsed = Money.parse(trimmed.replace(/^\+/, '').replace(/\.$/, ''));
-  if (!parsed.ok) return { ok: false, code: 'amount_must_not_exceed_limit' };
-  if (!parsed.value.isPositive()) return { ok: false, code: 'amount_must_be_positive' };
-  if (parsed.value.greaterThan(AMOUNT_MAX)) {
-    return { ok: false, code: 'amount_must_not_exceed_limit' };
-  }
-  return { ok: true, amount: parsed.value };
+  const parsed = parseAmountInput(text, { zero: 'refused' });
+  return parsed.ok ? { ok: true, amount: parsed.value } : { ok: false, code: parsed.code };
 }
 
 /**

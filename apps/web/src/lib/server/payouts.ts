@@ -4,6 +4,7 @@ import {
   decidePayout,
   decideSecondApproval,
   money,
+  participationOf,
   payoutReleasable,
   type PayoutPolicy,
   type ProjectFigures,
@@ -555,7 +556,11 @@ export async function payoutsOverview(sql: Sql, fundId: string, project: Project
     costActual: figures.costActual.toString(),
     accepted: figures.accepted,
     holdBackPercent: percentOf(policy.holdBackShare),
-    participationMinPercent: policy.participationMin === null ? null : percentOf(policy.participationMin),
+    participationMinPercent: participationOf({
+      householdsPaid: figures.householdsPaid,
+      householdsExpected: figures.householdsExpected,
+      participationMin: policy.participationMin
+    }).percentMin,
     secondApproverAbove: policy.secondApproverAbove.toString(),
     payouts
   };

@@ -5,6 +5,8 @@
  * actor and the resource are plain data, so the rules can be tested exhaustively without a server.
  */
 
+import { GRANT_STATES, type ApplicationState } from '@gongjian/ledger';
+
 export const FUND_ROLES = ['fund_admin', 'leader', 'committee', 'supervisor'] as const;
 export type FundRole = (typeof FUND_ROLES)[number];
 
@@ -30,18 +32,8 @@ export type Actor =
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 
-export type ApplicationStatus =
-  | 'draft'
-  | 'submitted'
-  | 'in_review'
-  | 'returned'
-  | 'rejected'
-  | 'approved'
-  | 'active'
-  | 'withdrawn'
-  | 'accepted'
-  | 'closed'
-  | 'cancelled';
+/** An application's state: the ledger's state machine names them (APPLICATION_STATES). */
+export type ApplicationStatus = ApplicationState;
 
 export interface FundRef {
   fundId: string;
@@ -240,7 +232,7 @@ const rules: { [A in Action]: Rule<A> } = {
 };
 
 /** The states of a grant's life after approval, in which it is a project with money of its own. */
-const GRANT_LIFE: readonly ApplicationStatus[] = ['approved', 'active', 'accepted', 'closed', 'cancelled'];
+const GRANT_LIFE: readonly ApplicationStatus[] = GRANT_STATES;
 
 function inState(decision: Decision, project: ApplicationRef, states: readonly ApplicationStatus[]): Decision {
   if (!decision.allowed) return decision;

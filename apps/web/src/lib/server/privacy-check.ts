@@ -1,3 +1,4 @@
+import { GRANT_STATES } from '@gongjian/ledger';
 import { recordEvent } from './audit';
 import { SHA256_HEX, findAttachment, type StoredAttachment } from './attachments';
 import type { Sql, Transaction } from './db/client';
@@ -115,7 +116,7 @@ export async function seedDemoPrivacyChecks(transaction: Transaction, fundId: st
   if (admin === undefined) return;
   const applications = await transaction<{ id: string }[]>`
     select id::text as id from applications
-     where fund_id = ${fundId} and status in ('approved', 'active', 'accepted', 'closed', 'cancelled')
+     where fund_id = ${fundId} and status = any(${[...GRANT_STATES]}::text[])
      order by number`;
   const files: ProjectFile[] = [];
   for (const application of applications) {

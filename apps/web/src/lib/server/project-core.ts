@@ -1,5 +1,6 @@
 import {
   Money,
+  isGrantState,
   money,
   projectAccounts,
   type PayoutPolicy,
@@ -39,8 +40,6 @@ export interface ProjectRow {
   surplusMode: 'refund' | 'keep';
 }
 
-const PROJECT_STATES: readonly ApplicationStatus[] = ['approved', 'active', 'accepted', 'closed', 'cancelled'];
-
 /** Loads a project (an application from its approval on), locking its row when asked. */
 export async function loadProject(
   db: Sql | Transaction,
@@ -58,7 +57,7 @@ export async function loadProject(
       from applications a left join resolutions r on r.application_id = a.id
      where a.fund_id = ${input.fundId} and a.number = ${input.number}
      ${input.lock ? db`for update of a` : db``}`;
-  if (row === undefined || !PROJECT_STATES.includes(row.status)) return null;
+  if (row === undefined || !isGrantState(row.status)) return null;
   return { ...row, approvedRatio: row.approvedRatio ?? ratioOf(row) };
 }
 
@@ -94,7 +93,9 @@ export function payoutPolicyOf(policy: FundPolicy): PayoutPolicy {
     holdBackShare: policy.holdBackShare,
     participationMin: policy.participationMin,
     secondApproverAbove: policy.secondApproverAbove,
-    roundingUnit: policy.match.roundingUnit
+    roundingUnit: policy.match.roundingUnit,
+    roundingDirection: policy.match.roundingDirection ?? 'down',
+    selfRaisedShareMin: policy.match.selfRaisedShareMin
   };
 }
 
@@ -178,9 +179,25 @@ export function figuresOf(project: ProjectRow, projectMoney: ProjectMoney): Proj
   };
 }
 
-/** The project's id in account codes and entry references: its number, as public URLs use. */
+/**
+ * The project key: how the books name a project, in its account codes (1002.02.P-<key>) and in
+ * every entry it takes (entries.application_id, the ledger's `references.applicationId`). It is the
+ * project's number in its fund (applications.number, as public URLs use), as text, and never the
+ * application's row id: a fund's numbers start at 1 while row ids run across funds, so the two
+ * agree only by chance (in the demo). Every writer and every reader goes through projectKey and
+ * projectNumberOfEntry, so the two cannot drift apart again.
+ */
 export function projectKey(project: Pick<ProjectRow, 'number'>): string {
   return String(project.number);
+}
+
+/**
+ * The SQL for the project number an entry `e` names through its project key, or null for an
+ * entry of no project (the inverse of projectKey). Keys that are not a number of at most nine
+ * digits name no project, rather than overflow the integer column.
+ */
+export function projectNumberOfEntry(db: Sql | Transaction) {
+  return db`(case when e.application_id ~ '^[1-9][0-9]{0,8}$' then e.application_id::integer end)`;
 }
 
 /** The project's three sub-accounts, opened on first use. */

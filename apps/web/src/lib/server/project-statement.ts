@@ -1,4 +1,4 @@
-import { Money, money, projectAccounts } from '@gongjian/ledger';
+import { GRANT_STATES, Money, isGrantState, money, projectAccounts } from '@gongjian/ledger';
 import { acceptanceView, personLabelsIn, type AcceptanceView, type PersonLabel } from './acceptance';
 import { closingView, type ClosingDone } from './closing';
 import type { Sql } from './db/client';
@@ -13,7 +13,7 @@ import { projectKey } from './project-core';
  * check and the residents' evaluation. Everything is read; nothing here writes.
  */
 
-export const PROJECT_STATUSES = ['approved', 'active', 'accepted', 'closed', 'cancelled'] as const;
+export const PROJECT_STATUSES = GRANT_STATES;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 export interface ProjectListItem {
@@ -137,8 +137,6 @@ export interface ProjectStatement {
   closing: ClosingDone | null;
 }
 
-const PROJECT_STATES: readonly string[] = PROJECT_STATUSES;
-
 /** The statement of one project; null when the number names no project (an application before approval is none). */
 export async function projectStatement(
   sql: Sql,
@@ -155,7 +153,7 @@ export async function projectStatement(
       from applications a join compounds c on c.id = a.compound_id
       left join resolutions r on r.application_id = a.id
      where a.fund_id = ${input.fundId} and a.number = ${input.number}`;
-  if (project === undefined || !PROJECT_STATES.includes(project.status)) return null;
+  if (project === undefined || !isGrantState(project.status)) return null;
   const { holdId, ...header } = project;
   const accounts = projectAccounts(projectKey(project));
   if (!accounts.ok) throw new Error(`statement: project ${project.number} has no account codes`);

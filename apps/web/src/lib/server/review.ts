@@ -1,14 +1,19 @@
 import {
   ACCOUNTS,
+  AMOUNT_INPUT_MAX,
   CN_HOLIDAYS_2026,
   CN_MAKEUP_WORKDAYS_2026,
   Money,
   addWorkingDays,
+  categoryPolicyOf,
   computeMatch,
+  decideQuotaAtApproval,
   decideTransition,
   decideVote,
   isConflicted,
   money,
+  policyHasCategory,
+  quotaYearOf,
   type ApplicationDecision,
   type ApplicationEvent,
   type Vote,
@@ -18,8 +23,9 @@ import {
 import { recordEvent } from './audit';
 import * as books from './books';
 import type { Sql, Transaction } from './db/client';
-import { parseFundPolicy, policyVersion, type FundPolicy } from './fund-policy';
+import { categoryLabelOf, parseFundPolicy, policyVersion, type FundPolicy } from './fund-policy';
 import { todayOf } from './money-in';
+import { compoundMatchedThisYear, lockCompoundQuota } from './quota';
 import { can, hasConflictOfInterest, type Actor, type ApplicationRef, type ApplicationStatus } from './policy';
 
 /**
@@ -288,6 +294,11 @@ export type CastVoteResult =
       /** The application's status after this vote: in_review while the vote is open. */
       status: ApplicationStatus;
       approvedAmount: string | null;
+      /**
+       * Set when the votes settled on approval but the match no longer fit the compound's yearly
+       * quota, so the application was returned to the committee: what was left, and the match.
+       */
+      quotaShort?: { left: string; match: string };
     }
   | Denied
   | NotFound
@@ -497,16 +508,28 @@ async function settle(
     const comments = texts.filter((text) => text.trim() !== '').join('；') || '表决未形成多数意见';
     const event: ApplicationEvent & { event: ReviewEvent } =
       tally.outcome === 'reject' ? { event: 'reject', reason: comments } : { event: 'return', comments };
-    const decision = decided(application.status, event);
-    await applyTransition(transaction, { ...common, decision, comments });
-    await transaction`update applications set decided_at = ${input.now} where id = ${application.id}`;
-    return { ok: true, replayed: false, status: decision.to, approvedAmount: null };
+    return settleWithout(transaction, { ...common, event });
   }
 
   // Under the pool's lock, approvals of one fund take turns: the compound's quota used this year
   // and the pool's available balance cannot change between this read and the hold below.
   await lockPool(transaction, input.fundId);
-  const approved = await approvedAmountOf(transaction, input.fundId, application, input.policy, tally);
+  const approved = await approvedAmountOf(transaction, {
+    fundId: input.fundId,
+    application,
+    policy: input.policy,
+    tally,
+    now: input.now
+  });
+  if (!approved.fits) {
+    // The approval no longer fits the compound's yearly quota (decideQuotaAtApproval says why it
+    // is never shrunk). Left in review, the application could never move again: any further vote
+    // would settle on approval once more. So it goes back to the committee with the figures, the
+    // way a vote to return it would, and the committee revises it against the quota left.
+    const comments = `本小区本年度配额只剩 ¥${approved.left}，不足以预留本项目的配套资金 ¥${approved.match}，已退回住委会按剩余配额修改后再提交。`;
+    const returned = await settleWithout(transaction, { ...common, event: { event: 'return', comments } });
+    return { ...returned, quotaShort: { left: approved.left, match: approved.match } };
+  }
   const holdId = holdIdOf(input.fundId, application.number, application.revision);
   if (approved.amount.isPositive()) {
     const held = await books.holdIn(transaction, {
@@ -545,62 +568,97 @@ async function settle(
   return { ok: true, replayed: false, status: 'approved', approvedAmount: approved.amount.toString() };
 }
 
+/** Writes a decision that reserves nothing: a rejection, or a return to the committee with comments. */
+async function settleWithout(
+  transaction: Transaction,
+  input: {
+    fundId: string;
+    application: ApplicationRow;
+    actorUserId: string;
+    now: Date;
+    ip: string | null;
+    event: ApplicationEvent & { event: 'reject' | 'return' };
+  }
+): Promise<CastVoteResult & { ok: true }> {
+  const comments = input.event.event === 'reject' ? input.event.reason : input.event.comments;
+  const decision = decided(input.application.status, input.event);
+  await applyTransition(transaction, { ...input, decision, comments });
+  await transaction`update applications set decided_at = ${input.now} where id = ${input.application.id}`;
+  return { ok: true, replayed: false, status: decision.to, approvedAmount: null };
+}
+
 /** The ratio a policy gives the application's category when nobody overrides it. */
 function ratioOf(policy: FundPolicy, application: Pick<ApplicationRow, 'category' | 'requestedRatio'>): string {
   return (
-    application.requestedRatio ?? policy.match.categories[application.category]?.ratio ?? policy.match.ratioDefault
+    application.requestedRatio ??
+    categoryPolicyOf(policy.match, application.category)?.ratio ??
+    policy.match.ratioDefault
   );
 }
 
 /**
  * The amount approved: the match computed at submission, or, when the approvers settled on an
- * override ratio, the match recomputed under the application's own policy version with it.
+ * override ratio, the match recomputed under the application's own policy version with it. Either
+ * way it must still fit the compound's yearly quota as it stands now: other grants of the same
+ * compound may have been approved since the committee submitted. The compound's row lock makes
+ * approvals for one compound read and reserve one after the other, so two of them cannot both
+ * take the last of the quota. An approval that no longer fits is never shrunk (see
+ * decideQuotaAtApproval for why); the caller returns it to the committee with these figures.
  */
 async function approvedAmountOf(
   transaction: Transaction,
-  fundId: string,
-  application: ApplicationRow,
-  policy: FundPolicy,
-  tally: Extract<VoteTally, { status: 'decided' }>
-): Promise<{ amount: Money; ratio: string }> {
-  if (tally.override === null) {
-    return { amount: money(application.matchAmount ?? '0'), ratio: ratioOf(policy, application) };
+  input: {
+    fundId: string;
+    application: ApplicationRow;
+    policy: FundPolicy;
+    tally: Extract<VoteTally, { status: 'decided' }>;
+    now: Date;
   }
-  const [row] = await transaction<{ cost: string }[]>`
-    select coalesce(sum(amount), 0)::numeric(18, 2)::text as cost from budget_lines where application_id = ${application.id}`;
-  const used = await quotaUsed(transaction, fundId, application.compoundId, application.id);
-  const category = application.category in policy.match.categories ? application.category : undefined;
-  const computed = computeMatch(policy.match, {
-    costEligible: money(row?.cost ?? '0'),
-    ...(category === undefined ? {} : { category }),
-    compoundMatchedThisYear: money(used),
-    // The pool's own limit is the hold's to enforce, so that a shortfall is refused, not shrunk.
-    poolAvailable: money('99999999.99'),
-    ratioOverride: { ratio: tally.override.ratio, reason: tally.override.reasons.join('；') || '—' }
+): Promise<{ fits: true; amount: Money; ratio: string } | { fits: false; left: string; match: string }> {
+  const { fundId, application, policy, tally } = input;
+  await lockCompoundQuota(transaction, { fundId, compoundId: application.compoundId });
+  const matched = await compoundMatchedThisYear(transaction, {
+    fundId,
+    compoundId: application.compoundId,
+    exceptApplicationId: application.id,
+    at: input.now
   });
-  if (!computed.ok) throw new Refusal('match_cannot_be_computed');
-  return { amount: computed.value.match, ratio: tally.override.ratio };
+  const approved =
+    tally.override === null
+      ? { amount: money(application.matchAmount ?? '0'), ratio: ratioOf(policy, application) }
+      : await overrideAmountOf(transaction, { application, policy, override: tally.override });
+  const fits = decideQuotaAtApproval({ policy: policy.match, matchedThisYear: matched, match: approved.amount });
+  if (!fits.ok) return { fits: false, left: String(fits['left']), match: approved.amount.toString() };
+  return { fits: true, ...approved };
 }
 
 /**
- * What the compound was granted in the fund's fiscal year, this application left out: every grant
- * decided in that year (China's calendar) that was not cancelled, whether it is still in its
- * notice, running, accepted or closed. A grant keeps counting at its approved amount after it
- * closes, even if its final match came out lower: the cap limits what the fund commits in a year.
+ * The match at the ratio the approvers settled on. The compound's cap is applied by the quota check
+ * after it, not inside computeMatch, so that a quota used up since submission is refused with its
+ * figure rather than silently shrinking the match.
  */
-async function quotaUsed(
-  db: Sql | Transaction,
-  fundId: string,
-  compoundId: string,
-  exceptApplicationId: string
-): Promise<string> {
-  const [row] = await db<{ used: string }[]>`
-    select coalesce(sum(a.approved_amount), 0)::numeric(18, 2)::text as used
-      from applications a join funds f on f.id = a.fund_id
-     where a.fund_id = ${fundId} and a.compound_id = ${compoundId} and a.id <> ${exceptApplicationId}
-       and a.status in ('approved', 'active', 'accepted', 'closed')
-       and extract(year from a.decided_at at time zone 'Asia/Shanghai') = f.fiscal_year`;
-  return row?.used ?? '0.00';
+async function overrideAmountOf(
+  transaction: Transaction,
+  input: {
+    application: ApplicationRow;
+    policy: FundPolicy;
+    override: NonNullable<Extract<VoteTally, { status: 'decided' }>['override']>;
+  }
+): Promise<{ amount: Money; ratio: string }> {
+  const { application, policy, override } = input;
+  const [row] = await transaction<{ cost: string }[]>`
+    select coalesce(sum(amount), 0)::numeric(18, 2)::text as cost from budget_lines where application_id = ${application.id}`;
+  const category = policyHasCategory(policy.match, application.category) ? application.category : undefined;
+  const computed = computeMatch(policy.match, {
+    costEligible: money(row?.cost ?? '0'),
+    ...(category === undefined ? {} : { category }),
+    compoundMatchedThisYear: Money.zero(),
+    // The pool's own limit is the hold's to enforce, so that a shortfall is refused, not shrunk.
+    poolAvailable: AMOUNT_INPUT_MAX,
+    ratioOverride: { ratio: override.ratio, reason: override.reasons.join('；') || '—' }
+  });
+  if (!computed.ok) throw new Refusal('match_cannot_be_computed');
+  return { amount: computed.value.match, ratio: override.ratio };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -873,7 +931,7 @@ export async function reviewView(
      where a.fund_id = ${input.fundId} and a.number = ${input.number}`;
   if (row === undefined) return null;
   const { applicantUnitId, ...application } = row;
-  const [budget, resolutionRows, policy, fund, pool, votes, seats, timeline, objections, history] = await Promise.all([
+  const [budget, resolutionRows, policy, pool, votes, seats, timeline, objections, history] = await Promise.all([
     sql<BudgetLineView[]>`
         select line_no as "lineNo", item, quantity::text as quantity, unit_price::text as "unitPrice",
                amount::text as amount
@@ -883,7 +941,6 @@ export async function reviewView(
                households_present as "householdsPresent", households_agreeing as "householdsAgreeing"
           from resolutions where application_id = ${row.id}`,
     row.policyVersion === null ? Promise.resolve(null) : policyVersion(sql, input.fundId, row.policyVersion),
-    sql<{ fiscalYear: number }[]>`select fiscal_year as "fiscalYear" from funds where id = ${input.fundId}`,
     poolFigures(sql, input.fundId),
     sql<(VoteView & { seatUserId: string })[]>`
         select v.seat_user_id::text as "seatUserId", us.display_name as "voterName", un.name as "unitName",
@@ -919,10 +976,18 @@ export async function reviewView(
   const viewerId = userIdOf(input.actor);
   const counts = { approve: 0, reject: 0, return: 0 };
   for (const vote of votes) counts[vote.choice] += 1;
-  const fiscalYear = fund[0]?.fiscalYear ?? new Date().getFullYear();
-  const used = await quotaUsed(sql, input.fundId, row.compoundId, row.id);
+  const now = new Date();
+  const fiscalYear = quotaYearOf(now);
+  const used = (
+    await compoundMatchedThisYear(sql, {
+      fundId: input.fundId,
+      compoundId: row.compoundId,
+      exceptApplicationId: row.id,
+      at: now
+    })
+  ).toString();
   const rules = policy?.policy ?? null;
-  const categoryLabel = rules?.categoryLabels[row.category];
+  const categoryLabel = rules === null ? undefined : categoryLabelOf(rules, row.category);
   return {
     application: {
       ...application,
@@ -973,14 +1038,4 @@ export async function poolFigures(
   return { balance: balance.toString(), reserved: reserved.toString(), available: balance.minus(reserved).toString() };
 }
 
-export {
-  quotaUsed,
-  seatsOf,
-  lockPool,
-  loadApplication,
-  applyTransition,
-  decided,
-  Refusal,
-  type ApplicationRow,
-  type ReviewEvent
-};
+export { seatsOf, lockPool, loadApplication, applyTransition, decided, Refusal, type ApplicationRow, type ReviewEvent };

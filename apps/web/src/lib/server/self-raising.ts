@@ -1,5 +1,4 @@
-import { Decimal } from 'decimal.js';
-import { amountInWords, Money, money, type PostCode } from '@gongjian/ledger';
+import { amountInWords, Money, money, participationOf, type PostCode } from '@gongjian/ledger';
 import { recordEvent } from './audit';
 import { storeAttachmentIn, type Upload } from './attachments';
 import * as books from './books';
@@ -237,10 +236,10 @@ export interface RaiseProgress {
   remaining: string;
   householdsPaid: number;
   householdsExpected: number;
-  /** Households paid over households expected, in whole percent (null when none are expected). */
-  participationPercent: number | null;
-  /** The policy's minimum share of households, as a whole percent, or null when it sets none. */
-  participationMinPercent: number | null;
+  /** Households paid over households expected, in percent with one decimal (null when none are expected). */
+  participationPercent: string | null;
+  /** The policy's minimum share of households, in percent, or null when it sets none. */
+  participationMinPercent: string | null;
   participationMet: boolean;
 }
 
@@ -266,10 +265,6 @@ export interface HouseholdOption {
 /** The payments the page lists at most; a compound has a few hundred households at the most. */
 export const PAYMENTS_SHOWN_MAX = 500;
 
-function percentOf(part: Decimal.Value, whole: Decimal.Value): number {
-  return new Decimal(part).times(100).div(whole).toDecimalPlaces(0, Decimal.ROUND_DOWN).toNumber();
-}
-
 export async function raiseProgressOf(
   db: Sql | Transaction,
   fundId: string,
@@ -282,21 +277,21 @@ export async function raiseProgressOf(
   const target = money(project.selfRaiseTarget);
   const received = money(row?.received ?? '0');
   const left = target.minus(received);
-  const householdsPaid = row?.householdsPaid ?? 0;
-  const expected = project.householdsExpected;
-  const min = policy.participationMin;
+  // The payout rule's own definition of participation, so the page and the payout never disagree.
+  const participation = participationOf({
+    householdsPaid: row?.householdsPaid ?? 0,
+    householdsExpected: project.householdsExpected,
+    participationMin: policy.participationMin
+  });
   return {
     target: target.toString(),
     received: received.toString(),
     remaining: (left.isNegative() ? Money.zero() : left).toString(),
-    householdsPaid,
-    householdsExpected: expected,
-    participationPercent: expected > 0 ? percentOf(householdsPaid, expected) : null,
-    participationMinPercent: min === null ? null : new Decimal(min).times(100).toDecimalPlaces(1).toNumber(),
-    participationMet:
-      min === null ||
-      expected <= 0 ||
-      new Decimal(householdsPaid).greaterThanOrEqualTo(new Decimal(expected).times(min))
+    householdsPaid: participation.householdsPaid,
+    householdsExpected: participation.householdsExpected,
+    participationPercent: participation.percent,
+    participationMinPercent: participation.percentMin,
+    participationMet: participation.met
   };
 }
 

@@ -1,8 +1,9 @@
-import { ACCOUNTS, Money, money } from '@gongjian/ledger';
+import { ACCOUNTS, Money, money, quotaLeft, quotaYearOf } from '@gongjian/ledger';
 import type { Sql } from '../db/client';
 import { poolBalances, unitStatements, type PoolBalances } from '../fund-office';
 import { currentPolicy } from '../fund-policy';
 import { todayOf } from '../money-in';
+import { quotaUsedByCompound } from '../quota';
 import type { LedgerHead } from './site';
 
 /**
@@ -36,12 +37,6 @@ export const MONTHS_SHOWN = 24;
 
 /** The key of the bucket for everything before the months shown. */
 export const EARLIER = 'earlier';
-
-/**
- * The statuses whose approved match counts against a compound's yearly cap: granted and not
- * cancelled. An accepted or closed project was granted that year just as an active one was.
- */
-export const QUOTA_STATUSES = ['approved', 'active', 'accepted', 'closed'] as const;
 
 /** Amounts by month and by series, with each series' total; `values` line up with `keys`. */
 export interface MonthTable<K extends string = string> {
@@ -85,7 +80,10 @@ export interface ContributorRow {
 }
 
 export interface FundPage {
+  /** The year of the fund's books: the units' pledges and payments are shown for it. */
   fiscalYear: number;
+  /** The year whose grants count against the compounds' caps: this year in China. */
+  quotaYear: number;
   pool: PoolBalances;
   /** What sits in the projects' own bank sub-accounts (1002.02.*): paid out or raised, not yet spent. */
   projectFunds: string;
@@ -281,26 +279,6 @@ async function flows(sql: Sql, fundId: string, firstMonth: string): Promise<Flow
      group by grouping sets ((month, figure, key), (figure, key))`;
 }
 
-/** Each compound's match granted this fiscal year, by the approval's date in China. */
-async function quotaUsedByCompound(
-  sql: Sql,
-  fundId: string,
-  fiscalYear: number
-): Promise<{ compoundId: string; code: string; name: string; used: string }[]> {
-  return await sql<{ compoundId: string; code: string; name: string; used: string }[]>`
-    select c.id::text as "compoundId", c.code, c.name,
-           coalesce(sum(a.approved_amount), 0)::numeric(18, 2)::text as used
-      from compounds c
-      left join applications a
-        on a.fund_id = c.fund_id and a.compound_id = c.id
-       and a.status = any(${[...QUOTA_STATUSES]}::text[]) and a.approved_amount is not null
-       and a.decided_at >= make_timestamptz(${fiscalYear}, 1, 1, 0, 0, 0, 'Asia/Shanghai')
-       and a.decided_at < make_timestamptz(${fiscalYear + 1}, 1, 1, 0, 0, 0, 'Asia/Shanghai')
-     where c.fund_id = ${fundId}
-     group by c.id, c.code, c.name
-     order by c.code`;
-}
-
 /** The fund page's figures, or null when the fund does not exist. */
 export async function fundPage(sql: Sql, fundId: string, now: Date, head?: LedgerHead): Promise<FundPage | null> {
   const [fund] = await sql<{ fiscalYear: number }[]>`
@@ -316,7 +294,7 @@ export async function fundPage(sql: Sql, fundId: string, now: Date, head?: Ledge
     head === undefined ? flows(sql, fundId, window.first) : flowsAt(sql, fundId, window.first, head),
     unitStatements(sql, fundId, fund.fiscalYear),
     currentPolicy(sql, fundId),
-    quotaUsedByCompound(sql, fundId, fund.fiscalYear)
+    quotaUsedByCompound(sql, { fundId, at: now })
   ]);
   const inRows = flowRows.filter((row) => row.figure === 'in');
   const outRows = flowRows.filter((row) => row.figure !== 'in');
@@ -376,6 +354,7 @@ export async function fundPage(sql: Sql, fundId: string, now: Date, head?: Ledge
   const months = monthsAxis([flowRows], window);
   return {
     fiscalYear: fund.fiscalYear,
+    quotaYear: quotaYearOf(now),
     pool,
     projectFunds: money(projectFundRows[0]?.balance ?? '0').toString(),
     moneyIn: monthTable(
@@ -401,7 +380,7 @@ export async function fundPage(sql: Sql, fundId: string, now: Date, head?: Ledge
     quota: quotaRows.map((row) => ({
       ...row,
       cap: cap === null ? null : cap.toString(),
-      remaining: cap === null ? null : Money.max(cap.minus(money(row.used)), Money.zero()).toString()
+      remaining: policy === null ? null : (quotaLeft(policy.policy.match, money(row.used))?.toString() ?? null)
     }))
   };
 }

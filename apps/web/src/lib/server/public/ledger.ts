@@ -1,6 +1,7 @@
-import { canonicalEntry, type Account, type Entry, type Side } from '@gongjian/ledger';
+import { GRANT_STATES, canonicalEntry, type Account, type Entry, type Side } from '@gongjian/ledger';
 import * as v from 'valibot';
 import type { Sql, Transaction } from '../db/client';
+import { projectKey, projectNumberOfEntry } from '../project-core';
 import {
   accountColumns,
   accountStateOfRow,
@@ -179,7 +180,8 @@ interface Resolved {
   fundId: string;
   /** The account codes to look in, or null for every account. */
   codes: string[] | null;
-  applicationId: string | null;
+  /** The project key (projectKey) of the project filtered on, or null. */
+  projectKey: string | null;
   from: string | null;
   to: string | null;
   /** An ILIKE pattern with the visitor's % _ and \ taken literally. */
@@ -202,17 +204,17 @@ async function resolve(sql: Sql, fundId: string, filter: LedgerFilter): Promise<
     if (rows.length === 0) return 'account';
     codes = rows.map((row) => row.code);
   }
-  let applicationId: string | null = null;
+  let key: string | null = null;
   if (filter.project !== null) {
-    const [row] = await sql<{ id: string }[]>`
-      select id::text as id from applications where fund_id = ${fundId} and number = ${filter.project}`;
+    const [row] = await sql<{ number: number }[]>`
+      select number from applications where fund_id = ${fundId} and number = ${filter.project}`;
     if (row === undefined) return 'project';
-    applicationId = row.id;
+    key = projectKey(row);
   }
   return {
     fundId,
     codes,
-    applicationId,
+    projectKey: key,
     from: filter.from,
     to: filter.to,
     pattern: filter.q === null ? null : likePattern(filter.q)
@@ -239,7 +241,7 @@ async function seqsOf(sql: Sql, where: Resolved, bound: Bound, limit: number): P
   const descending = bound.kind === 'before';
   const direction = descending ? sql`desc` : sql`asc`;
   const [project, from, to, search] = [
-    where.applicationId === null ? sql`` : sql`and e.application_id = ${where.applicationId}`,
+    where.projectKey === null ? sql`` : sql`and e.application_id = ${where.projectKey}`,
     where.from === null ? sql`` : sql`and e.effective_date >= ${where.from}::date`,
     where.to === null ? sql`` : sql`and e.effective_date <= ${where.to}::date`,
     where.pattern === null
@@ -267,7 +269,7 @@ async function seqsOf(sql: Sql, where: Resolved, bound: Bound, limit: number): P
         ? sql``
         : sql`and p.entry_seq < ${bound.seq}`;
   // The entries join is a primary-key probe per posting, only needed when another filter applies.
-  const filtered = where.applicationId !== null || where.from !== null || where.to !== null || where.pattern !== null;
+  const filtered = where.projectKey !== null || where.from !== null || where.to !== null || where.pattern !== null;
   const join = filtered ? sql`join entries e on e.fund_id = p.fund_id and e.seq = p.entry_seq` : sql``;
   const rows = await sql<{ seq: string }[]>`
     select s.seq::text as seq
@@ -324,13 +326,13 @@ async function linesOf(sql: Sql, fundId: string, seqs: readonly number[]): Promi
 }
 
 /**
- * entries.application_id holds applications.id as text (the ledger knows no other tables); the
- * public URL uses the project's number. A primary-key read, skipped for ids that are not numbers.
+ * The number of the public project an entry belongs to, by its project key (projectKey), or null
+ * when the entry names none or a project that is not public. A unique-key read on (fund, number).
  */
 function projectNumber(sql: Sql | Transaction) {
   return sql`(select a.number from applications a
-                where a.fund_id = e.fund_id
-                  and a.id = case when e.application_id ~ '^[0-9]{1,18}$' then e.application_id::bigint end)`;
+                where a.fund_id = e.fund_id and a.number = ${projectNumberOfEntry(sql)}
+                  and a.status = any(${[...GRANT_STATES]}::text[]))`;
 }
 
 async function accountNames(
@@ -488,8 +490,8 @@ export interface ExportSource {
   /** The fund's chain head when the download began; the export reads no entry after it. */
   head: { seq: number; hash: string };
   accounts: Account[];
-  /** The application id of the project, when the scope names one that exists. */
-  applicationId: string | null;
+  /** The project key (projectKey) of the project, when the scope names one that exists. */
+  projectKey: string | null;
   /** Null when the scope names a project the fund does not have. */
   batches: (() => AsyncGenerator<Entry[]>) | null;
 }
@@ -510,14 +512,14 @@ export async function exportEntries(sql: Sql, fundId: string, scope: ExportScope
   );
   const accounts = accountRows.map((row) => accountStateOfRow(row).account);
   const headSeq = Number(head?.seq ?? '0');
-  let applicationId: string | null = null;
+  let key: string | null = null;
   if (scope.project !== null) {
-    const [row] = await sql<{ id: string }[]>`
-      select id::text as id from applications where fund_id = ${fundId} and number = ${scope.project}`;
+    const [row] = await sql<{ number: number }[]>`
+      select number from applications where fund_id = ${fundId} and number = ${scope.project}`;
     if (row === undefined) {
-      return { head: { seq: headSeq, hash: head?.hash ?? '' }, accounts, applicationId: null, batches: null };
+      return { head: { seq: headSeq, hash: head?.hash ?? '' }, accounts, projectKey: null, batches: null };
     }
-    applicationId = row.id;
+    key = projectKey(row);
   }
   async function* batches(): AsyncGenerator<Entry[]> {
     let after = 0;
@@ -527,7 +529,7 @@ export async function exportEntries(sql: Sql, fundId: string, scope: ExportScope
         (transaction) => transaction<EntryRow[]>`
           ${entryColumns(transaction)}
            where e.fund_id = ${fundId} and e.seq > ${after} and e.seq <= ${headSeq}
-             ${applicationId === null ? transaction`` : transaction`and e.application_id = ${applicationId}`}
+             ${key === null ? transaction`` : transaction`and e.application_id = ${key}`}
              ${scope.from === null ? transaction`` : transaction`and e.effective_date >= ${scope.from}::date`}
              ${scope.to === null ? transaction`` : transaction`and e.effective_date <= ${scope.to}::date`}
            order by e.seq limit ${EXPORT_BATCH}`
@@ -539,5 +541,5 @@ export async function exportEntries(sql: Sql, fundId: string, scope: ExportScope
       after = entries.at(-1)?.seq ?? headSeq;
     }
   }
-  return { head: { seq: headSeq, hash: head?.hash ?? '' }, accounts, applicationId, batches };
+  return { head: { seq: headSeq, hash: head?.hash ?? '' }, accounts, projectKey: key, batches };
 }

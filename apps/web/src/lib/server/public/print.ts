@@ -1,4 +1,13 @@
-import { ACCOUNTS, Money, amountInWords, money, refundsOf } from '@gongjian/ledger';
+import {
+  ACCOUNTS,
+  GRANTED_STATES,
+  GRANT_STATES,
+  Money,
+  amountInWords,
+  isGrantState,
+  money,
+  refundsOf
+} from '@gongjian/ledger';
 import * as v from 'valibot';
 import { qrDataUrl } from '../auth/totp';
 import type { Sql } from '../db/client';
@@ -60,8 +69,8 @@ export function printStamp(input: {
 // ---------------------------------------------------------------------------------------------
 // The notice of an approval.
 
-/** The states in which a project's notice may be reprinted; drafts, reviews and refusals are not public. */
-const NOTICE_STATUSES = ['approved', 'active', 'accepted', 'closed'] as const;
+/** The states in which a project's notice may be reprinted: a grant that stands; drafts, reviews and refusals are not public. */
+const NOTICE_STATUSES = GRANTED_STATES;
 
 export interface PrintNotice {
   notice: PublicNotice & { words: { budgetTotal: string; approvedAmount: string; selfRaised: string } };
@@ -348,7 +357,7 @@ export async function periodReport(
     reservedOn(sql, { fundId: input.fundId, days: [start, input.to] }),
     sql<{ key: string; number: number; title: string; category: string }[]>`
       select number::text as key, number, title, category from applications where fund_id = ${input.fundId}
-       and status in ('approved', 'active', 'accepted', 'closed', 'cancelled')`,
+       and status = any(${[...GRANT_STATES]}::text[])`,
     currentPolicy(sql, input.fundId)
   ]);
   const endBalances = new Map<string, Money>();
@@ -454,8 +463,6 @@ export interface FinalAccount {
   closing: { on: string; kind: 'closed' | 'cancelled'; surplusMode: 'refund' | 'keep' } | null;
 }
 
-const ACCOUNT_STATUSES: readonly string[] = ['approved', 'active', 'accepted', 'closed', 'cancelled'];
-
 /**
  * The final account (决算) of a closed project, or its interim account up to today; null when the
  * number names no public project. Built on projectStatement, of which only figures are printed:
@@ -466,7 +473,7 @@ export async function finalAccount(
   input: { fundId: string; number: number; today: string }
 ): Promise<FinalAccount | null> {
   const statement = await projectStatement(sql, { fundId: input.fundId, number: input.number });
-  if (statement === null || !ACCOUNT_STATUSES.includes(statement.project.status)) return null;
+  if (statement === null || !isGrantState(statement.project.status)) return null;
   const { project, closing, acceptance } = statement;
   const expenses = statement.uses.expenses;
   const matchSpentSoFar = Money.sum(expenses.map((row) => money(row.matchPart)));

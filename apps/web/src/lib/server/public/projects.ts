@@ -1,10 +1,9 @@
-import { Decimal } from 'decimal.js';
-import { Money, money } from '@gongjian/ledger';
+import { GRANT_STATES, Money, money, participationOf } from '@gongjian/ledger';
 import { personLabelsIn, type PersonLabel } from '../acceptance';
 import { revisionSnapshot } from '../applications';
 import { closingView } from '../closing';
 import type { Sql } from '../db/client';
-import { currentPolicy } from '../fund-policy';
+import { categoryLabelOf, currentPolicy } from '../fund-policy';
 import { todayOf } from '../money-in';
 import { publicNotice, type PublicNotice } from '../notices';
 import { projectPolicyIn } from '../project-core';
@@ -21,7 +20,7 @@ import { maskedHouseholdOf } from '../self-raising';
  */
 
 /** The states in which an application is a public project; drafts and applications in review are not. */
-export const PUBLIC_PROJECT_STATUSES = ['approved', 'active', 'accepted', 'closed', 'cancelled'] as const;
+export const PUBLIC_PROJECT_STATUSES = GRANT_STATES;
 export type PublicProjectStatus = (typeof PUBLIC_PROJECT_STATUSES)[number];
 
 export interface PublicProjectFilters {
@@ -213,9 +212,10 @@ export interface PublicProject {
     target: string;
     received: string;
     householdsPaid: number;
-    householdsInCompound: number;
-    participationPercent: number | null;
-    participationMinPercent: number | null;
+    /** The households the project expects to pay: the denominator of participation, as the payout rule's. */
+    householdsExpected: number;
+    participationPercent: string | null;
+    participationMinPercent: string | null;
     participationMet: boolean;
     payments: PublicPayment[];
   };
@@ -268,6 +268,7 @@ export async function publicProject(
       approvedAmount: string;
       approvedRatio: string | null;
       selfRaiseTarget: string;
+      householdsExpected: number;
       decidedAt: Date | null;
       noticeStartsOn: string | null;
       noticeEndsOn: string | null;
@@ -276,7 +277,8 @@ export async function publicProject(
     select a.id::text as id, a.number, a.title, a.description, a.location, a.compound_id::text as "compoundId",
            c.name as "compoundName", a.category, a.status, a.revision, a.policy_version as "policyVersion",
            coalesce(a.approved_amount, 0)::text as "approvedAmount", a.approved_ratio as "approvedRatio",
-           coalesce(a.self_raise_target, 0)::text as "selfRaiseTarget", a.decided_at as "decidedAt",
+           coalesce(a.self_raise_target, 0)::text as "selfRaiseTarget",
+           coalesce(a.households_expected, 0) as "householdsExpected", a.decided_at as "decidedAt",
            to_char(a.notice_starts_on, 'YYYY-MM-DD') as "noticeStartsOn",
            to_char(a.notice_ends_on, 'YYYY-MM-DD') as "noticeEndsOn"
       from applications a join compounds c on c.id = a.compound_id
@@ -335,10 +337,8 @@ export async function publicProject(
        where p.application_id = ${id}
        order by p.paid_on, p.id
        limit ${PAYMENTS_SHOWN_MAX}`,
-    sql<{ total: number; paid: number; received: string }[]>`
-      select (select count(*)::int from households h
-               where h.fund_id = ${fundId} and h.compound_id = ${head.compoundId}) as total,
-             (select count(distinct household_id)::int from self_raised_payments where application_id = ${id}) as paid,
+    sql<{ paid: number; received: string }[]>`
+      select (select count(distinct household_id)::int from self_raised_payments where application_id = ${id}) as paid,
              (select coalesce(sum(amount), 0)::text from self_raised_payments where application_id = ${id}) as received`,
     sql<
       {
@@ -489,10 +489,15 @@ export async function publicProject(
   const spent = Money.sum(expenses.map((row) => money(row.amount)));
   const approved = money(head.approvedAmount);
   const selfShare = budgetTotal.minus(approved);
-  const counted = households[0] ?? { total: 0, paid: 0, received: '0' };
-  const min = policy?.participationMin ?? null;
+  const counted = households[0] ?? { paid: 0, received: '0' };
+  // The payout rule's own definition of participation (the ledger's), so this page and the payout agree.
+  const participation = participationOf({
+    householdsPaid: counted.paid,
+    householdsExpected: head.householdsExpected,
+    participationMin: policy?.participationMin ?? null
+  });
   const count = (rating: string) => evaluations.find((row) => row.rating === rating)?.count ?? 0;
-  const labelNow = policyNow?.policy.categoryLabels[head.category];
+  const labelNow = policyNow === null ? undefined : categoryLabelOf(policyNow.policy, head.category);
   const computed = snapshot === null ? null : money(snapshot.match.amount);
 
   return {
@@ -526,17 +531,11 @@ export async function publicProject(
     selfRaising: {
       target: money(head.selfRaiseTarget).toString(),
       received: money(counted.received).toString(),
-      householdsPaid: counted.paid,
-      householdsInCompound: counted.total,
-      participationPercent:
-        counted.total > 0
-          ? new Decimal(counted.paid).div(counted.total).times(100).toDecimalPlaces(1).toNumber()
-          : null,
-      participationMinPercent: min === null ? null : new Decimal(min).times(100).toDecimalPlaces(1).toNumber(),
-      participationMet:
-        min === null ||
-        counted.total <= 0 ||
-        new Decimal(counted.paid).greaterThanOrEqualTo(new Decimal(counted.total).times(min)),
+      householdsPaid: participation.householdsPaid,
+      householdsExpected: participation.householdsExpected,
+      participationPercent: participation.percent,
+      participationMinPercent: participation.percentMin,
+      participationMet: participation.met,
       // The room is left out: building–unit and the first character of the name are what the
       // notice board shows, and a door number with a surname would name the household.
       payments: payments.map((row) => ({

@@ -11,7 +11,7 @@ import {
   type ApplicationDetail
 } from '$lib/server/applications';
 import { sql } from '$lib/server/database';
-import { currentPolicy } from '$lib/server/fund-policy';
+import { categoryTermsOf, currentPolicy } from '$lib/server/fund-policy';
 import { authorize, clientAddress } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
 import type { ApplicationRef } from '$lib/server/policy';
@@ -65,11 +65,8 @@ export interface ConsentView {
  */
 export async function presentation(fundId: string, detail: ApplicationDetail) {
   const policy = await currentPolicy(sql(), fundId);
-  const categories = Object.entries(policy?.policy.categoryLabels ?? {}).map(([key, label]) => ({
-    key,
-    labelZh: label.labelZh,
-    labelEn: label.labelEn
-  }));
+  // Each category with the ratio it really gets, so the committee chooses knowing the terms.
+  const categories = policy === null ? [] : categoryTermsOf(policy.policy);
   const live = detail.status === 'draft' || detail.status === 'returned';
   let match: {
     live: boolean;

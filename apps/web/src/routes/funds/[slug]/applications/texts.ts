@@ -49,6 +49,7 @@ const errorTexts: Record<string, () => string> = {
   title_is_required: () => m.application_error_title_required(),
   title_must_be_short: () => m.application_error_title_short(),
   category_not_in_policy: () => m.application_error_category(),
+  category_is_required: () => m.application_error_category_required(),
   description_must_be_short: () => m.application_error_description_short(),
   location_must_be_short: () => m.application_error_location_short(),
   item_is_required: () => m.application_error_item_required(),

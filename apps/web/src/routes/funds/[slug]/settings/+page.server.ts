@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
 import { fundProfile, updateFundProfile } from '$lib/server/fund-office';
-import { adoptPolicy, currentPolicy, policyHistory } from '$lib/server/fund-policy';
+import { adoptPolicy, categoryTermsOf, currentPolicy, policyHistory } from '$lib/server/fund-policy';
 import { authorize, clientAddress } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
 import { fundFromSlug } from '../../fund.server';
@@ -30,6 +30,8 @@ export const load: PageServerLoad = async (event) => {
     profile,
     policy: policy === null ? null : { version: policy.version, adoptedAt: policy.adoptedAt },
     policyValues: valuesOfPolicy(policy?.policy ?? null),
+    categoryTerms: policy === null ? [] : categoryTermsOf(policy.policy),
+    ratioDefault: policy?.policy.match.ratioDefault ?? null,
     extraCategoryRows: EXTRA_CATEGORY_ROWS,
     history,
     canManage: can(event.locals.actor, 'fund.office.manage', { fundId: fund.id }).allowed

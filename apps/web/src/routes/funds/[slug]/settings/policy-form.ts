@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { ROUNDING_DIRECTIONS, parseAmountInput } from '@gongjian/ledger';
 import { m } from '$lib/paraglide/messages';
 import {
   CATEGORIES_MAX,
@@ -32,6 +33,8 @@ export interface PolicyFormValues {
   capPerCompoundPerYear: string;
   selfRaisedShareMin: string;
   roundingUnit: string;
+  /** 'down' (向下取整) or 'half_up' (四舍五入). */
+  roundingDirection: string;
   bandMin: string;
   bandMax: string;
   releaseMode: string;
@@ -69,13 +72,13 @@ const TOP_FIELDS: readonly TopField[] = [
   ...AMOUNT_FIELDS,
   ...OPTIONAL_AMOUNT_FIELDS,
   'releaseMode',
+  'roundingDirection',
   'noticeWorkingDays',
   'quorum',
   'note'
 ];
 
 const RATIO = /^(0(\.[0-9]{1,8})?|1(\.0{1,8})?|\.[0-9]{1,8})$/;
-const AMOUNT = /^(0|[1-9][0-9]{0,7})(\.[0-9]{1,2})?$/;
 
 /** The form's field name of a category row's column. */
 export const categoryField = (column: keyof CategoryRowValues, row: number): string => `cat-${column}-${row}`;
@@ -88,6 +91,7 @@ export function valuesOfPolicy(policy: FundPolicy | null): PolicyFormValues {
       capPerCompoundPerYear: '',
       selfRaisedShareMin: '0.2',
       roundingUnit: '1.00',
+      roundingDirection: 'down',
       bandMin: '0.3',
       bandMax: '0.8',
       releaseMode: 'proportional',
@@ -110,6 +114,7 @@ export function valuesOfPolicy(policy: FundPolicy | null): PolicyFormValues {
     capPerCompoundPerYear: json.match.capPerCompoundPerYear ?? '',
     selfRaisedShareMin: json.match.selfRaisedShareMin,
     roundingUnit: json.match.roundingUnit,
+    roundingDirection: json.match.roundingDirection ?? 'down',
     bandMin: json.match.overrideBand.ratioMin,
     bandMax: json.match.overrideBand.ratioMax,
     releaseMode: json.match.releaseMode,
@@ -153,8 +158,17 @@ export function valuesOfForm(form: Record<string, FormDataEntryValue>): PolicyFo
   return { ...(values as Record<TopField, string>), categories };
 }
 
-/** An amount as typed ("30,000" or "30000"), without separators. */
-const plainAmount = (text: string) => text.replace(/[,，\s]/g, '');
+/**
+ * An amount as typed, read by the ledger's one rule for typed amounts (parseAmountInput, so
+ * "30,000" reads here as on every money form), in the policy's JSON form ("30000.00"); null when
+ * it is not an amount.
+ */
+const policyAmount = (text: string): string | null => {
+  const parsed = parseAmountInput(text, { zero: 'allowed' });
+  return parsed.ok ? parsed.value.toString() : null;
+};
+/** The amount of a field that passed the checks above. */
+const plainAmount = (text: string): string => policyAmount(text) ?? text;
 /** A ratio as typed; ".6" reads as "0.6". */
 const plainRatio = (text: string) => (text.startsWith('.') ? `0${text}` : text);
 
@@ -166,10 +180,10 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
     if (!RATIO.test(values[field])) errors[field] = m.policy_error_ratio();
   }
   for (const field of AMOUNT_FIELDS) {
-    if (!AMOUNT.test(plainAmount(values[field]))) errors[field] = m.policy_error_amount();
+    if (policyAmount(values[field]) === null) errors[field] = m.policy_error_amount();
   }
   for (const field of OPTIONAL_AMOUNT_FIELDS) {
-    if (values[field] !== '' && !AMOUNT.test(plainAmount(values[field]))) errors[field] = m.policy_error_amount();
+    if (values[field] !== '' && policyAmount(values[field]) === null) errors[field] = m.policy_error_amount();
   }
   for (const field of OPTIONAL_RATIO_FIELDS) {
     if (values[field] !== '' && !RATIO.test(values[field])) errors[field] = m.policy_error_ratio();
@@ -177,6 +191,8 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
   if (values.releaseMode !== 'proportional' && values.releaseMode !== 'all_when_target_met') {
     errors['releaseMode'] = m.policy_error_release_mode();
   }
+  const roundingDirection = ROUNDING_DIRECTIONS.find((direction) => direction === values.roundingDirection);
+  if (roundingDirection === undefined) errors['roundingDirection'] = m.policy_error_rounding_direction();
   const days = /^[0-9]{1,2}$/.test(values.noticeWorkingDays) ? Number(values.noticeWorkingDays) : 0;
   if (days < 1 || days > 30) errors['noticeWorkingDays'] = m.policy_error_days();
   const quorum = /^[0-9]{1,2}$/.test(values.quorum) ? Number(values.quorum) : 0;
@@ -194,8 +210,7 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
     if (row.zh === '' || row.zh.length > 30) errors[categoryField('zh', index)] = m.policy_error_category_label();
     if (row.en === '' || row.en.length > 30) errors[categoryField('en', index)] = m.policy_error_category_label();
     if (row.ratio !== '' && !RATIO.test(row.ratio)) errors[categoryField('ratio', index)] = m.policy_error_ratio();
-    if (row.cap !== '' && !AMOUNT.test(plainAmount(row.cap)))
-      errors[categoryField('cap', index)] = m.policy_error_amount();
+    if (row.cap !== '' && policyAmount(row.cap) === null) errors[categoryField('cap', index)] = m.policy_error_amount();
   }
   if (rows.length > CATEGORIES_MAX)
     errors[categoryField('key', rows[CATEGORIES_MAX]?.index ?? 0)] = m.policy_error_too_many();
@@ -218,6 +233,7 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
       capPerCompoundPerYear: amountOrNull(values.capPerCompoundPerYear),
       selfRaisedShareMin: plainRatio(values.selfRaisedShareMin),
       roundingUnit: plainAmount(values.roundingUnit),
+      roundingDirection: roundingDirection ?? 'down',
       overrideBand: { ratioMin: plainRatio(values.bandMin), ratioMax: plainRatio(values.bandMax) },
       releaseMode: values.releaseMode
     },
@@ -238,6 +254,16 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
   return { ok: false, errors: { [formFieldOf(parsed.field, rowOf)]: messageOf(parsed.code, values) } };
 }
 
+/** The JSON paths whose form field has another name; a Map, as the path comes from a category key a person typed. */
+const FIELD_OF_PATH = new Map<string, TopField>([
+  ['match.overrideBand.ratioMin', 'bandMin'],
+  ['match.overrideBand.ratioMax', 'bandMax'],
+  ['vote.quorum', 'quorum'],
+  ['vote.majority', 'majority'],
+  ['ownersConsent.presentShareMin', 'presentShareMin'],
+  ['ownersConsent.agreeShareMin', 'agreeShareMin']
+]);
+
 /** The form field a JSON path of the policy is typed into. */
 function formFieldOf(path: string | null, rowOf: (key: string | undefined) => number): string {
   const parts = (path ?? '').split('.');
@@ -245,15 +271,7 @@ function formFieldOf(path: string | null, rowOf: (key: string | undefined) => nu
     return categoryField(parts[3] === 'capPerProject' ? 'cap' : 'ratio', rowOf(parts[2]));
   }
   if (parts[0] === 'categoryLabels') return categoryField(parts[2] === 'en' ? 'en' : 'zh', rowOf(parts[1]));
-  const byPath: Record<string, TopField> = {
-    'match.overrideBand.ratioMin': 'bandMin',
-    'match.overrideBand.ratioMax': 'bandMax',
-    'vote.quorum': 'quorum',
-    'vote.majority': 'majority',
-    'ownersConsent.presentShareMin': 'presentShareMin',
-    'ownersConsent.agreeShareMin': 'agreeShareMin'
-  };
-  const mapped = byPath[path ?? ''];
+  const mapped = FIELD_OF_PATH.get(path ?? '');
   if (mapped !== undefined) return mapped;
   const last = parts[parts.length - 1] ?? '';
   return (TOP_FIELDS as readonly string[]).includes(last) ? last : 'ratioDefault';
@@ -269,6 +287,8 @@ function messageOf(code: FundPolicyCode, values: PolicyFormValues): string {
       return m.policy_error_cap();
     case 'rounding_unit_must_be_positive':
       return m.policy_error_rounding();
+    case 'rounding_direction_not_known':
+      return m.policy_error_rounding_direction();
     case 'majority_must_be_between_half_and_one':
       return m.policy_error_majority();
     case 'too_many_categories':

@@ -137,7 +137,17 @@ export const actions: Actions = {
       now: new Date(),
       ip: clientAddress(event)
     });
-    if (result.ok) return { action: 'vote' as const, done: true };
+    if (result.ok) {
+      const short = result.quotaShort;
+      const quotaShort =
+        short === undefined
+          ? null
+          : m.review_vote_returned_quota({
+              left: formatMoney(short.left, event.locals.locale),
+              match: formatMoney(short.match, event.locals.locale)
+            });
+      return { action: 'vote' as const, done: true, quotaShort };
+    }
     const errors: Partial<Record<Field, string>> = {};
     let status = 409;
     switch (result.code) {
