@@ -174,6 +174,22 @@ describe('the embedded PostgreSQL', () => {
     expect(log).toContain(`removing the postmaster.pid of PostgreSQL pid ${zombie.pid}, which has exited`);
   });
 
+  it('starts afresh over what an interrupted first start left behind', async () => {
+    const dataDir = join(await scratchFolder(), 'pg');
+    // initdb killed halfway: a data folder without postmaster.opts (never started), no secret
+    // file yet, initdb's password file, and the lock of a process that is gone.
+    await mkdir(join(dataDir, 'base'), { recursive: true });
+    await writeFile(join(dataDir, 'PG_VERSION'), '17\n');
+    await writeFile(`${dataDir}.initdb-password`, 'left behind\n');
+    await writeFile(`${dataDir}.lock`, '2147483646');
+    const log: string[] = [];
+    const server = await startEmbedded({ dataDir, database: 'afresh', log: (line) => log.push(line) });
+    await server.stop();
+    expect(log).toContain(`removing an unfinished database folder ${dataDir} (initdb was interrupted)`);
+    await expect(readFile(`${dataDir}.initdb-password`, 'utf8')).rejects.toThrow(/ENOENT/);
+    await expect(readFile(`${dataDir}.lock`, 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
   it('keeps the data across a clean restart', async () => {
     const dataDir = join(await scratchFolder(), 'pg');
     for (const marker of ['first', 'second']) {
