@@ -5,16 +5,16 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StartupError } from './errors';
 import type { PostgresPrograms } from './embedded-programs';
-import type { RunAs } from './embedded-system';
+import { isRoot, type RunAs } from './embedded-system';
 
 /**
- * Runs PostgreSQL's own programs (initdb, then the postmaster) as child processes, and clears
- * what an earlier, crashed run left in the data folder. Every fault here is a StartupError with
- * one line that says what happened and what to do.
+ * Runs PostgreSQL's own programs (initdb, then the postmaster) as child processes, as the
+ * postgres user when we are root. Every fault here is a StartupError with one line that says
+ * what happened and what to do; a child that cannot even be spawned (EACCES, ENOENT) included.
  */
 
 /** The last lines PostgreSQL printed, for the one-line reason when it fails. */
-export type RecentOutput = string[];
+type RecentOutput = string[];
 
 const READY = 'database system is ready to accept connections';
 const DEBUG_HINT = 'Set GONGJIAN_DEBUG_PG=1 to see its whole output.';
@@ -68,9 +68,9 @@ function runToEnd(program: string, runAs: RunAs | undefined, args: string[]): Pr
 /** Starts the postmaster and resolves once it accepts connections. */
 export function startPostmaster(
   programs: PostgresPrograms,
-  where: { dataDir: string; port: number; runAs: RunAs | undefined },
-  output: RecentOutput
+  where: { dataDir: string; port: number; runAs: RunAs | undefined }
 ): Promise<ChildProcess> {
+  const output: RecentOutput = [];
   const child = spawn(
     programs.postgres,
     [
@@ -126,15 +126,11 @@ function childOptions(runAs: RunAs | undefined) {
 
 function cannotRun(program: string, error: Error): StartupError {
   const code = (error as NodeJS.ErrnoException).code ?? error.message;
-  const who = processUser();
+  const who = isRoot ? 'the postgres user' : 'this user';
   return new StartupError(
-    `${who} cannot run ${program} (${code}). Check that it exists and that ${who} may enter every folder above it, ` +
-      `or set DATABASE_URL to a PostgreSQL server.`
+    `PostgreSQL's ${basename(program)} cannot run as ${who}: ${program} (${code}). Check that it exists and that ` +
+      `${who} may enter every folder above it, or set DATABASE_URL to a PostgreSQL server.`
   );
-}
-
-function processUser(): string {
-  return process.getuid?.() === 0 ? 'The postgres user' : 'This user';
 }
 
 /**

@@ -88,7 +88,7 @@ async function startCluster(options: EmbeddedOptions, log: (line: string) => voi
     const secret = await ensureInitialised(programs, dataDir, runAs, log);
     await checkOwnership(dataDir, runAs);
     const port = await freePort();
-    const child = await startPostmaster(programs, { dataDir, port, runAs }, []);
+    const child = await startPostmaster(programs, { dataDir, port, runAs });
     const stop = onlyOnce(async () => {
       running.delete(stop);
       await stopPostmaster(child);
