@@ -11,11 +11,12 @@ export interface AppProcess {
 
 /**
  * Runs the built app (`node apps/web/server.js`, exactly what `npm start` runs after building)
- * on a free port against the given database, and resolves once it says it is ready.
+ * on a free port against the given database, and resolves once it says it is ready. `root` is
+ * the checkout to run it in (this one unless a test made another).
  */
-export function startApp(env: Record<string, string>, timeoutMs = 120_000): Promise<AppProcess> {
-  const child = spawn(process.execPath, [join(checkoutRoot, 'apps/web/server.js')], {
-    cwd: checkoutRoot,
+export function startApp(env: Record<string, string>, timeoutMs = 120_000, root = checkoutRoot): Promise<AppProcess> {
+  const child = spawn(process.execPath, [join(root, 'apps/web/server.js')], {
+    cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   });

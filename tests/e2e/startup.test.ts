@@ -1,7 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readdirSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { createDatabase, dropDatabase, sqlDirectory } from '../support/postgres';
+import { fallbackDataDir } from '../../apps/web/src/lib/server/db/embedded';
+import { checkoutRoot, createDatabase, dropDatabase, sqlDirectory } from '../support/postgres';
 import { runAppToExit, startApp } from './app-process';
 import { baseUrl } from './browser';
 
@@ -13,6 +18,27 @@ function expectOneLine(text: string): void {
   const lines = text.trim().split('\n');
   expect(lines, text).toHaveLength(1);
   expect(text).not.toMatch(/^\s+at /m);
+}
+
+/**
+ * A checkout that the postgres user cannot enter, as a clone in a `mktemp -d` folder (mode 700)
+ * is: this checkout's built app, its package.json files and a hard-linked copy of its
+ * node_modules (nothing writes to it), so that the app, and the PostgreSQL programs it finds,
+ * live only in there.
+ */
+async function closedCheckout(): Promise<{ root: string; remove(): Promise<void> }> {
+  const closed = await mkdtemp(join(tmpdir(), 'gongjian-closed-'));
+  expect((await stat(closed)).mode & 0o777).toBe(0o700);
+  const root = join(closed, 'gongjian');
+  await mkdir(join(root, 'apps', 'web'), { recursive: true });
+  await copyFile(join(checkoutRoot, 'package.json'), join(root, 'package.json'));
+  for (const file of ['package.json', 'server.js']) {
+    await copyFile(join(checkoutRoot, 'apps', 'web', file), join(root, 'apps', 'web', file));
+  }
+  for (const folder of ['node_modules', join('apps', 'web', 'build')]) {
+    execFileSync('cp', ['-al', join(checkoutRoot, folder), join(root, folder)]);
+  }
+  return { root, remove: () => rm(closed, { recursive: true, force: true }) };
 }
 
 describe('start-up and health, as real processes', () => {
@@ -59,6 +85,33 @@ describe('start-up and health, as real processes', () => {
     expect(result.stderr).not.toContain('secret');
     expectOneLine(result.stderr);
   });
+
+  it('as root, starts the embedded PostgreSQL for a checkout in a folder closed to other users, twice', async () => {
+    // Only root runs PostgreSQL as another user (postgres), who may not enter such a folder.
+    if (process.getuid?.() !== 0) return expect(true).toBe(true);
+    const checkout = await closedCheckout();
+    // GONGJIAN_DATA_DIR empty: the default, <checkout>/.data/pg, which postgres cannot reach.
+    const fallback = fallbackDataDir(join(checkout.root, '.data', 'pg'));
+    try {
+      for (const run of ['first', 'second']) {
+        const env = { DATABASE_URL: '', GONGJIAN_DATA_DIR: '', GONGJIAN_DEMO_SEED: 'off' };
+        const app = await startApp(env, 180_000, checkout.root);
+        const health = await fetch(`${app.baseUrl}/healthz`);
+        expect(await app.stop()).toBe(0);
+        const output = app.output();
+        expect(output).toContain(`; using ${fallback}\n`);
+        expect(output).toMatch(/running it from (a new|the) copy in \/var\/lib\/gongjian\/postgresql\//);
+        expect(output).not.toMatch(/^\s+at /m);
+        expect(await health.json()).toEqual({ status: 'ok', database: 'up', schemaVersion: migrationCount });
+        // The second start finds the cluster the first one made.
+        if (run === 'second') expect(output).not.toContain('creating a new PostgreSQL cluster');
+      }
+    } finally {
+      await checkout.remove();
+      // The cluster's folder, its password and lock files: all of /var/lib/gongjian/<hash>.
+      await rm(dirname(fallback), { recursive: true, force: true });
+    }
+  }, 600_000);
 
   it('explains a port in use in one line and exits 1', async () => {
     const blocker = createServer();

