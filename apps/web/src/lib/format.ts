@@ -37,3 +37,8 @@ export function formatDate(date: Date, locale: Locale): string {
 export function formatDateTime(date: Date, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: TIME_ZONE }).format(date);
 }
+
+/** A list of years in running text: 2027、2028 in Chinese, 2027, 2028 in English. */
+export function formatYears(years: readonly number[], locale: Locale): string {
+  return years.map(String).join(locale === 'en' ? ', ' : '、');
+}
