@@ -1,5 +1,5 @@
 import { workingCalendar } from '@gongjian/ledger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CALENDAR_2026 } from '../../packages/ledger/test/support/calendar-2026';
 import {
   calendarGapOf,
@@ -8,12 +8,16 @@ import {
   saveCalendarYear,
   type SaveCalendarYearInput
 } from '../../apps/web/src/lib/server/calendar';
-import type { Sql } from '../../apps/web/src/lib/server/db/client';
+import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
+import { migrate } from '../../apps/web/src/lib/server/db/migrate';
+import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
+import { readMigrationDirectory } from '../../apps/web/src/lib/server/db/migration-files';
 import { fileObjection, publicNotice } from '../../apps/web/src/lib/server/notices';
 import type { Actor } from '../../apps/web/src/lib/server/policy';
 import { activateEndedNotices, castVote, precheck } from '../../apps/web/src/lib/server/review';
 import { openPeopleDatabase } from '../support/people-db';
-import { createTestUser } from '../support/people';
+import { createTestFund, createTestUser } from '../support/people';
+import { createDatabase, dropDatabase, sqlDirectory } from '../support/postgres';
 import {
   makeWorld as makeWorldIn,
   person as personIn,
@@ -139,6 +143,54 @@ describe('the calendar the migration brings', () => {
       owner`insert into calendar_days (day, year, kind) values ('2026-01-03', 2026, 'makeup_workday')`
     ).rejects.toThrow(/calendar_days_pkey/);
     await expect(app`delete from calendar_years where year = 2026`).rejects.toThrow(/permission denied/);
+  });
+});
+
+describe('notices approved before the calendar came', () => {
+  it('are provisional where they ran out of 2026, and only there', async () => {
+    const adminUrl = inject('adminUrl');
+    const database = await createDatabase(adminUrl, 'calendar_upgrade');
+    const before = createClient(database.url, { max: 1 });
+    try {
+      const files = await readMigrationDirectory(sqlDirectory);
+      await migrate(
+        before,
+        files.filter((file) => file.version < 13)
+      );
+      const fundId = await createTestFund(before, 'upgrade-fund');
+      const userId = await createTestUser(before, { loginName: 'upgrade-user' });
+      await before`
+        insert into fund_policies (fund_id, version, policy, adopted_at, note)
+        values (${fundId}, 1, ${before.json(JSON.parse(JSON.stringify(DEMO_POLICY_JSON)) as Record<string, never>)},
+                now(), 'test')`;
+      // Ends as the ledger counted them before: 2026's holidays, weekends only in other years.
+      const notices = [
+        { number: 1, status: 'approved', startsOn: '2026-12-28', endsOn: '2027-01-04' },
+        { number: 2, status: 'approved', startsOn: '2026-03-06', endsOn: '2026-03-13' },
+        { number: 3, status: 'approved', startsOn: '2025-12-30', endsOn: '2026-01-06' },
+        { number: 4, status: 'active', startsOn: '2026-12-28', endsOn: '2027-01-04' }
+      ];
+      for (const notice of notices) {
+        await before`
+          insert into applications (fund_id, number, compound_id, status, title, category, description, location,
+                                    created_by, created_at, updated_at, policy_version, notice_starts_on, notice_ends_on)
+          values (${fundId}, ${notice.number}, (select id from compounds where fund_id = ${fundId}), ${notice.status},
+                  '项目', 'repairs', '', '', ${userId}, now(), now(), 1, ${notice.startsOn}, ${notice.endsOn})`;
+      }
+      await migrate(before, files);
+      const rows = await before<{ number: number; provisional: boolean }[]>`
+        select number, notice_ends_provisional as provisional from applications order by number`;
+      expect(rows).toEqual([
+        { number: 1, provisional: true },
+        { number: 2, provisional: false },
+        { number: 3, provisional: true },
+        // A grant past its notice has nothing left to count.
+        { number: 4, provisional: false }
+      ]);
+    } finally {
+      await before.end();
+      await dropDatabase(adminUrl, database.name);
+    }
   });
 });
 
