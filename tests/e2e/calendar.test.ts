@@ -72,7 +72,9 @@ async function visitor(
   options: BrowserContextOptions = {}
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await newVisitor(browser, { baseURL: app.baseUrl, viewport: PHONE, ...options });
-  const cookies = [{ name: 'gj_locale', value: locale, url: app.baseUrl }];
+  const cookies: { name: string; value: string; url: string }[] = [
+    { name: 'gj_locale', value: locale, url: app.baseUrl }
+  ];
   const token = loginName === null ? undefined : tokens.get(loginName);
   if (token !== undefined) cookies.push({ name: 'gj_session', value: token, url: app.baseUrl });
   await context.addCookies(cookies);
