@@ -107,6 +107,7 @@ export {
   APPLICATION_TRANSITIONS,
   applicationEventsFrom,
   decideTransition,
+  noticeIsRunning,
   type ApplicationCode,
   type ApplicationCompleteness,
   type ApplicationDecision,
@@ -133,11 +134,16 @@ export {
   type VoteTally
 } from './grants/vote.js';
 export {
-  CN_HOLIDAYS_2026,
-  CN_MAKEUP_WORKDAYS_2026,
   WORKING_DAYS_MAX,
   addWorkingDays,
-  isWorkingDay
+  dateAfterDays,
+  isWeekend,
+  isWorkingDay,
+  workingCalendar,
+  yearsUncoveredBetween,
+  type CalendarYear,
+  type WorkingCalendar,
+  type WorkingDaysEnd
 } from './grants/working-days.js';
 export {
   GRANTED_STATES,
@@ -153,6 +159,19 @@ export {
   type QuotaCode
 } from './grants/quota.js';
 export { participationOf, type Participation } from './grants/participation.js';
+export {
+  CALENDAR_HOLIDAYS_MAX,
+  CALENDAR_LIST_LENGTH_MAX,
+  CALENDAR_RANGE_DAYS_MAX,
+  CALENDAR_YEAR_MAX,
+  CALENDAR_YEAR_MIN,
+  calendarListText,
+  checkCalendarYear,
+  type CalendarYearCode,
+  type CalendarYearField,
+  type CalendarYearInput,
+  type CalendarYearProblem
+} from './grants/calendar-year.js';
 export {
   checkOwnersConsent,
   type OwnersConsent,

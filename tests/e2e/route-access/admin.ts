@@ -8,6 +8,11 @@ const fundsManage: Access = {
   decide: (actor) => can(actor, 'platform.funds.manage', null)
 };
 
+const calendarManage: Access = {
+  kind: 'policy',
+  decide: (actor) => can(actor, 'platform.calendar.manage', null)
+};
+
 export const ADMIN_REGISTRY: Record<string, RouteEntry> = {
   '/admin/funds': {
     targets: () => [{ path: '/admin/funds', fundId: null, compoundId: null }],
@@ -15,6 +20,15 @@ export const ADMIN_REGISTRY: Record<string, RouteEntry> = {
     actions: {
       // An empty form has no idempotency key, so even an allowed post is refused (400) and sets up nothing.
       create: { access: fundsManage, body: () => ({}) }
+    },
+    endpoints: {}
+  },
+  '/admin/calendar': {
+    targets: () => [{ path: '/admin/calendar', fundId: null, compoundId: null }],
+    load: calendarManage,
+    actions: {
+      // An empty form has no idempotency key, so even an allowed post is refused (400) and saves nothing.
+      save: { access: calendarManage, body: () => ({}) }
     },
     endpoints: {}
   }

@@ -52,3 +52,8 @@ export function formatRatio(ratio: string): string {
   const rest = digits.slice(point).replace(/0+$/, '');
   return rest === '' ? `${whole}%` : `${whole}.${rest}%`;
 }
+
+/** A list of years in running text: 2027、2028 in Chinese, 2027, 2028 in English. */
+export function formatYears(years: readonly number[], locale: Locale): string {
+  return years.map(String).join(locale === 'en' ? ', ' : '、');
+}

@@ -5,6 +5,7 @@ import {
   APPLICATION_TRANSITIONS,
   applicationEventsFrom,
   decideTransition,
+  noticeIsRunning,
   type ApplicationEvent,
   type ApplicationEventName,
   type ApplicationState
@@ -23,7 +24,13 @@ function validEvent(name: ApplicationEventName): ApplicationEvent {
     case 'approve':
       return { event: 'approve', tally: { status: 'decided', outcome: 'approve' } };
     case 'notice_ended':
-      return { event: 'notice_ended', today: '2026-03-14', noticeEndsOn: '2026-03-13', openObjections: 0 };
+      return {
+        event: 'notice_ended',
+        today: '2026-03-14',
+        noticeEndsOn: '2026-03-13',
+        noticeEndCertain: true,
+        openObjections: 0
+      };
     case 'accept':
       return { event: 'accept', recordedBy: 'admin', confirmedBy: 'leader' };
     case 'cancel':
@@ -171,6 +178,7 @@ describe("the events' own conditions", () => {
       event: 'notice_ended',
       today: '2026-03-14',
       noticeEndsOn: '2026-03-13',
+      noticeEndCertain: true,
       openObjections: 0
     } as const;
 
@@ -181,6 +189,9 @@ describe("the events' own conditions", () => {
       [{ openObjections: 0.5 }, 'open_objections_must_be_a_whole_number'],
       [{ today: '2026-03-13' }, 'notice_period_has_not_ended'],
       [{ today: '2026-03-12', openObjections: 1 }, 'notice_period_has_not_ended'],
+      [{ today: '2026-03-13', noticeEndCertain: false }, 'notice_period_has_not_ended'],
+      [{ noticeEndCertain: false }, 'notice_end_is_provisional'],
+      [{ today: '2027-06-01', noticeEndCertain: false, openObjections: 1 }, 'notice_end_is_provisional'],
       [{ openObjections: 1 }, 'objections_are_still_open']
     ])('%j → %s', (change, code) => {
       expect(decideTransition('approved', { ...ended, ...change })).toMatchObject({ ok: false, code });
@@ -199,5 +210,23 @@ describe("the events' own conditions", () => {
       ok: true,
       value: { from: 'approved', to: 'in_review', event: 'objection_upheld' }
     });
+  });
+});
+
+describe('noticeIsRunning', () => {
+  const notice = { noticeStartsOn: '2026-12-28', noticeEndsOn: '2027-01-04', noticeEndCertain: true } as const;
+
+  it.each([
+    ['2026-12-27', true, false],
+    ['2026-12-28', true, true],
+    ['2027-01-04', true, true],
+    ['2027-01-05', true, false],
+    ['2026-12-27', false, false],
+    ['2027-01-04', false, true],
+    // Past a provisional end the notice still runs: the true end may be later.
+    ['2027-01-05', false, true],
+    ['2027-06-30', false, true]
+  ])('on %s with a certain end %s: %s', (today, noticeEndCertain, running) => {
+    expect(noticeIsRunning({ ...notice, today, noticeEndCertain })).toBe(running);
   });
 });

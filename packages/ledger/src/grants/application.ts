@@ -95,6 +95,11 @@ export type ApplicationEvent =
       readonly today: string;
       /** The last day of the notice period (see addWorkingDays). */
       readonly noticeEndsOn: string;
+      /**
+       * Whether that day is certain (addWorkingDays' `certain`): false while the period runs into
+       * a year whose holidays are not yet in the calendar, when the true end may come later.
+       */
+      readonly noticeEndCertain: boolean;
       /** Objections filed and not yet decided by the fund administrator. */
       readonly openObjections: number;
     }
@@ -122,6 +127,7 @@ export type ApplicationCode =
   | 'date_must_be_valid'
   | 'open_objections_must_be_a_whole_number'
   | 'notice_period_has_not_ended'
+  | 'notice_end_is_provisional'
   | 'objections_are_still_open'
   | 'acceptance_needs_two_people'
   | 'cancel_needs_a_reason';
@@ -208,10 +214,31 @@ function noticeEndRefused(
   if (event.today <= event.noticeEndsOn) {
     return reject('notice_period_has_not_ended', { today: event.today, noticeEndsOn: event.noticeEndsOn });
   }
+  // A provisional end counted some holidays as working days (or the reverse): activating on it
+  // could cut the notice short, so the grant waits until the year's calendar is entered.
+  if (event.noticeEndCertain !== true) {
+    return reject('notice_end_is_provisional', { noticeEndsOn: event.noticeEndsOn });
+  }
   if (event.openObjections > 0) {
     return reject('objections_are_still_open', { openObjections: event.openObjections });
   }
   return null;
+}
+
+/**
+ * Whether an approved application's notice is running on `today`, so that objections are heard:
+ * from its first day through its last. A provisional last day has not come yet, whatever the date
+ * says, because the true one may be later; the notice runs until the year's calendar is entered
+ * and the true end has passed (decideTransition's `notice_ended` refuses such an end too).
+ */
+export function noticeIsRunning(notice: {
+  readonly today: string;
+  readonly noticeStartsOn: string;
+  readonly noticeEndsOn: string;
+  readonly noticeEndCertain: boolean;
+}): boolean {
+  // YYYY-MM-DD strings sort in date order, so comparing the text compares the days.
+  return notice.today >= notice.noticeStartsOn && (!notice.noticeEndCertain || notice.today <= notice.noticeEndsOn);
 }
 
 function isBlank(text: string): boolean {

@@ -1,14 +1,14 @@
 /** The README's "Grant rules" examples, run through the public index so that neither can drift. */
 import { describe, expect, it } from 'vitest';
 import {
-  CN_HOLIDAYS_2026,
-  CN_MAKEUP_WORKDAYS_2026,
   addWorkingDays,
   applicationEventsFrom,
+  checkCalendarYear,
   checkOwnersConsent,
   decideTransition,
   decideVote,
   tallyVotes,
+  workingCalendar,
   type VoteState
 } from '../index.js';
 
@@ -24,6 +24,7 @@ describe('README grant rules', () => {
         event: 'notice_ended',
         today: '2026-03-14',
         noticeEndsOn: '2026-03-13',
+        noticeEndCertain: true,
         openObjections: 0
       })
     ).toEqual({ ok: true, value: { from: 'approved', to: 'active', event: 'notice_ended' } });
@@ -59,8 +60,23 @@ describe('README grant rules', () => {
   });
 
   it('the notice period and owners consent', () => {
-    expect(addWorkingDays('2026-03-06', 5, CN_HOLIDAYS_2026, CN_MAKEUP_WORKDAYS_2026)).toBe('2026-03-13');
-    expect(addWorkingDays('2026-09-28', 5, CN_HOLIDAYS_2026, CN_MAKEUP_WORKDAYS_2026)).toBe('2026-10-10');
+    const year = checkCalendarYear({
+      year: 2026,
+      holidaysText: '2026-09-25..2026-09-27 中秋节\n2026-10-01..2026-10-07 国庆节',
+      makeupWorkdaysText: '2026-09-20\n2026-10-10'
+    });
+    const calendar = workingCalendar(year.ok ? [year.value] : []);
+    expect(addWorkingDays('2026-03-06', 5, calendar)).toEqual({
+      endsOn: '2026-03-13',
+      certain: true,
+      yearsUncovered: []
+    });
+    expect(addWorkingDays('2026-09-28', 5, calendar).endsOn).toBe('2026-10-10');
+    expect(addWorkingDays('2026-12-30', 5, calendar)).toEqual({
+      endsOn: '2027-01-06',
+      certain: false,
+      yearsUncovered: [2027]
+    });
     expect(
       checkOwnersConsent(
         { householdsTotal: 20, householdsPresent: 10, householdsAgreeing: 5 },

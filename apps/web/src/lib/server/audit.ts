@@ -23,6 +23,7 @@ export type EventAction =
   | 'user.enabled'
   | 'user.platform_admin_granted'
   | 'fund.created'
+  | 'calendar.year_saved'
   | 'fund.totp_requirement_changed'
   | 'fund.profile_updated'
   | 'fund.policy_adopted'
@@ -44,6 +45,7 @@ export type EventAction =
   | 'application.approve'
   | 'application.objection_upheld'
   | 'application.notice_ended'
+  | 'application.notice_end_recomputed'
   | 'application.accept'
   | 'application.close'
   | 'application.cancel'
@@ -74,6 +76,8 @@ export interface EventDetail {
   sessionsRevoked?: number;
   /** The policy version a fund adopted. */
   version?: number;
+  /** The working-day calendar: the year entered or corrected. */
+  year?: number;
   /** How many rows one command added, such as households pasted in one go. */
   count?: number;
   /** Money in: the amount recorded (a decimal string), its entry's seq, the pledge's fiscal year. */

@@ -1,6 +1,7 @@
 import { ACCOUNTS, Money, decideExpense, money, payoutReleasable } from '@gongjian/ledger';
 import { confirmAcceptanceIn, demoPhoto, recordAcceptanceIn } from './acceptance';
 import { createDraftIn, saveDraftIn, submitApplicationIn } from './applications';
+import { demoNoticeEndedIn } from './calendar-demo';
 import { closeIn, maskedHousehold } from './closing';
 import type { Transaction } from './db/client';
 import { todayOf } from './money-in';
@@ -16,7 +17,7 @@ import {
   projectPolicyIn,
   type ProjectRow
 } from './project-core';
-import { activateEndedNoticeIn, castVoteIn, precheckIn } from './review';
+import { castVoteIn, precheckIn } from './review';
 import { demoActorIn } from './review-demo';
 
 /*
@@ -187,13 +188,6 @@ function demoOk(what: string, result: { ok: boolean; code?: string }): void {
 
 const userIdOf = (actor: Actor): string => (actor.kind === 'user' ? actor.userId : '0');
 
-/** The day after a `YYYY-MM-DD` date. */
-function dayAfter(date: string): string {
-  const next = new Date(`${date}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return next.toISOString().slice(0, 10);
-}
-
 /** Ten households' shares of the 1,600.00 to raise, unequal as real ones are. */
 const DEMO_SHARES = [
   '200.00',
@@ -313,13 +307,7 @@ async function demoProjectIn(
       })
     );
   }
-  const [notice] = await transaction<{ endsOn: string | null }[]>`
-    select notice_ends_on::text as "endsOn" from applications where fund_id = ${fundId} and number = ${number}`;
-  if (notice?.endsOn === undefined || notice.endsOn === null) throw new Error('demo seed: the lighting has no notice');
-  // The demo shortcut of more-states-demo.ts: the day after the notice ends, so the grant is active at once.
-  if (!(await activateEndedNoticeIn(transaction, { fundId, number, today: dayAfter(notice.endsOn), now }))) {
-    throw new Error('demo seed: the lighting did not become active');
-  }
+  await demoNoticeEndedIn(transaction, { fundId, number, now, what: `project #${number}` });
   return number;
 }
 

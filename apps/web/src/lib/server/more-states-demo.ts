@@ -1,7 +1,8 @@
 import { createDraftIn, saveDraftIn, submitApplicationIn } from './applications';
 import type { Transaction } from './db/client';
 import type { Actor } from './policy';
-import { activateEndedNoticeIn, castVoteIn, precheckIn } from './review';
+import { demoNoticeEndedIn } from './calendar-demo';
+import { castVoteIn, precheckIn } from './review';
 import { demoActorIn } from './review-demo';
 
 /**
@@ -14,19 +15,12 @@ import { demoActorIn } from './review-demo';
  *   1,500.00 match on the pool, as an active grant keeps) and active.
  *
  * The last one is a demo shortcut: its notice starts today and lasts five working days, so the
- * seed asks activateEndedNoticeIn with a `today` the day after the notice ends instead of waiting.
+ * seed asks for its end at once (demoNoticeEndedIn) instead of waiting.
  * The notice of #1, approved by the review's step, stays open.
  */
 
 function demoOk(what: string, result: { ok: boolean; code?: string }): void {
   if (!result.ok) throw new Error(`demo seed: ${what} was refused (${result.code ?? 'unknown'})`);
-}
-
-/** The day after a `YYYY-MM-DD` date. */
-function dayAfter(date: string): string {
-  const next = new Date(`${date}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return next.toISOString().slice(0, 10);
 }
 
 export async function seedDemoMoreStates(transaction: Transaction, fundId: string, now: Date): Promise<void> {
@@ -150,16 +144,5 @@ export async function seedDemoMoreStates(transaction: Transaction, fundId: strin
   });
   await precheck(door, 'pass', '材料齐全，提交领导小组表决。');
   for (const leader of leaders) await vote(leader, door);
-  const [notice] = await transaction<{ endsOn: string | null }[]>`
-    select notice_ends_on::text as "endsOn" from applications where fund_id = ${fundId} and number = ${door}`;
-  if (notice?.endsOn === undefined || notice.endsOn === null)
-    throw new Error('demo seed: the door repair has no notice');
-  // The demo shortcut: the day after the notice ends, so the grant is active at once.
-  const activated = await activateEndedNoticeIn(transaction, {
-    fundId,
-    number: door,
-    today: dayAfter(notice.endsOn),
-    now
-  });
-  if (!activated) throw new Error('demo seed: the door repair did not become active');
+  await demoNoticeEndedIn(transaction, { fundId, number: door, now, what: 'the door repair' });
 }

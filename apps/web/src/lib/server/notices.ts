@@ -1,6 +1,7 @@
-import { Money, money } from '@gongjian/ledger';
+import { Money, money, noticeIsRunning } from '@gongjian/ledger';
 import { recordEvent } from './audit';
 import * as books from './books';
+import { yearsMissingFor } from './calendar';
 import type { Sql, Transaction } from './db/client';
 import { todayOf } from './money-in';
 import { can, type Actor } from './policy';
@@ -47,6 +48,10 @@ export interface PublicNotice {
   selfRaised: string;
   noticeStartsOn: string;
   noticeEndsOn: string;
+  /** The end date is a guess until the years below are in the working-day calendar. */
+  noticeEndsProvisional: boolean;
+  /** The years with no calendar that the notice runs into; empty when its end is certain. */
+  noticeYearsMissing: number[];
   /** Whether objections are taken today. */
   open: boolean;
   decidedAt: Date | null;
@@ -68,7 +73,7 @@ export async function publicNotice(
   await activateEndedNotices(sql, { fundId: input.fundId, today: input.today });
   if (!Number.isSafeInteger(input.number) || input.number < 1 || input.number > 2_147_483_647) return null;
   const [row] = await sql<
-    (Omit<PublicNotice, 'votes' | 'approvingUnits' | 'objections' | 'open' | 'selfRaised'> & {
+    (Omit<PublicNotice, 'votes' | 'approvingUnits' | 'objections' | 'open' | 'selfRaised' | 'noticeYearsMissing'> & {
       id: string;
       revision: number;
     })[]
@@ -77,13 +82,14 @@ export async function publicNotice(
            a.status, a.approved_amount::text as "approvedAmount", a.approved_ratio as "approvedRatio",
            to_char(a.notice_starts_on, 'YYYY-MM-DD') as "noticeStartsOn",
            to_char(a.notice_ends_on, 'YYYY-MM-DD') as "noticeEndsOn", a.decided_at as "decidedAt",
+           a.notice_ends_provisional and a.status = 'approved' as "noticeEndsProvisional",
            (select coalesce(sum(b.amount), 0)::numeric(18, 2)::text from budget_lines b where b.application_id = a.id)
              as "budgetTotal"
       from applications a join compounds c on c.id = a.compound_id
      where a.fund_id = ${input.fundId} and a.number = ${input.number} and a.status = any(${statuses}::text[])
        and a.notice_ends_on is not null and a.approved_amount is not null`;
   if (row === undefined) return null;
-  const [votes, units, objections] = await Promise.all([
+  const [votes, units, objections, yearsMissing] = await Promise.all([
     sql<{ choice: 'approve' | 'reject' | 'return'; count: number }[]>`
       select choice, count(*)::int as count from votes
        where application_id = ${row.id} and revision = ${row.revision} group by choice`,
@@ -94,7 +100,10 @@ export async function publicNotice(
     sql<{ open: number; decided: number }[]>`
       select count(*) filter (where status = 'open')::int as open,
              count(*) filter (where status <> 'open')::int as decided
-        from objections where application_id = ${row.id} and revision = ${row.revision}`
+        from objections where application_id = ${row.id} and revision = ${row.revision}`,
+    row.noticeEndsProvisional
+      ? yearsMissingFor(sql, { startsOn: row.noticeStartsOn, endsOn: row.noticeEndsOn })
+      : Promise.resolve([])
   ]);
   const counts = { approve: 0, reject: 0, return: 0 };
   for (const vote of votes) counts[vote.choice] = vote.count;
@@ -103,7 +112,15 @@ export async function publicNotice(
   return {
     ...notice,
     selfRaised: (selfRaised.isNegative() ? Money.zero() : selfRaised).toString(),
-    open: row.status === 'approved' && input.today >= row.noticeStartsOn && input.today <= row.noticeEndsOn,
+    noticeYearsMissing: yearsMissing,
+    open:
+      row.status === 'approved' &&
+      noticeIsRunning({
+        today: input.today,
+        noticeStartsOn: row.noticeStartsOn,
+        noticeEndsOn: row.noticeEndsOn,
+        noticeEndCertain: !row.noticeEndsProvisional
+      }),
     votes: counts,
     approvingUnits: units.map((unit) => unit.name),
     objections: objections[0] ?? { open: 0, decided: 0 }
@@ -153,7 +170,15 @@ export async function fileObjectionIn(
   const application = await loadApplication(transaction, input.fundId, input.number, true);
   if (application === null) return { ok: false, code: 'application_not_found' };
   const noticeOpen =
-    application.status === 'approved' && application.noticeEndsOn !== null && today <= application.noticeEndsOn;
+    application.status === 'approved' &&
+    application.noticeStartsOn !== null &&
+    application.noticeEndsOn !== null &&
+    noticeIsRunning({
+      today,
+      noticeStartsOn: application.noticeStartsOn,
+      noticeEndsOn: application.noticeEndsOn,
+      noticeEndCertain: !application.noticeEndsProvisional
+    });
   if (!can({ kind: 'anonymous' }, 'objection.file', { fundId: input.fundId, noticeOpen }).allowed) {
     return { ok: false, code: 'notice_is_not_open' };
   }

@@ -96,6 +96,8 @@ export interface Resources {
   'notice.read': FundRef;
   /** Setting up a new fund on this installation: the platform's business, not any one fund's. */
   'platform.funds.manage': null;
+  /** Entering a year's public holidays and make-up working days, which every fund's notices count by. */
+  'platform.calendar.manage': null;
   /** An approved grant's project page: its money, spending, acceptance and close. */
   'project.read': ApplicationRef;
   /** Recording households' self-raised payments and printing their receipts. */
@@ -199,6 +201,8 @@ const rules: { [A in Action]: Rule<A> } = {
   'notice.read': () => ALLOW,
   // A fund administrator acts inside one fund; creating a fund belongs to whoever runs the platform.
   'platform.funds.manage': (user) => (user.platformAdmin ? ALLOW : deny('role_required')),
+  // The calendar is the whole installation's, so no fund's administrator may change it.
+  'platform.calendar.manage': (user) => (user.platformAdmin ? ALLOW : deny('role_required')),
   'project.read': (user, project) => {
     const decision = servesCompound(user, project.fundId, project.compoundId)
       ? ALLOW

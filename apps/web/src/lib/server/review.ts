@@ -1,10 +1,7 @@
 import {
   ACCOUNTS,
   AMOUNT_INPUT_MAX,
-  CN_HOLIDAYS_2026,
-  CN_MAKEUP_WORKDAYS_2026,
   Money,
-  addWorkingDays,
   categoryPolicyOf,
   computeMatch,
   decideQuotaAtApproval,
@@ -22,6 +19,7 @@ import {
 } from '@gongjian/ledger';
 import { recordEvent } from './audit';
 import * as books from './books';
+import { noticeEndIn } from './calendar';
 import type { Sql, Transaction } from './db/client';
 import { categoryLabelOf, parseFundPolicy, policyVersion, type FundPolicy } from './fund-policy';
 import { todayOf } from './money-in';
@@ -56,7 +54,10 @@ interface ApplicationRow {
   category: string;
   requestedRatio: string | null;
   holdId: string | null;
+  noticeStartsOn: string | null;
   noticeEndsOn: string | null;
+  /** The end was counted into a year with no calendar yet (see calendar.ts). */
+  noticeEndsProvisional: boolean;
   title: string;
 }
 
@@ -95,7 +96,9 @@ async function loadApplication(
     select id::text as id, number, status, compound_id::text as "compoundId",
            applicant_unit_id::text as "applicantUnitId", revision, policy_version as "policyVersion",
            match_amount::text as "matchAmount", category, requested_ratio as "requestedRatio", hold_id as "holdId",
-           to_char(notice_ends_on, 'YYYY-MM-DD') as "noticeEndsOn", title
+           to_char(notice_starts_on, 'YYYY-MM-DD') as "noticeStartsOn",
+           to_char(notice_ends_on, 'YYYY-MM-DD') as "noticeEndsOn",
+           notice_ends_provisional as "noticeEndsProvisional", title
       from applications where fund_id = ${fundId} and number = ${number} ${lock ? db`for update` : db``}`;
   return rows[0] ?? null;
 }
@@ -552,7 +555,7 @@ async function settle(
     }
   }
   const today = todayOf(input.now);
-  const noticeEndsOn = addWorkingDays(today, input.policy.noticeWorkingDays, CN_HOLIDAYS_2026, CN_MAKEUP_WORKDAYS_2026);
+  const noticeEnd = await noticeEndIn(transaction, { startsOn: today, workingDays: input.policy.noticeWorkingDays });
   const decision = decided(application.status, { event: 'approve', tally });
   await applyTransition(transaction, {
     ...common,
@@ -563,7 +566,8 @@ async function settle(
     update applications
        set approved_ratio = ${approved.ratio}, approved_amount = ${approved.amount.toString()},
            hold_id = ${approved.amount.isPositive() ? holdId : null}, decided_at = ${input.now},
-           notice_starts_on = ${today}, notice_ends_on = ${noticeEndsOn}
+           notice_starts_on = ${today}, notice_ends_on = ${noticeEnd.endsOn},
+           notice_ends_provisional = ${!noticeEnd.certain}
      where id = ${application.id}`;
   return { ok: true, replayed: false, status: 'approved', approvedAmount: approved.amount.toString() };
 }
@@ -676,7 +680,7 @@ export async function activateEndedNotices(
   const now = input.now ?? new Date();
   const due = await sql<{ fundId: string; number: number }[]>`
     select a.fund_id::text as "fundId", a.number from applications a
-     where a.status = 'approved' and a.notice_ends_on < ${input.today}::date
+     where a.status = 'approved' and a.notice_ends_on < ${input.today}::date and not a.notice_ends_provisional
        and (${input.fundId ?? null}::bigint is null or a.fund_id = ${input.fundId ?? null}::bigint)
        and not exists (select 1 from objections o where o.application_id = a.id and o.revision = a.revision
                          and o.status = 'open')`;
@@ -708,6 +712,7 @@ export async function activateEndedNoticeIn(
     event: 'notice_ended',
     today: input.today,
     noticeEndsOn: application.noticeEndsOn,
+    noticeEndCertain: !application.noticeEndsProvisional,
     openObjections: open?.count ?? 0
   });
   if (!decision.ok) return false;

@@ -73,6 +73,7 @@ export const load: PageServerLoad = async (event) => {
     loginName: user.loginName,
     platformAdmin: user.platformAdmin,
     platformFundsLink: can(actor, 'platform.funds.manage', null).allowed,
+    platformCalendarLink: can(actor, 'platform.calendar.manage', null).allowed,
     totpEnrolled: user.totpEnrolled,
     totpRequired,
     funds: [...funds.values()],

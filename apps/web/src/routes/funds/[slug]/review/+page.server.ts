@@ -1,5 +1,7 @@
+import { calendarGapOf } from '$lib/server/calendar';
 import { sql } from '$lib/server/database';
 import { authorize } from '$lib/server/guard';
+import { can } from '$lib/server/policy';
 import { reviewQueue } from '$lib/server/review';
 import { fundFromSlug } from '../../fund.server';
 import type { PageServerLoad } from './$types';
@@ -14,5 +16,11 @@ export const load: PageServerLoad = async (event) => {
   const fund = await fundFromSlug(event.params.slug);
   authorize(event, 'fund.office.read', { fundId: fund.id });
   const queue = await reviewQueue(sql(), { actor: event.locals.actor, fundId: fund.id });
-  return { fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn }, ...queue };
+  return {
+    fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
+    ...queue,
+    // Notices whose end waits for a year of the working-day calendar, and who may enter it.
+    calendarGap: await calendarGapOf(sql(), { fundId: fund.id }),
+    canEnterCalendar: can(event.locals.actor, 'platform.calendar.manage', null).allowed
+  };
 };

@@ -1,8 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
+import { calendarGapOf } from '$lib/server/calendar';
 import { sql } from '$lib/server/database';
 import { authorize, clientAddress } from '$lib/server/guard';
+import { can } from '$lib/server/policy';
 import * as notices from '$lib/server/notices';
 import { fileObjectionFromForm } from '$lib/server/objection-form';
 import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
@@ -19,10 +21,17 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const { fund, number, notice } = await noticeOf(event);
   const objections = await notices.openObjections(sql(), { actor: event.locals.actor, fundId: fund.id, number });
+  const actor = event.locals.actor;
   return {
     fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
     notice,
-    objections
+    objections,
+    // The office (not the public) is told which year of the working-day calendar to enter, and who enters it.
+    calendarGap:
+      notice.noticeEndsProvisional && can(actor, 'fund.office.read', { fundId: fund.id }).allowed
+        ? await calendarGapOf(sql(), { fundId: fund.id, number })
+        : { years: [], notices: [] },
+    canEnterCalendar: can(actor, 'platform.calendar.manage', null).allowed
   };
 };
 

@@ -1,6 +1,7 @@
 import { amountInWords, money } from '@gongjian/ledger';
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
+import { calendarGapOf } from '$lib/server/calendar';
 import { sql } from '$lib/server/database';
 import { can } from '$lib/server/policy';
 import { projectStatement } from '$lib/server/project-statement';
@@ -33,6 +34,12 @@ export const load: PageServerLoad = async (event) => {
       close: may('project.close') || statement.closing !== null
     },
     // Vouchers and the fund's other evidence are the office's pages.
-    canSeeVouchers: can(actor, 'fund.office.read', { fundId: fund.id }).allowed
+    canSeeVouchers: can(actor, 'fund.office.read', { fundId: fund.id }).allowed,
+    // While on notice: whether its end waits for a year of the working-day calendar, and who may enter it.
+    calendarGap:
+      project.status === 'approved'
+        ? await calendarGapOf(sql(), { fundId: fund.id, number: project.number })
+        : { years: [], notices: [] },
+    canEnterCalendar: can(actor, 'platform.calendar.manage', null).allowed
   };
 };

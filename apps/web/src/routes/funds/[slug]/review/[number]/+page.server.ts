@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
+import { calendarGapOf } from '$lib/server/calendar';
 import { sql } from '$lib/server/database';
 import { authorize, clientAddress } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
@@ -50,7 +51,13 @@ export const load: PageServerLoad = async (event) => {
     canPrecheck: can(actor, 'application.precheck', ref).allowed,
     canVote: !view.viewerVoted && !view.viewerRecused && can(actor, 'application.vote', ref).allowed,
     isLeader,
-    done: event.url.searchParams.get('done')
+    done: event.url.searchParams.get('done'),
+    // The notice's end, when it waits for a year of the working-day calendar, and who may enter it.
+    calendarGap:
+      view.application.status === 'approved'
+        ? await calendarGapOf(sql(), { fundId: fund.id, number: view.application.number })
+        : { years: [], notices: [] },
+    canEnterCalendar: can(actor, 'platform.calendar.manage', null).allowed
   };
 };
 
