@@ -6,7 +6,7 @@ import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
 import { castVote, precheck } from '../../apps/web/src/lib/server/review';
 import { contribution } from '../support/books';
 import { submittedApplication, type ReviewDb } from '../support/review-world';
-import { baseUrl, chromiumPath, expectAccessible } from './browser';
+import { baseUrl, chromiumPath, expectAccessible, screenshot } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /*
@@ -150,5 +150,6 @@ describe.skipIf(!chromiumPath)('objections from one address', () => {
     await page.setExtraHTTPHeaders({ 'x-forwarded-for': OBJECTOR });
     expect(await object(page, '再试一次。')).toBe(429);
     await expectAccessible(page);
+    await screenshot(page, 'objection-throttled-zh-phone');
   });
 });

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
 import { createTestUser, TEST_PASSWORD } from '../support/people';
-import { PHONE, baseUrl, chromiumPath, expectAccessible, launchBrowser, newVisitor } from './browser';
+import { PHONE, baseUrl, chromiumPath, expectAccessible, launchBrowser, newVisitor, screenshot } from './browser';
 
 /**
  * Signing out here and everywhere, with one person signed in on two browsers (a phone and a
@@ -67,6 +67,7 @@ describe.skipIf(!chromiumPath)('signing out here and everywhere', () => {
     await phone.page.goto('/account');
     expect(await phone.page.locator('main').textContent()).toContain('你现在在 2 个浏览器或设备上保持登录');
     await expectAccessible(phone.page);
+    await screenshot(phone.page, 'account-sessions-zh-phone');
     await phone.page.getByRole('button', { name: '在本机退出' }).click();
     await phone.page.waitForURL(`${baseUrl}/`);
     expect(await signedIn(phone.page)).toBe(false);
