@@ -90,7 +90,7 @@ async function script(): Promise<void> {
   }
 
   // Signing out; changing the password, first with a wrong current one.
-  await signOut(app, { token: session.session.token, userId: ids.member, ip, now: T0 });
+  await signOut(app, { token: session.session.token, userId: ids.member, everywhere: false, ip, now: T0 });
   secrets.add('wrong current secret').add('new member secret 2026');
   await changePassword(app, {
     userId: ids.member,

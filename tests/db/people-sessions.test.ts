@@ -9,6 +9,7 @@ import {
   ABSOLUTE_LIFETIME_MS,
   SECOND_FACTOR_WINDOW_MS,
   SLIDING_LIFETIME_MS,
+  countUserSessions,
   createSession,
   loadAccess,
   validateSessionToken
@@ -233,12 +234,30 @@ describe('how long a session lives', () => {
 });
 
 describe('what ends sessions', () => {
-  it('signOut ends that session only', async () => {
+  it('signOut here ends that session only', async () => {
     const loginName = unique('signout');
     const userId = await createTestUser(owner, { loginName, memberships: committeeOf() });
     const [phone, laptop] = [await signedIn(loginName), await signedIn(loginName)];
-    await signOut(app, { token: phone, userId, ip, now: T0 });
+    expect(await countUserSessions(app, userId, T0)).toBe(2);
+    await signOut(app, { token: phone, userId, everywhere: false, ip, now: T0 });
     expect([await valid(phone), await valid(laptop)]).toEqual([false, true]);
+    expect(await countUserSessions(app, userId, T0)).toBe(1);
+  });
+
+  it('signOut everywhere ends every session of that user, and nobody else’s', async () => {
+    const loginName = unique('everywhere');
+    const userId = await createTestUser(owner, { loginName, memberships: committeeOf() });
+    const bystanderName = unique('bystander');
+    await createTestUser(owner, { loginName: bystanderName, memberships: committeeOf() });
+    const [phone, laptop, office] = [await signedIn(loginName), await signedIn(loginName), await signedIn(loginName)];
+    const bystander = await signedIn(bystanderName);
+    await signOut(app, { token: phone, userId, everywhere: true, ip, now: T0 });
+    expect([await valid(phone), await valid(laptop), await valid(office)]).toEqual([false, false, false]);
+    expect(await valid(bystander)).toBe(true);
+    expect(await countUserSessions(app, userId, T0)).toBe(0);
+    const [event] = await owner<{ action: string; detail: { sessionsRevoked?: number } }[]>`
+      select action, detail from events where actor_user_id = ${userId} and action like 'session.sign_out%'`;
+    expect(event).toEqual({ action: 'session.sign_out_everywhere', detail: { sessionsRevoked: 2 } });
   });
 
   it('changePassword ends all of the user’s sessions and starts a fresh one', async () => {

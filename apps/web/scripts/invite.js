@@ -39,7 +39,7 @@ try {
     now: new Date()
   });
   if (result.ok) {
-    const origin = process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? '3000'}`;
+    const origin = config.origin ?? `http://localhost:${process.env.PORT ?? '3000'}`;
     console.log(`invite: ${result.fundName}, role ${values.role}, valid until ${result.expiresAt.toISOString()}`);
     console.log(`${origin}/invite/${result.token}`);
     code = 0;

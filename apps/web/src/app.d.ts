@@ -21,6 +21,10 @@ declare global {
     interface Error {
       message: string;
     }
+    /** adapter-node's platform: the Node request, whose socket says which address was reached. */
+    interface Platform {
+      req?: import('node:http').IncomingMessage;
+    }
   }
 }
 

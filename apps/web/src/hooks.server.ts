@@ -9,6 +9,7 @@ import { ANONYMOUS } from '$lib/server/policy';
 import { CACHED_BODY_MAX, PublicPageCache, matchesETag, publicETag, publicSlugOf } from '$lib/server/public/cache';
 import { publicSiteShared } from '$lib/server/public/site';
 import { FORM_TOKEN_COOKIE, FORM_TOKEN_FIELD, formTokenMatches } from '$lib/server/auth/form-token';
+import { publicOrigin } from '$lib/server/guard';
 import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 
@@ -173,14 +174,16 @@ const publicCache: Handle = async ({ event, resolve }) => {
   const view = {
     url: event.url.pathname + event.url.search,
     locale: event.locals.locale,
-    elderMode: event.locals.elderMode
+    elderMode: event.locals.elderMode,
+    // Printed pages carry absolute URLs on this origin: one of a few trusted values, never a Host.
+    origin: publicOrigin(event)
   };
   const etag = publicETag(site.stamp, view, version);
   const validators = { ETag: etag, 'Cache-Control': 'public, no-cache', Vary: 'Cookie' };
   if (matchesETag(event.request.headers.get('if-none-match'), etag)) {
     return new Response(null, { status: 304, headers: validators });
   }
-  const key = `${view.locale}|${view.elderMode ? 1 : 0}|${view.url}`;
+  const key = `${view.origin}|${view.locale}|${view.elderMode ? 1 : 0}|${view.url}`;
   const cached = publicPages.get(key, etag);
   if (cached !== undefined) {
     return new Response(cached.body, { status: cached.status, headers: cached.headers });

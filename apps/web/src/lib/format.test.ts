@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatMoney } from './format';
+import { formatDate, formatDateTime, formatMoney, formatRetry } from './format';
 
 describe('formatMoney', () => {
   it('shows yuan with fen and grouping in both languages', () => {
@@ -27,5 +27,22 @@ describe('dates', () => {
     expect(formatDate(lateEvening, 'zh-CN')).toBe('2026年11月24日');
     expect(formatDate(lateEvening, 'en')).toBe('Nov 24, 2026');
     expect(formatDateTime(lateEvening, 'zh-CN')).toBe('2026/11/24 01:30');
+  });
+});
+
+describe('formatRetry', () => {
+  const now = new Date('2026-11-23T02:00:10Z'); // 10:00:10 in Shanghai
+
+  it('rounds the time and the minutes up, so the visitor never comes back too early', () => {
+    expect(formatRetry(new Date('2026-11-23T02:23:40Z'), now, 'zh-CN')).toEqual({ time: '10:24', minutes: 24 });
+    expect(formatRetry(new Date('2026-11-23T02:24:00Z'), now, 'en')).toEqual({ time: '10:24 AM', minutes: 24 });
+    expect(formatRetry(new Date('2026-11-23T02:00:15Z'), now, 'zh-CN')).toEqual({ time: '10:01', minutes: 1 });
+  });
+
+  it('names the date when the time is on another day in China', () => {
+    expect(formatRetry(new Date('2026-11-24T01:59:30Z'), now, 'zh-CN')).toEqual({
+      time: '2026/11/24 10:00',
+      minutes: 1440
+    });
   });
 });

@@ -57,3 +57,20 @@ export function formatRatio(ratio: string): string {
 export function formatYears(years: readonly number[], locale: Locale): string {
   return years.map(String).join(locale === 'en' ? ', ' : '、');
 }
+
+/**
+ * When someone who was throttled may try again, for a message: the moment rounded UP to the whole
+ * minute (a time rounded down would send them back while they are still refused), shown as the
+ * time alone when it is today in China and with the date otherwise, and the minutes left, also
+ * rounded up and at least 1.
+ */
+export function formatRetry(retryAt: Date, now: Date, locale: Locale): { time: string; minutes: number } {
+  const minute = 60_000;
+  const at = new Date(Math.ceil(retryAt.getTime() / minute) * minute);
+  const day = (date: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(date);
+  const time =
+    day(at) === day(now)
+      ? new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: TIME_ZONE }).format(at)
+      : formatDateTime(at, locale);
+  return { time, minutes: Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / minute)) };
+}

@@ -171,18 +171,27 @@ export async function completeSecondFactor(
   });
 }
 
-export async function signOut(sql: Sql, input: Attempt & { token: string; userId: string | null }): Promise<void> {
+/**
+ * Ends the session of this browser ("sign out here"), or, with `everywhere`, every session of its
+ * user on every device ("sign out everywhere", for a lost phone or a shared computer left signed
+ * in). A half-finished sign-in (the second factor still to come) has no user to end more of.
+ */
+export async function signOut(
+  sql: Sql,
+  input: Attempt & { token: string; userId: string | null; everywhere: boolean }
+): Promise<void> {
   await sql.begin(async (transaction) => {
     await invalidateSession(transaction, input.token);
-    if (input.userId !== null) {
-      await recordEvent(transaction, {
-        action: 'session.sign_out',
-        outcome: 'ok',
-        at: input.now,
-        ip: input.ip,
-        actorUserId: input.userId
-      });
-    }
+    if (input.userId === null) return;
+    const ended = input.everywhere ? await invalidateUserSessions(transaction, input.userId) : 0;
+    await recordEvent(transaction, {
+      action: input.everywhere ? 'session.sign_out_everywhere' : 'session.sign_out',
+      outcome: 'ok',
+      at: input.now,
+      ip: input.ip,
+      actorUserId: input.userId,
+      ...(input.everywhere ? { detail: { sessionsRevoked: ended } } : {})
+    });
   });
 }
 

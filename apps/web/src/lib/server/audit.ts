@@ -9,6 +9,7 @@ export type EventAction =
   | 'session.sign_in'
   | 'session.sign_in_second_factor'
   | 'session.sign_out'
+  | 'session.sign_out_everywhere'
   | 'session.throttled'
   | 'account.password_changed'
   | 'account.password_reset'
@@ -62,7 +63,9 @@ export type EventAction =
   | 'vote.cast'
   | 'objection.filed'
   | 'objection.dismissed'
-  | 'objection.upheld';
+  | 'objection.upheld'
+  | 'objection.marked_spam'
+  | 'objection.throttled';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 

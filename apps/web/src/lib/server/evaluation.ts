@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { recordEvent } from './audit';
-import { addressBlock, lockedUntil, recordFailure } from './auth/throttle';
+import { EVALUATION_CODE_RULE, addressBlock, lockedUntil, recordFailure } from './auth/throttle';
 import * as books from './books';
 import type { Sql, Transaction } from './db/client';
 import { todayOf } from './money-in';
@@ -15,7 +15,9 @@ import { demoProjectIn, doorOf, type HouseholdDoor } from './self-raising';
  * stored, so the codes are shown once, right after issuing. An evaluation is not linked to its
  * household: the code row only says that it was used, and both carry the day, not the moment, so
  * that the order of use cannot tie a rating back to a door. Guessing codes is throttled per
- * client address with the sign-in's counters.
+ * client address by the app's one throttle (EVALUATION_CODE_RULE). A right code is not throttled:
+ * it counts once however it is sent, so a flood needs codes, and one phone entering a stack of
+ * slips for the elderly residents of a building (as volunteers do) must not be stopped.
  */
 
 export const RATINGS = ['satisfied', 'mostly_satisfied', 'not_satisfied'] as const;
@@ -308,7 +310,7 @@ export async function checkEvaluationCode(
   const code = normalizeCode(input.code);
   const [row] = code === null ? [] : await projectOfCode(sql, codeHash(code));
   if (code === null || row === undefined) {
-    await recordFailure(sql, keys, input.now);
+    await recordFailure(sql, keys, input.now, EVALUATION_CODE_RULE);
     return { ok: false, code: 'code_is_unknown' };
   }
   if (row.used) return { ok: false, code: 'code_was_used', project: projectOf(row) };
@@ -334,7 +336,7 @@ export async function submitEvaluation(
   if (comment.length > COMMENT_LENGTH_MAX) return { ok: false, code: 'comment_is_too_long' };
   const code = normalizeCode(input.code);
   if (code === null) {
-    await recordFailure(sql, keys, input.now);
+    await recordFailure(sql, keys, input.now, EVALUATION_CODE_RULE);
     return { ok: false, code: 'code_is_unknown' };
   }
   const hash = codeHash(code);
@@ -360,7 +362,8 @@ export async function submitEvaluation(
     });
     return { ok: true, project: projectOf(row) };
   });
-  if (!outcome.ok && outcome.code === 'code_is_unknown') await recordFailure(sql, keys, input.now);
+  if (!outcome.ok && outcome.code === 'code_is_unknown')
+    await recordFailure(sql, keys, input.now, EVALUATION_CODE_RULE);
   return outcome;
 }
 

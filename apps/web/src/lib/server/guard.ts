@@ -1,4 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { env } from '$env/dynamic/private';
+import { configuredOrigin, trustedOrigin } from './config';
 import { can, type Action, type Resources } from './policy';
 import { m } from '$lib/paraglide/messages';
 
@@ -38,4 +41,19 @@ export function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): st
     // Some adapters (and unit tests) cannot tell; throttling then counts by login name only.
     return null;
   }
+}
+
+/**
+ * The origin for absolute URLs that the page shows or prints (QR codes, "verify at", invitation
+ * and reset links): ORIGIN, or the address this machine was reached at, never a forged Host (see
+ * trustedOrigin in config.ts). adapter-node hands over the Node request as `platform.req`.
+ */
+export function publicOrigin(event: Pick<RequestEvent, 'url' | 'platform'>): string {
+  const request: IncomingMessage | undefined = event.platform?.req;
+  const socket = request?.socket;
+  const listening =
+    socket?.localAddress !== undefined && socket.localPort !== undefined
+      ? { address: socket.localAddress, port: socket.localPort }
+      : null;
+  return trustedOrigin({ configured: configuredOrigin(env.ORIGIN), requestUrl: event.url, listening });
 }

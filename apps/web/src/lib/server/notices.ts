@@ -1,5 +1,13 @@
 import { Money, money, noticeIsRunning } from '@gongjian/ledger';
 import { recordEvent } from './audit';
+import {
+  OBJECTIONS_PER_FUND_RULE,
+  OBJECTIONS_PER_PROJECT_RULE,
+  addressBlock,
+  countHits,
+  lockedUntil,
+  type CountedKey
+} from './auth/throttle';
 import * as books from './books';
 import { yearsMissingFor } from './calendar';
 import type { Sql, Transaction } from './db/client';
@@ -97,9 +105,10 @@ export async function publicNotice(
       select distinct un.name from votes v join units un on un.id = v.unit_id
        where v.application_id = ${row.id} and v.revision = ${row.revision} and v.choice = 'approve'
        order by un.name`,
+    // An objection marked as spam is not one a resident made; the public counts leave it out.
     sql<{ open: number; decided: number }[]>`
       select count(*) filter (where status = 'open')::int as open,
-             count(*) filter (where status <> 'open')::int as decided
+             count(*) filter (where status in ('dismissed', 'upheld'))::int as decided
         from objections where application_id = ${row.id} and revision = ${row.revision}`,
     row.noticeEndsProvisional
       ? yearsMissingFor(sql, { startsOn: row.noticeStartsOn, endsOn: row.noticeEndsOn })
@@ -137,7 +146,43 @@ export type FileObjectionCode =
 
 export type FileObjectionResult =
   | { ok: true; objectionId: string; replayed: boolean }
-  | { ok: false; code: FileObjectionCode; field?: 'name' | 'contact' | 'body' };
+  | { ok: false; code: FileObjectionCode; field?: 'name' | 'contact' | 'body' }
+  | { ok: false; code: 'objection_is_throttled'; retryAt: Date; field?: undefined };
+
+/**
+ * The throttle's keys for an objection from this address: on this project, and across the fund
+ * (auth/throttle.ts has the rules). Without an address (an adapter that cannot tell) nothing is
+ * counted: one shared key would let one person silence everyone.
+ */
+function objectionKeys(input: { fundId: string; applicationId: string; ip: string | null }): CountedKey[] {
+  if (input.ip === null) return [];
+  const block = addressBlock(input.ip);
+  return [
+    {
+      key: `objection:${input.fundId}:${input.applicationId}:${block}`.slice(0, 120),
+      rule: OBJECTIONS_PER_PROJECT_RULE
+    },
+    { key: `objection:${input.fundId}:${block}`.slice(0, 120), rule: OBJECTIONS_PER_FUND_RULE }
+  ];
+}
+
+/** A throttled objection is refused and recorded (with its address) in the audit trail. */
+async function objectionThrottled(
+  transaction: Transaction,
+  input: { fundId: string; applicationId: string; now: Date; ip: string | null; retryAt: Date }
+): Promise<FileObjectionResult> {
+  await recordEvent(transaction, {
+    action: 'objection.throttled',
+    outcome: 'denied',
+    at: input.now,
+    actorUserId: null,
+    fundId: input.fundId,
+    ip: input.ip,
+    resourceType: 'application',
+    resourceId: input.applicationId
+  });
+  return { ok: false, code: 'objection_is_throttled', retryAt: input.retryAt };
+}
 
 /**
  * Files an objection. Anyone may, without an account, while the notice is open. The same text
@@ -187,10 +232,22 @@ export async function fileObjectionIn(
      where application_id = ${application.id} and revision = ${application.revision} and status = 'open'
        and contact = ${contact} and body = ${body}`;
   if (existing !== undefined) return { ok: true, objectionId: existing.id, replayed: true };
+  const counted = objectionKeys({ fundId: input.fundId, applicationId: application.id, ip: input.ip });
+  const throttle = { fundId: input.fundId, applicationId: application.id, now: input.now, ip: input.ip };
+  const locked = await lockedUntil(
+    transaction,
+    counted.map(({ key }) => key),
+    input.now
+  );
+  if (locked !== null) return objectionThrottled(transaction, { ...throttle, retryAt: locked });
   const [open] = await transaction<{ count: number }[]>`
     select count(*)::int as count from objections
      where application_id = ${application.id} and status = 'open' and contact = ${contact}`;
   if ((open?.count ?? 0) >= OPEN_OBJECTIONS_PER_CONTACT_MAX) return { ok: false, code: 'too_many_open_objections' };
+  // Counted only now, when the objection will be filed: a form sent twice, or one refused for
+  // another reason, costs the address nothing.
+  const over = await countHits(transaction, counted, input.now);
+  if (over !== null) return objectionThrottled(transaction, { ...throttle, retryAt: over });
   const [row] = await transaction<{ id: string }[]>`
     insert into objections (fund_id, application_id, revision, filed_at, name, contact, body)
     values (${input.fundId}, ${application.id}, ${application.revision}, ${input.now}, ${name}, ${contact}, ${body})
@@ -215,8 +272,19 @@ export async function fileObjectionIn(
   return { ok: true, objectionId: row.id, replayed: false };
 }
 
-export const OBJECTION_OUTCOMES = ['dismissed', 'upheld'] as const;
+/**
+ * The office's decisions on an objection. A dismissed or upheld objection was a resident's; one
+ * marked as spam was not (a flood, an advertisement, abuse): like a dismissal it stops holding up
+ * the grant, but public pages do not count it, and the trail keeps it as spam.
+ */
+export const OBJECTION_OUTCOMES = ['dismissed', 'upheld', 'spam'] as const;
 export type ObjectionOutcome = (typeof OBJECTION_OUTCOMES)[number];
+
+const OUTCOME_EVENTS = {
+  dismissed: 'objection.dismissed',
+  upheld: 'objection.upheld',
+  spam: 'objection.marked_spam'
+} as const satisfies Record<ObjectionOutcome, string>;
 
 export type DecideObjectionCode =
   'objection_not_found' | 'objection_already_decided' | 'note_is_required' | 'transition_not_allowed';
@@ -291,7 +359,7 @@ export async function decideObjectionIn(
            decided_at = ${input.now}
      where id = ${input.objectionId}`;
   await recordEvent(transaction, {
-    action: input.outcome === 'upheld' ? 'objection.upheld' : 'objection.dismissed',
+    action: OUTCOME_EVENTS[input.outcome],
     outcome: 'ok',
     at: input.now,
     actorUserId,
@@ -300,7 +368,7 @@ export async function decideObjectionIn(
     resourceType: 'objection',
     resourceId: input.objectionId
   });
-  if (input.outcome === 'dismissed' || objection.revision !== application.revision) {
+  if (input.outcome !== 'upheld' || objection.revision !== application.revision) {
     return { ok: true, replayed: false, applicationStatus: application.status };
   }
   await reopenReview(transaction, { ...input, application, actorUserId, note });

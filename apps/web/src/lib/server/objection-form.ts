@@ -1,5 +1,7 @@
 import * as v from 'valibot';
+import { formatRetry } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
 import type { Sql } from './db/client';
 import * as notices from './notices';
 
@@ -74,9 +76,22 @@ export async function fileObjectionFromForm(
     ip: input.ip
   });
   if (result.ok) return { ok: true };
+  if (result.code === 'objection_is_throttled') {
+    return { ok: false, status: 429, errors: { form: throttledMessage(result.retryAt, input.now) }, values };
+  }
   const errors: Partial<Record<ObjectionField, string>> = {};
   if (result.field !== undefined) errors[result.field] = fieldMessages[result.field]();
   else if (result.code === 'too_many_open_objections') errors.form = m.objection_error_too_many();
   else errors.form = m.objection_error_closed();
   return { ok: false, status: result.code === 'too_many_open_objections' ? 429 : 409, errors, values };
+}
+
+/** When the objector may try again, rounded up: the clock time, and minutes or (past 90) hours. */
+function throttledMessage(retryAt: Date, now: Date): string {
+  const { time, minutes } = formatRetry(retryAt, now, getLocale());
+  const wait =
+    minutes > 90
+      ? m.objection_throttled_wait_hours({ count: String(Math.ceil(minutes / 60)) })
+      : m.objection_throttled_wait_minutes({ count: String(minutes) });
+  return m.objection_throttled_error({ time, wait });
 }

@@ -1,6 +1,7 @@
 import { localized } from '$lib/i18n';
 import { accountRoles } from '$lib/server/account-view';
 import { roleName } from '$lib/server/account-messages';
+import { countUserSessions } from '$lib/server/auth/session';
 import { sql } from '$lib/server/database';
 import { requireUser } from '$lib/server/guard';
 import { can, mustEnrolSecondFactor } from '$lib/server/policy';
@@ -76,6 +77,7 @@ export const load: PageServerLoad = async (event) => {
     platformCalendarLink: can(actor, 'platform.calendar.manage', null).allowed,
     totpEnrolled: user.totpEnrolled,
     totpRequired,
+    sessions: await countUserSessions(sql(), user.id, new Date()),
     funds: [...funds.values()],
     notice: NOTICES.find((notice) => notice === changed) ?? null,
     welcome: event.url.searchParams.has('welcome')

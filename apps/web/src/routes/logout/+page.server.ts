@@ -9,13 +9,19 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
-  // Anyone may sign out whatever session their own cookie holds, even a half-finished one.
+  // Anyone may sign out whatever session their own cookie holds, even a half-finished one. By
+  // default only this browser's session ends ("sign out here", the header's button); the account
+  // page's "sign out everywhere" sends scope=everywhere to end every session of the user.
   default: async (event) => {
     const { locals, cookies, url } = event;
+    // A body that is not a form (or none) signs out here only, the smaller of the two.
+    const form = await event.request.formData().catch(() => null);
+    const everywhere = form?.get('scope') === 'everywhere';
     if (locals.sessionToken !== null) {
       await signOut(sql(), {
         token: locals.sessionToken,
         userId: locals.user?.id ?? null,
+        everywhere,
         ip: clientAddress(event),
         now: new Date()
       });

@@ -154,7 +154,18 @@ export async function invalidateSession(db: Db, token: string): Promise<void> {
   await db`delete from sessions where token_hash = ${hashToken(token)}`;
 }
 
-/** Signs the user out everywhere: after a password change, a role change, or disabling. */
+/** How many signed-in sessions the user has now, on every device, for the account page. */
+export async function countUserSessions(db: Db, userId: string, now: Date): Promise<number> {
+  const [row] = await db<{ count: number }[]>`
+    select count(*)::int as count from sessions
+     where user_id = ${userId} and expires_at > ${now} and not second_factor_pending`;
+  return row?.count ?? 0;
+}
+
+/**
+ * Signs the user out everywhere: when they ask to ("sign out everywhere" on the account page),
+ * after a password change, a role change, or disabling.
+ */
 export async function invalidateUserSessions(db: Db, userId: string): Promise<number> {
   const deleted = await db`delete from sessions where user_id = ${userId}`;
   return deleted.count;

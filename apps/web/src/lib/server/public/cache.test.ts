@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CACHED_BODY_MAX, PublicPageCache, matchesETag, publicETag, publicSlugOf } from './cache';
 
-const view = { url: '/f/guihuajing/ledger?after=10', locale: 'zh-CN', elderMode: false };
+const view = {
+  url: '/f/guihuajing/ledger?after=10',
+  locale: 'zh-CN',
+  elderMode: false,
+  origin: 'http://127.0.0.1:3000'
+};
 
 function page(etag: string, bytes: number) {
   return {
@@ -25,6 +30,7 @@ describe('public ETags', () => {
       publicETag('60.abcd.12.2026-11-24', { ...view, url: '/f/guihuajing/ledger?after=20' }, 'build-1'),
       publicETag('60.abcd.12.2026-11-24', { ...view, locale: 'en' }, 'build-1'),
       publicETag('60.abcd.12.2026-11-24', { ...view, elderMode: true }, 'build-1'),
+      publicETag('60.abcd.12.2026-11-24', { ...view, origin: 'http://localhost:3000' }, 'build-1'),
       publicETag('60.abcd.12.2026-11-24', view, 'build-2')
     ];
     expect(new Set([etag, ...others]).size).toBe(others.length + 1);

@@ -20,11 +20,16 @@ export interface PublicView {
   url: string;
   locale: string;
   elderMode: boolean;
+  /**
+   * The origin printed pages build their QR codes and links on (guard.ts publicOrigin): ORIGIN or
+   * an address of this machine, so a visitor cannot mint new values of it.
+   */
+  origin: string;
 }
 
 export function publicETag(stamp: string, view: PublicView, build: string): string {
   const digest = createHash('sha256')
-    .update([build, stamp, view.locale, view.elderMode ? 'elder' : 'plain', view.url].join('\n'))
+    .update([build, stamp, view.origin, view.locale, view.elderMode ? 'elder' : 'plain', view.url].join('\n'))
     .digest('base64url')
     .slice(0, 32);
   return `"${digest}"`;

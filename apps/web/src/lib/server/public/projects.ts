@@ -312,7 +312,7 @@ export async function publicProject(
        where v.application_id = ${id} order by v.cast_at`,
     sql<{ filedAt: Date; status: string; decidedAt: Date | null; decidedBy: string | null }[]>`
       select filed_at as "filedAt", status, decided_at as "decidedAt", decided_by::text as "decidedBy"
-        from objections where application_id = ${id} order by id`,
+        from objections where application_id = ${id} and status <> 'spam' order by id`,
     sql<PublicBudgetLine[]>`
       select b.item, b.quantity::text as quantity, b.unit_price::text as "unitPrice", b.amount::text as amount,
              (select coalesce(sum(e.amount), 0)::numeric(18, 2)::text from expenses e

@@ -5,7 +5,7 @@ import { m } from '$lib/paraglide/messages';
 import { qrDataUrl } from '$lib/server/auth/totp';
 import { sql } from '$lib/server/database';
 import * as fundsAdmin from '$lib/server/funds-admin';
-import { authorize, clientAddress } from '$lib/server/guard';
+import { authorize, clientAddress, publicOrigin } from '$lib/server/guard';
 import { viewLink } from '$lib/server/invitations';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,7 +25,7 @@ const SLUG_IN_QUERY = /^[a-z][a-z0-9-]{2,39}$/;
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'platform.funds.manage', null);
   const now = new Date();
-  const created = await createdFund(event.url, event.cookies, now);
+  const created = await createdFund(event.url, publicOrigin(event), event.cookies, now);
   return {
     funds: await fundsAdmin.listFunds(sql(), now),
     created,
@@ -36,7 +36,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** The fund just set up, with its invitation link when this is the first look after creating it. */
-async function createdFund(url: URL, cookies: Cookies, now: Date) {
+async function createdFund(url: URL, origin: string, cookies: Cookies, now: Date) {
   const slug = url.searchParams.get('created');
   if (slug === null || !SLUG_IN_QUERY.test(slug)) return null;
   const names = await fundsAdmin.fundNames(sql(), slug);
@@ -48,7 +48,7 @@ async function createdFund(url: URL, cookies: Cookies, now: Date) {
   if (cookieSlug === slug && token !== undefined) {
     const viewed = await viewLink(sql(), { token, kind: 'invite', now });
     if (viewed.ok) {
-      const address = `${url.origin}/invite/${token}`;
+      const address = `${origin}/invite/${token}`;
       link = { url: address, qr: qrDataUrl(address), expiresAt: viewed.view.expiresAt };
     }
   }

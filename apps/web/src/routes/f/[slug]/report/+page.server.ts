@@ -1,5 +1,5 @@
 import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
+import { authorize, publicOrigin } from '$lib/server/guard';
 import { todayOf } from '$lib/server/money-in';
 import { parsePeriod, periodReport, printStamp } from '$lib/server/public/print';
 import type { PageServerLoad } from './$types';
@@ -18,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
   const report = await periodReport(sql(), { fundId: site.fund.id, from: period.from, to: period.to });
   const query = new URLSearchParams({ from: period.from, to: period.to });
   const stamp = printStamp({
-    origin: event.url.origin,
+    origin: publicOrigin(event),
     slug: site.fund.slug,
     path: `/report?${query.toString()}`,
     head: site.head,

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { qrDataUrl } from '$lib/server/auth/totp';
 import { sql } from '$lib/server/database';
-import { authorize, clientAddress } from '$lib/server/guard';
+import { authorize, clientAddress, publicOrigin } from '$lib/server/guard';
 import * as members from '$lib/server/members';
 import { FUND_ROLES, can, type Actor, type DenyReason, type FundRole } from '$lib/server/policy';
 import { DIGITS_ID, fundFromSlug } from '../../fund.server';
@@ -182,7 +182,7 @@ export const actions: Actions = {
       validDays: parsed.output.validDays
     });
     if (!result.ok) return refused('invite', result, values);
-    const url = `${event.url.origin}/invite/${result.token}`;
+    const url = `${publicOrigin(event)}/invite/${result.token}`;
     return { action: 'invite' as const, invited: { url, qr: qrDataUrl(url), expiresAt: result.expiresAt } };
   },
 
@@ -228,7 +228,7 @@ export const actions: Actions = {
     if (!parsed.success) return invalid('reset');
     const result = await members.issuePasswordReset(sql(), { ...command, userId: parsed.output.userId });
     if (!result.ok) return refused('reset', result);
-    const url = `${event.url.origin}/reset/${result.token}`;
+    const url = `${publicOrigin(event)}/reset/${result.token}`;
     return {
       action: 'reset' as const,
       resetLink: { url, qr: qrDataUrl(url), expiresAt: result.expiresAt, userId: parsed.output.userId }

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
+import { authorize, publicOrigin } from '$lib/server/guard';
 import { todayOf } from '$lib/server/money-in';
 import { finalAccount, printStamp } from '$lib/server/public/print';
 import type { PageServerLoad } from './$types';
@@ -22,7 +22,7 @@ export const load: PageServerLoad = async (event) => {
   const account = await finalAccount(sql(), { fundId: site.fund.id, number, today: todayOf(now) });
   if (account === null) error(404, { message: m.error_not_found() });
   const stamp = printStamp({
-    origin: event.url.origin,
+    origin: publicOrigin(event),
     slug: site.fund.slug,
     path: `/projects/${String(number)}`,
     head: site.head,

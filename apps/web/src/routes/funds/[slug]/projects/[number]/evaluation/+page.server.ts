@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
 import * as evaluation from '$lib/server/evaluation';
-import { clientAddress } from '$lib/server/guard';
+import { clientAddress, publicOrigin } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
 import { commandGate, projectPage, projectSummary } from '../raise/raise.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -26,6 +26,8 @@ export const load: PageServerLoad = async (event) => {
     comments: await evaluation.evaluationCommentsOf(db, page.project.id),
     codes: await evaluation.codeFiguresOf(db, page.project),
     canIssue: can(event.locals.actor, 'project.evaluation.codes', page.ref).allowed,
+    // Printed on the slips, so the full address, from the trusted origin (never a forged Host).
+    evaluateUrl: `${publicOrigin(event)}/evaluate`,
     key: randomUUID(),
     // Each form has its own key: a reissue is not a replay of the issue sent from the same page.
     reissueKey: randomUUID()
