@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
+import { failureStatusOf } from '$lib/server/form-errors';
 import { authorize, clientAddress } from '$lib/server/guard';
 import * as notices from '$lib/server/notices';
 import { fileObjectionFromForm } from '$lib/server/objection-form';
@@ -89,7 +90,7 @@ export const actions: Actions = {
           : result.code === 'not_allowed'
             ? m.review_error_not_allowed()
             : m.review_error_state();
-    return fail(result.code === 'not_allowed' ? 403 : 409, {
+    return fail(failureStatusOf(result.code), {
       action: 'decide' as const,
       objectionId,
       errors: { note: message },
