@@ -219,10 +219,13 @@ describe('every form sent twice answers as the first time and writes once', () =
     expect(pledged).toEqual({ status: 303, location: `/funds/${FUND}/money?source=pledge&pledged=1`, said: [] });
   });
 
-  it('the pre-check, the deciding vote and an objection’s decision', async () => {
+  let applicationId = '';
+  const review = path(`/review/${JOURNEY}`);
+
+  it('the pre-check', async () => {
     const db: ReviewDb = { owner: office.sql, app: office.sql, now: new Date() };
     const committeeActor = await actorOf(committee);
-    const applicationId = await submittedApplication(db, world, {
+    applicationId = await submittedApplication(db, world, {
       number: JOURNEY,
       createdBy: committeeActor,
       cost: '5000.00',
@@ -236,13 +239,14 @@ describe('every form sent twice answers as the first time and writes once', () =
         from generate_series(1, 23) as n
       returning id::text as id`;
     households = rows.map((row) => row.id);
-    const review = path(`/review/${JOURNEY}`);
 
     const prechecked = await sentTwice(() => post(`${review}?/precheck`, { outcome: 'pass', comments: '' }, admin));
     expect(prechecked.status).toBe(200);
     expect(prechecked.said).toContain('初审结论已记录。');
     expect(await statusOf(JOURNEY)).toBe('in_review');
+  });
 
+  it('the deciding vote', async () => {
     const vote = { choice: 'approve', reason: '' };
     for (const leader of leaders.slice(0, 2)) expect((await post(`${review}?/vote`, vote, leader)).status).toBe(200);
     const deciding = leaders[2];
@@ -251,7 +255,9 @@ describe('every form sent twice answers as the first time and writes once', () =
     expect(voted.status).toBe(200);
     expect(voted.said).toContain('您的表决已记录。');
     expect(await statusOf(JOURNEY)).toBe('approved');
+  });
 
+  it('an objection’s decision', async () => {
     const [objection] = await office.sql<{ id: string }[]>`
       insert into objections (fund_id, application_id, revision, filed_at, name, contact, body)
       values (${office.fundId}, ${applicationId}, 1, now(), '吴女士', '13700000000', '报价偏高')
