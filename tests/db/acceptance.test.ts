@@ -138,10 +138,36 @@ describe('recording the acceptance check', () => {
     expect(row).toBeUndefined();
   });
 
+  it('refuses one photo chosen as both the before and the after photo, saying so', async () => {
+    const same = JPEG(42);
+    expect(
+      await record(1, {
+        photos: [
+          { kind: 'before', upload: same },
+          { kind: 'after', upload: same }
+        ]
+      })
+    ).toEqual({ ok: false, code: 'acceptance_before_and_after_photos_must_differ' });
+    // With other photos besides it, too: the photo itself is the problem, not a missing kind.
+    expect(
+      await record(1, {
+        photos: [{ kind: 'before', upload: same }, { kind: 'after', upload: same }, ...photos(43)]
+      })
+    ).toEqual({ ok: false, code: 'acceptance_before_and_after_photos_must_differ' });
+    const [row] = await owner`select 1 from acceptances`;
+    expect(row).toBeUndefined();
+  });
+
   it('records it once, with its photos, and a second submission changes nothing', async () => {
     expect(await record(1)).toEqual({ ok: true, replayed: false });
     const seen = await recordedAt(1);
     expect(await record(1)).toEqual({ ok: true, replayed: true });
+    expect(await recordedAt(1)).toBe(seen);
+    // A photo recorded as the before photo cannot come back as an after photo either.
+    expect(await record(1, { photos: [{ kind: 'after', upload: JPEG(1) }] })).toEqual({
+      ok: false,
+      code: 'acceptance_before_and_after_photos_must_differ'
+    });
     expect(await recordedAt(1)).toBe(seen);
     const [project] = await owner<{ id: string }[]>`
       select id::text as id from applications where fund_id = ${world.fundId} and number = 1`;

@@ -155,7 +155,7 @@ async function script(): Promise<void> {
     }),
     'acceptInvitation'
   );
-  secrets.add(accepted.session.token);
+  secrets.add(accepted.session?.token ?? '');
   const [invitee] = await owner<{ id: string }[]>`select id::text as id from users where login_name = 'ev-invitee'`;
   ids.invitee = invitee?.id ?? '';
   const revoked = ok(

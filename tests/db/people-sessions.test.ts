@@ -362,7 +362,7 @@ describe('what ends sessions', () => {
     if (!accepted.ok) return;
     expect(await Promise.all(tokens.map((token) => valid(token)))).toEqual([false, false]);
     // The new role (supervisor) makes the fresh session a strict one.
-    const fresh = await validateSessionToken(app, accepted.session.token, T0);
+    const fresh = await validateSessionToken(app, accepted.session?.token ?? '', T0);
     expect(fresh?.memberships.map((membership) => membership.role).sort()).toEqual(['committee', 'supervisor']);
     expect(fresh?.expiresAt).toEqual(at(12 * HOUR));
   });

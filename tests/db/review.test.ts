@@ -452,9 +452,12 @@ describe('objections and the end of the notice', () => {
 describe('the inbox', () => {
   it('lists one’s own notifications, unread first, and marks them read', async () => {
     const userId = idOf(committee);
-    const items = await inboxFor(app, userId);
+    const items = await inboxFor(app, committee);
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((item) => item.fundSlug === 'review-main')).toBe(true);
+    // The review is the office's and the leaders' page: a committee's links lead where it may look.
+    expect(items.filter((item) => item.target === 'review')).toEqual([]);
+    expect(items.some((item) => item.target === 'application')).toBe(true);
     const unread = await unreadCount(app, userId);
     expect(unread).toBe(items.filter((item) => !item.read).length);
     expect(await markRead(app, { userId: idOf(admin), notificationId: items[0]?.id ?? '', now: NOW })).toBe(0);

@@ -205,7 +205,11 @@ export interface Target {
 }
 
 export type Expected =
-  { kind: 'allow' } | { kind: 'redirect'; location: string | RegExp } | { kind: 'forbidden' } | { kind: 'not_found' };
+  | { kind: 'allow' }
+  | { kind: 'redirect'; location: string | RegExp }
+  | { kind: 'forbidden' }
+  | { kind: 'conflict' }
+  | { kind: 'not_found' };
 
 /** The visitor as the policy and the special routes see them. */
 export interface Viewer {
@@ -497,6 +501,8 @@ export function expectedOfDecision(decision: Decision, path: string): Expected {
   if (decision.reason === 'second_factor_enrolment_required') {
     return { kind: 'redirect', location: '/account/totp?required=1' };
   }
+  // The role may, the stage the thing is in does not: 409, with that stage.
+  if (decision.reason === 'state_does_not_allow_it') return { kind: 'conflict' };
   return { kind: 'forbidden' };
 }
 

@@ -73,7 +73,7 @@ function describeExpected(expected: Expected): string {
   return expected.kind === 'redirect' ? `redirect to ${String(expected.location)}` : expected.kind;
 }
 
-const PAGE_STATUS = { allow: 200, forbidden: 403, not_found: 404 } as const;
+const PAGE_STATUS = { allow: 200, forbidden: 403, conflict: 409, not_found: 404 } as const;
 
 /** Null when the response is what was expected, else what went wrong. */
 function judgePage(expected: Expected, response: HttpResult): string | null {
@@ -107,6 +107,8 @@ function judgeData(expected: Expected, response: HttpResult): string | null {
       return payload.type === 'redirect' && matches(payload.location ?? null, expected.location) ? null : got;
     case 'forbidden':
       return payload.type === 'data' && errorWith(403) ? null : got;
+    case 'conflict':
+      return payload.type === 'data' && errorWith(409) ? null : got;
     case 'not_found':
       return payload.type === 'data' && errorWith(404) ? null : got;
   }
@@ -141,6 +143,11 @@ function judgeAction(expected: Expected, response: HttpResult, enhanced: boolean
     case 'forbidden':
       return (result.type === 'error' && response.status === 403) ||
         (result.type === 'failure' && result.status === 403)
+        ? null
+        : got;
+    case 'conflict':
+      return (result.type === 'error' && response.status === 409) ||
+        (result.type === 'failure' && result.status === 409)
         ? null
         : got;
     case 'not_found':

@@ -18,8 +18,21 @@ declare global {
       /** The password was right and the TOTP code is still to come. */
       secondFactorPending: boolean;
     }
+    /**
+     * What an error page is told. Beyond the message, a refusal by the policy (lib/server/guard.ts)
+     * says why, so that the page can say it in words: who may do this (403), or the stage the
+     * thing is in now (409). A route may add a sentence of its own.
+     */
     interface Error {
       message: string;
+      /** The policy's reason (DenyReason in lib/server/policy.ts). */
+      reason?: string;
+      /** On a 403: the roles that may do this (RoleThatMay in lib/server/policy.ts). */
+      roles?: string[];
+      /** On a 409: the stage the thing is in now (an application's status, or notice_closed). */
+      state?: string;
+      /** A sentence of the route's own: who may do this, or what changed. */
+      detail?: string;
     }
     /** adapter-node's platform: the Node request, whose socket says which address was reached. */
     interface Platform {

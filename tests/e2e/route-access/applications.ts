@@ -70,6 +70,7 @@ function guarded(decision: Decision, path: string): Expected {
   if (decision.reason === 'second_factor_enrolment_required') {
     return { kind: 'redirect', location: '/account/totp?required=1' };
   }
+  if (decision.reason === 'state_does_not_allow_it') return { kind: 'conflict' };
   return { kind: 'forbidden' };
 }
 

@@ -51,9 +51,12 @@ const precheck = then(reviewRead, (fx) => ({
   decide: (actor) => can(actor, 'application.precheck', submittedA(fx))
 }));
 
+// The vote's gate asks about the role only (guard.authorizeCommand): the stage is the use case's
+// to judge, since a vote sent again finds the application decided. So the matrix asks the
+// policy about a state that allows a vote.
 const vote = then(reviewRead, (fx) => ({
   kind: 'policy',
-  decide: (actor) => can(actor, 'application.vote', submittedA(fx))
+  decide: (actor) => can(actor, 'application.vote', { ...submittedA(fx), status: 'in_review' })
 }));
 
 const noticeRead: Access = {
@@ -105,7 +108,7 @@ export const REVIEW_REGISTRY: Record<string, RouteEntry> = {
     actions: {
       // An outcome that does not exist: refused as invalid (400) before anything is recorded.
       precheck: { access: precheck, body: () => ({ outcome: 'nothing' }) },
-      // The fixture's application is submitted, not in review, so the policy refuses every vote.
+      // A choice that does not exist: refused as invalid (400) before the stage is even asked about.
       vote: { access: vote, body: () => ({ choice: 'nothing' }) }
     },
     endpoints: {}

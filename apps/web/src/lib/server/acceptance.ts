@@ -55,6 +55,7 @@ export type RecordAcceptanceCode =
   | 'acceptance_photo_must_be_jpeg_or_png'
   | 'acceptance_photos_must_not_exceed_limit'
   | 'acceptance_needs_before_and_after_photos'
+  | 'acceptance_before_and_after_photos_must_differ'
   | 'acceptance_is_confirmed'
   | 'project_is_not_active';
 
@@ -91,6 +92,12 @@ function inputRefusal(input: RecordAcceptanceInput): RecordAcceptanceCode | null
   if (input.costFinal !== null && !input.costFinal.isPositive()) return 'acceptance_cost_must_be_positive';
   if (input.photos.some((photo) => photo.upload.mediaType === 'application/pdf')) {
     return 'acceptance_photo_must_be_jpeg_or_png';
+  }
+  // One photo cannot show the place both before and after the work; said as such, not as a
+  // missing photo (the stored photos are keyed by content, so the second kind would be lost).
+  const before = new Set(input.photos.filter((photo) => photo.kind === 'before').map((photo) => photo.upload.sha256));
+  if (input.photos.some((photo) => photo.kind === 'after' && before.has(photo.upload.sha256))) {
+    return 'acceptance_before_and_after_photos_must_differ';
   }
   for (const kind of PHOTO_KINDS) {
     if (input.photos.filter((photo) => photo.kind === kind).length > ACCEPTANCE_PHOTOS_PER_KIND_MAX) {
@@ -166,6 +173,10 @@ export async function recordAcceptanceIn(
   if (existing !== null && existing.confirmedBy !== null) return { ok: false, code: 'acceptance_is_confirmed' };
   if (!can(input.actor, 'project.accept.record', projectRefOf(input.fundId, project)).allowed) {
     return { ok: false, code: 'project_is_not_active' };
+  }
+  // The same for a photo recorded earlier as the other kind.
+  if (input.photos.some((photo) => (photos.get(photo.upload.sha256) ?? photo.kind) !== photo.kind)) {
+    return { ok: false, code: 'acceptance_before_and_after_photos_must_differ' };
   }
   const kinds = new Map(photos);
   for (const photo of input.photos) if (!kinds.has(photo.upload.sha256)) kinds.set(photo.upload.sha256, photo.kind);

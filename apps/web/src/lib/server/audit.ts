@@ -92,6 +92,8 @@ export interface EventDetail {
   revision?: number;
   step?: string;
   idempotencyKey?: string;
+  /** People: the membership a command ended, so that the same form sent again is known as a replay. */
+  membershipId?: string;
 }
 
 export interface EventRecord {

@@ -109,7 +109,13 @@ export async function issueEvaluationCodes(
       const project = await loadProject(transaction, { fundId: input.fundId, number: input.number, lock: true });
       if (project === null) throw new Refusal({ ok: false, code: 'project_not_found' });
       const decision = can(input.actor, 'project.evaluation.codes', projectRefOf(input.fundId, project));
-      if (!decision.allowed) throw new Refusal({ ok: false, code: 'not_allowed', reason: decision.reason });
+      if (!decision.allowed) {
+        // A role that may issue codes, refused for the state alone, may be sending its own form
+        // again: that is answered as the first time; a new issue is refused for the state.
+        const sent = decision.reason === 'state_does_not_allow_it' && (await issuedBy(transaction, input, project));
+        if (sent) return { ok: true, replayed: true, slips: [] };
+        throw new Refusal({ ok: false, code: 'not_allowed', reason: decision.reason });
+      }
       const actorUserId = input.actor.kind === 'user' ? input.actor.userId : null;
       return await issueIn(transaction, { ...input, project, actorUserId });
     });
@@ -117,6 +123,20 @@ export async function issueEvaluationCodes(
     if (error instanceof Refusal) return error.result;
     throw error;
   }
+}
+
+/** Whether this form (its key) already issued codes for the project: a form sent twice issues once. */
+async function issuedBy(
+  transaction: Transaction,
+  input: { fundId: string; idempotencyKey: string },
+  project: ProjectRow
+): Promise<boolean> {
+  const [sent] = await transaction`
+    select 1 from events
+     where fund_id = ${input.fundId} and resource_type = 'application' and resource_id = ${project.id}
+       and action in ('project.evaluation_codes_issued', 'project.evaluation_codes_reissued')
+       and detail ->> 'idempotencyKey' = ${input.idempotencyKey}`;
+  return sent !== undefined;
 }
 
 async function issueIn(
@@ -129,12 +149,7 @@ async function issueIn(
   }
 ): Promise<Extract<IssueResult, { ok: true }>> {
   const { project } = input;
-  const [sent] = await transaction`
-    select 1 from events
-     where fund_id = ${input.fundId} and resource_type = 'application' and resource_id = ${project.id}
-       and action in ('project.evaluation_codes_issued', 'project.evaluation_codes_reissued')
-       and detail ->> 'idempotencyKey' = ${input.idempotencyKey}`;
-  if (sent !== undefined) return { ok: true, replayed: true, slips: [] };
+  if (await issuedBy(transaction, input, project)) return { ok: true, replayed: true, slips: [] };
   const households = await transaction<(HouseholdDoor & { id: string; codeId: string | null })[]>`
     select h.id::text as id, h.building, h.unit_no as "unitNo", h.room, c.id::text as "codeId"
       from households h

@@ -123,14 +123,12 @@ export async function recordExpenseIn(
   const project = await loadProject(transaction, { fundId: input.fundId, number: input.number, lock: true });
   if (project === null) return { ok: false, code: 'project_not_found' };
   const decision = can(input.actor, 'project.expense', projectRefOf(input.fundId, project));
-  if (!decision.allowed) {
-    // A role that may record spending, on a project not yet active or already closed, is told so.
-    return decision.reason === 'state_does_not_allow_it'
-      ? { ok: false, code: 'project_state_does_not_allow_it', status: project.status }
-      : { ok: false, code: 'not_allowed' };
-  }
+  if (!decision.allowed && decision.reason !== 'state_does_not_allow_it') return { ok: false, code: 'not_allowed' };
+  // The same form sent again is answered as the first time, even once the project has moved on.
   const replay = await replayOf(transaction, { ...input, project });
   if (replay !== null) return replay;
+  // A role that may record spending, on a project not yet active or already closed, is told so.
+  if (!decision.allowed) return { ok: false, code: 'project_state_does_not_allow_it', status: project.status };
   const [fund] = await transaction<{ fiscalYear: number }[]>`
     select fiscal_year as "fiscalYear" from funds where id = ${input.fundId}`;
   const dateCode = checkDate({

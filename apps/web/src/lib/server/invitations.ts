@@ -37,6 +37,7 @@ interface LinkRow {
   user_id: string | null;
   expires_at: Date;
   used_at: Date | null;
+  used_by: string | null;
   revoked_at: Date | null;
 }
 
@@ -52,7 +53,8 @@ async function findLink(db: Sql | Transaction, token: string, lock: boolean): Pr
   if (!isWellFormedToken(token)) return undefined;
   const [row] = await db<LinkRow[]>`
     select id::text as id, kind, fund_id::text as fund_id, role, unit_id::text as unit_id,
-           compound_id::text as compound_id, user_id::text as user_id, expires_at, used_at, revoked_at
+           compound_id::text as compound_id, user_id::text as user_id, expires_at, used_at,
+           used_by::text as used_by, revoked_at
       from invitations where token_hash = ${hashToken(token)} ${lock ? db`for update` : db``}`;
   return row;
 }
@@ -88,7 +90,8 @@ export async function viewLink(
 }
 
 export type AcceptResult =
-  | { ok: true; session: NewSession; fundId: string }
+  /** The session is null for a replay: the form sent again by the person who took the link up. */
+  | { ok: true; session: NewSession | null; fundId: string }
   | { ok: false; code: LinkProblem | PasswordProblem | 'login_name_is_not_valid' | 'login_name_is_taken' };
 
 type Newcomer = { kind: 'new'; displayName: string; loginName: string; password: string };
@@ -97,7 +100,14 @@ type SignedIn = { kind: 'existing'; userId: string };
 /** Takes up an invitation: as a new account, or as a role added to the signed-in account. */
 export async function acceptInvitation(
   sql: Sql,
-  input: { token: string; now: Date; ip: string | null; account: Newcomer | SignedIn }
+  input: {
+    token: string;
+    now: Date;
+    ip: string | null;
+    account: Newcomer | SignedIn;
+    /** Who sends the form, when signed in: the same form sent again after it went through. */
+    signedInUserId?: string | null;
+  }
 ): Promise<AcceptResult> {
   const { now, ip, account } = input;
   let newcomer: { displayName: string; loginName: string; passwordHash: string } | null = null;
@@ -116,6 +126,16 @@ export async function acceptInvitation(
   return sql.begin(async (transaction): Promise<AcceptResult> => {
     const link = await findLink(transaction, input.token, true);
     const problem = problemOf(link, 'invite', now);
+    // Taken up already by the person sending it: the form sent twice. Nothing is written again,
+    // and the session the first answer gave is kept.
+    if (
+      problem === 'link_was_used' &&
+      link !== undefined &&
+      link.used_by !== null &&
+      link.used_by === input.signedInUserId
+    ) {
+      return { ok: true, session: null, fundId: link.fund_id };
+    }
     if (problem !== null || link === undefined || link.role === null)
       return { ok: false, code: problem ?? 'link_is_unknown' };
     let userId: string;

@@ -181,10 +181,13 @@ export async function revokeInvitation(sql: Sql, input: Command & { invitationId
   const denied = refuse(input.actor, input.fundId);
   if (denied) return denied;
   return sql.begin(async (transaction): Promise<SimpleResult> => {
-    const revoked = await transaction`
-      update invitations set revoked_at = ${input.now}
-       where id = ${input.invitationId} and fund_id = ${input.fundId} and used_at is null and revoked_at is null`;
-    if (revoked.count === 0) return { ok: false, code: 'item_is_not_in_this_fund' };
+    const [invitation] = await transaction<{ used: boolean; revoked: boolean }[]>`
+      select used_at is not null as used, revoked_at is not null as revoked
+        from invitations where id = ${input.invitationId} and fund_id = ${input.fundId} for update`;
+    if (invitation === undefined || invitation.used) return { ok: false, code: 'item_is_not_in_this_fund' };
+    // Revoked already: the same form sent twice changes nothing and says so as the first did.
+    if (invitation.revoked) return { ok: true };
+    await transaction`update invitations set revoked_at = ${input.now} where id = ${input.invitationId}`;
     await recordDone(transaction, input, {
       action: 'invitation.revoked',
       resourceType: 'invitation',
@@ -204,7 +207,12 @@ export async function removeMembership(sql: Sql, input: Command & { membershipId
     >`
       select user_id::text as user_id, role, unit_id::text as unit_id, compound_id::text as compound_id
         from memberships where id = ${input.membershipId} and fund_id = ${input.fundId} for update`;
-    if (membership === undefined) return { ok: false, code: 'item_is_not_in_this_fund' };
+    if (membership === undefined) {
+      // Removed already by this fund's office: the same form sent twice.
+      return (await membershipRemovedIn(transaction, input))
+        ? { ok: true }
+        : { ok: false, code: 'item_is_not_in_this_fund' };
+    }
     if (membership.user_id === actorId(input.actor)) {
       return { ok: false, code: 'not_allowed', reason: 'own_account_is_managed_elsewhere' };
     }
@@ -214,10 +222,26 @@ export async function removeMembership(sql: Sql, input: Command & { membershipId
       action: 'membership.removed',
       resourceType: 'user',
       resourceId: membership.user_id,
-      detail: { ...roleDetail(membership.role, membership.unit_id, membership.compound_id), sessionsRevoked: revoked }
+      detail: {
+        ...roleDetail(membership.role, membership.unit_id, membership.compound_id),
+        sessionsRevoked: revoked,
+        membershipId: input.membershipId
+      }
     });
     return { ok: true };
   });
+}
+
+/** Whether this fund's office removed the membership (its row is gone, its event stays). */
+async function membershipRemovedIn(
+  transaction: Transaction,
+  input: { fundId: string; membershipId: string }
+): Promise<boolean> {
+  const [removed] = await transaction`
+    select 1 from events
+     where fund_id = ${input.fundId} and action = 'membership.removed'
+       and detail ->> 'membershipId' = ${input.membershipId}`;
+  return removed !== undefined;
 }
 
 /** The target user, locked, and whether the actor may manage them from this fund. */
@@ -248,6 +272,8 @@ export async function setUserStatus(
   return sql.begin(async (transaction): Promise<SimpleResult> => {
     const managed = await lockManagedUser(transaction, input);
     if (!managed.ok) return managed;
+    // Already so: the same form sent twice writes nothing more (no second event, no sign-out).
+    if (managed.status === input.status) return { ok: true };
     await transaction`update users set status = ${input.status} where id = ${input.userId}`;
     const revoked = input.status === 'disabled' ? await invalidateUserSessions(transaction, input.userId) : 0;
     await recordDone(transaction, input, {
@@ -291,6 +317,10 @@ export async function setTotpRequired(sql: Sql, input: Command & { required: boo
   const denied = refuse(input.actor, input.fundId);
   if (denied) return denied;
   return sql.begin(async (transaction): Promise<SimpleResult> => {
+    const [fund] = await transaction<{ required: boolean }[]>`
+      select totp_required as required from funds where id = ${input.fundId} for update`;
+    // Already so: the same form sent twice writes nothing more.
+    if (fund?.required === input.required) return { ok: true };
     await transaction`update funds set totp_required = ${input.required} where id = ${input.fundId}`;
     await recordDone(transaction, input, {
       action: 'fund.totp_requirement_changed',

@@ -177,10 +177,13 @@ export async function requestPayoutIn(
   await lockPool(transaction, input.fundId);
   const project = await loadProject(transaction, { fundId: input.fundId, number: input.number, lock: true });
   if (project === null) return { ok: false, code: 'project_not_found' };
+  // The same form sent again is answered as the first time, even once the project has moved on;
+  // whoever may not ask for payouts at all is refused first.
   const refused = refusedBy(input.actor, 'project.payout.request', input.fundId, project);
-  if (refused !== null) return refused;
+  if (refused?.code === 'not_allowed') return refused;
   const replay = await replayOf(transaction, { fundId: input.fundId, key: input.key, project, amount: input.amount });
   if (replay !== null) return replay;
+  if (refused !== null) return refused;
   const { policy, figures } = await figuresIn(transaction, input.fundId, project);
   const decision = decidePayout(policy, { ...figures, closed: isClosed(project) }, input.amount);
   if (!decision.ok) return refusalOf(decision);
@@ -412,14 +415,17 @@ export async function approvePayoutIn(
   await lockPool(transaction, input.fundId);
   const project = await loadProject(transaction, { fundId: input.fundId, number: input.number, lock: true });
   if (project === null) return { ok: false, code: 'project_not_found' };
+  // As for the request: the approval sent again is answered as the first time, whatever the
+  // project's state now; whoever may not approve at all is refused first.
   const refused = refusedBy(input.actor, 'project.payout.approve', input.fundId, project);
-  if (refused !== null) return refused;
+  if (refused?.code === 'not_allowed') return refused;
   const payout = await lockPayout(transaction, project, input.payoutId);
   if (payout === null) return { ok: false, code: 'payout_not_found' };
   const approverId = userIdOf(input.actor) ?? '';
   if (payout.status === 'paid' && payout.approvedBy === approverId) {
     return { ok: true, payoutId: payout.id, status: 'paid', seq: Number(payout.seq), replayed: true };
   }
+  if (refused !== null) return refused;
   const four = decideSecondApproval({ status: payout.status, requesterId: payout.requestedBy, approverId });
   if (!four.ok) {
     return four.code === 'payout_is_not_waiting'

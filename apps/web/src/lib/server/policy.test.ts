@@ -7,6 +7,7 @@ import {
   hasConflictOfInterest,
   mustEnrolSecondFactor,
   needsStrictSession,
+  rolesThatMay,
   type Action,
   type Actor,
   type ApplicationRef,
@@ -614,5 +615,49 @@ describe('general rules', () => {
         }
       )
     );
+  });
+});
+
+describe('who may: the roles a refusal names', () => {
+  it('names the roles the rules allow, asked of the rules themselves', () => {
+    expect(rolesThatMay('application.vote', application(A, 'in_review'))).toEqual(['leader']);
+    // In any state: a vote on an approved application is the leaders' (the state is another refusal).
+    expect(rolesThatMay('application.vote', application(A, 'approved'))).toEqual(['leader']);
+    expect(rolesThatMay('application.precheck', application(A, 'submitted'))).toEqual(['fund_admin']);
+    expect(rolesThatMay('application.edit', application(A, 'draft'))).toEqual(['committee']);
+    expect(rolesThatMay('project.raise', application(A, 'active'))).toEqual(['fund_admin', 'committee']);
+    expect(rolesThatMay('fund.office.read', { fundId: F })).toEqual(['fund_admin', 'leader', 'supervisor']);
+    expect(rolesThatMay('platform.funds.manage', null)).toEqual(['platform_admin']);
+  });
+
+  it('names a role only if someone holding it alone is not refused for the role', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...fundQuestions(F, application(A, 'in_review'), { userId: 'p4' })), (question) => {
+        const roles = rolesThatMay(question.action, question.resource as never);
+        for (const role of FUND_ROLES) {
+          const holder = user('holder', [
+            { fundId: F, role, unitId: null, compoundId: role === 'committee' ? A : null }
+          ]);
+          const decision = ask(holder, question);
+          const mayAct = decision.allowed || decision.reason === 'state_does_not_allow_it';
+          expect(roles.includes(role), `${question.action} ${role}`).toBe(mayAct);
+        }
+      })
+    );
+  });
+});
+
+describe('a refusal for the state alone', () => {
+  it('still gates a leader who has not enrolled the second factor the fund requires', () => {
+    const unenrolled = user('leader-on-a', [leader(F, U1), committee(F, A)], { fundsRequiringTotp: [F] });
+    expect(can(unenrolled, 'application.edit', application(A, 'submitted'))).toEqual({
+      allowed: false,
+      reason: 'second_factor_enrolment_required'
+    });
+    const enrolled = { ...unenrolled, totpEnrolled: true };
+    expect(can(enrolled, 'application.edit', application(A, 'submitted'))).toEqual({
+      allowed: false,
+      reason: 'state_does_not_allow_it'
+    });
   });
 });

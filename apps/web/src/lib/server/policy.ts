@@ -271,12 +271,53 @@ export function can<A extends Action>(actor: Actor, action: A, resource: Resourc
   const decision = rule(actor, resource);
   // The second-factor rule binds the person, not the role they happen to act in: a leadership
   // member who also serves on a committee, or a platform administrator who is also a fund's
-  // administrator, must enrol before acting in that fund at all.
+  // administrator, must enrol before acting in that fund at all. A refusal for the state alone
+  // means the role is held, so it is gated too: the command gate (guard.authorizeCommand) lets
+  // such a refusal through to the use case, and it must not let an un-enrolled person through.
   const fundId = fundOf(resource);
-  if (decision.allowed && fundId !== null && mustEnrolSecondFactor(actor, fundId)) {
+  const roleHeld = decision.allowed || decision.reason === 'state_does_not_allow_it';
+  if (roleHeld && fundId !== null && mustEnrolSecondFactor(actor, fundId)) {
     return deny('second_factor_enrolment_required');
   }
   return decision;
+}
+
+/** A role as a refusal names it: a role in the fund, or the platform's administrator. */
+export type RoleThatMay = FundRole | 'platform_admin';
+
+/**
+ * Who could do this to this resource in a state that allows it, for a refusal that says who may
+ * (the 403 page). It is found by asking the rules above with one stand-in person per role (a
+ * committee member of the resource's own compound, a leader of no applying unit), so the answer
+ * cannot drift from the rules. The platform administrator is named only where no role in the
+ * fund may: elsewhere it acts as the fund's administrator, whom the answer names already.
+ */
+export function rolesThatMay<A extends Action>(action: A, resource: Resources[A]): RoleThatMay[] {
+  const rule: Rule<A> = rules[action];
+  const mayAct = (user: User) => {
+    const decision = rule(user, resource);
+    return decision.allowed || decision.reason === 'state_does_not_allow_it';
+  };
+  const fundId = fundOf(resource);
+  const compoundId = resource !== null && 'compoundId' in resource ? resource.compoundId : null;
+  const inFund = FUND_ROLES.filter(
+    (role) =>
+      fundId !== null &&
+      mayAct(standIn(false, [{ fundId, role, unitId: null, compoundId: role === 'committee' ? compoundId : null }]))
+  );
+  if (inFund.length > 0) return inFund;
+  return mayAct(standIn(true, [])) ? ['platform_admin'] : [];
+}
+
+function standIn(platformAdmin: boolean, memberships: Membership[]): User {
+  return {
+    kind: 'user',
+    userId: 'stand-in',
+    platformAdmin,
+    memberships,
+    totpEnrolled: true,
+    fundsRequiringTotp: []
+  };
 }
 
 function fundOf(resource: Resources[Action]): string | null {

@@ -104,8 +104,14 @@ export async function recordSelfRaisedPayment(sql: Sql, input: Command & SelfRai
       const project = await loadProject(transaction, { fundId: input.fundId, number: input.number, lock: true });
       if (project === null) throw new Refusal({ ok: false, code: 'project_not_found' });
       // Asked again under the lock: the project may have been closed since the page was loaded.
+      // A role that may raise money, refused for the state alone, may be sending its own form
+      // again (answered as the first time); a new payment is refused for the state.
       const decision = can(input.actor, 'project.raise', projectRefOf(input.fundId, project));
-      if (!decision.allowed) throw new Refusal({ ok: false, code: 'not_allowed', reason: decision.reason });
+      if (!decision.allowed) {
+        const replay = decision.reason === 'state_does_not_allow_it' ? await replayOf(transaction, input) : null;
+        if (replay !== null) return replay;
+        throw new Refusal({ ok: false, code: 'not_allowed', reason: decision.reason });
+      }
       const actorUserId = input.actor.kind === 'user' ? input.actor.userId : null;
       return await recordIn(transaction, { ...input, project, actorUserId, checkDates: true });
     });
@@ -123,29 +129,40 @@ type PlainInput = Omit<Command, 'actor' | 'number'> &
     checkDates: boolean;
   };
 
-async function recordIn(
+type Recorded = { ok: true; paymentId: string; seq: number; replayed: boolean };
+
+/**
+ * The same form sent again: the first outcome, whatever has been recorded since. The form's key
+ * used for a different payment is refused, so that a stale form cannot stand in for a new one.
+ */
+async function replayOf(
   transaction: Transaction,
-  input: PlainInput
-): Promise<{ ok: true; paymentId: string; seq: number; replayed: boolean }> {
-  const { project } = input;
+  input: Pick<PlainInput, 'fundId' | 'idempotencyKey' | 'householdId' | 'amount' | 'date' | 'method'>
+): Promise<Recorded | null> {
   const [earlier] = await transaction<
     { id: string; householdId: string; amount: string; paidOn: string; method: string; seq: string }[]
   >`
     select id::text as id, household_id::text as "householdId", amount::text as amount,
            to_char(paid_on, 'YYYY-MM-DD') as "paidOn", method, entry_seq::text as seq
       from self_raised_payments where fund_id = ${input.fundId} and create_key = ${input.idempotencyKey}`;
+  if (earlier === undefined) return null;
+  const amount = parseAmount(input.amount);
+  const same =
+    amount.ok &&
+    earlier.householdId === input.householdId &&
+    money(earlier.amount).equals(amount.amount) &&
+    earlier.paidOn === input.date &&
+    earlier.method === input.method;
+  if (!same) throw new Refusal({ ok: false, code: 'form_was_already_used_for_something_else' });
+  return { ok: true, paymentId: earlier.id, seq: Number(earlier.seq), replayed: true };
+}
+
+async function recordIn(transaction: Transaction, input: PlainInput): Promise<Recorded> {
+  const { project } = input;
+  const replay = await replayOf(transaction, input);
+  if (replay !== null) return replay;
   const amount = parseAmount(input.amount);
   if (!amount.ok) throw new Refusal({ ok: false, code: amount.code });
-  if (earlier !== undefined) {
-    // The same form sent again: the first outcome, whatever has been recorded since.
-    const same =
-      earlier.householdId === input.householdId &&
-      money(earlier.amount).equals(amount.amount) &&
-      earlier.paidOn === input.date &&
-      earlier.method === input.method;
-    if (!same) throw new Refusal({ ok: false, code: 'form_was_already_used_for_something_else' });
-    return { ok: true, paymentId: earlier.id, seq: Number(earlier.seq), replayed: true };
-  }
   const [fund] = await transaction<{ fiscalYear: number }[]>`
     select fiscal_year as "fiscalYear" from funds where id = ${input.fundId}`;
   if (fund === undefined) throw new Refusal({ ok: false, code: 'project_not_found' });

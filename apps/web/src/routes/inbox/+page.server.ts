@@ -7,8 +7,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** The signed-in person's notifications about applications that concern them. */
 export const load: PageServerLoad = async (event) => {
-  const user = requireUser(event);
-  return { items: await inboxFor(sql(), user.id) };
+  requireUser(event);
+  return { items: await inboxFor(sql(), event.locals.actor) };
 };
 
 const ReadForm = v.object({

@@ -77,10 +77,11 @@ export const actions: Actions = {
       token: event.params.token,
       now: new Date(),
       ip: clientAddress(event),
-      account: { kind: 'existing', userId: user.id }
+      account: { kind: 'existing', userId: user.id },
+      signedInUserId: user.id
     });
     if (!result.ok) return refuse(result.code);
-    setSessionCookie(event.cookies, result.session, event.url.protocol === 'https:');
+    if (result.session !== null) setSessionCookie(event.cookies, result.session, event.url.protocol === 'https:');
     redirect(303, '/account?welcome=1');
   },
 
@@ -104,10 +105,12 @@ export const actions: Actions = {
       token: event.params.token,
       now: new Date(),
       ip: clientAddress(event),
-      account: { kind: 'new', displayName: displayName.output, loginName, password }
+      account: { kind: 'new', displayName: displayName.output, loginName, password },
+      // The first answer signed the newcomer in, so the same form sent again comes signed in.
+      signedInUserId: event.locals.user?.id ?? null
     });
     if (!result.ok) return refuse(result.code, values);
-    setSessionCookie(event.cookies, result.session, event.url.protocol === 'https:');
+    if (result.session !== null) setSessionCookie(event.cookies, result.session, event.url.protocol === 'https:');
     redirect(303, '/account?welcome=1');
   }
 };

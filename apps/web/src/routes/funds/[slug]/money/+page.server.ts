@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
+import { failureStatusOf } from '$lib/server/form-errors';
 import { authorize, clientAddress } from '$lib/server/guard';
 import * as moneyIn from '$lib/server/money-in';
 import { can } from '$lib/server/policy';
@@ -201,7 +202,7 @@ export const actions: Actions = {
     if (!result.ok) {
       if (result.code === 'not_allowed') return refused('record', 403, { form: m.money_error_not_allowed() }, values);
       const refusal = refusalOf(result.code);
-      return refused('record', 400, { [refusal.field]: refusal.message }, values);
+      return refused('record', failureStatusOf(result.code), { [refusal.field]: refusal.message }, values);
     }
     redirect(303, `/funds/${command.fund.slug}/money?source=${input.source}&recorded=${result.seq}`);
   },
@@ -220,7 +221,7 @@ export const actions: Actions = {
     if (!result.ok) {
       if (result.code === 'not_allowed') return refused('pledge', 403, { form: m.money_error_not_allowed() }, values);
       const refusal = refusalOf(result.code);
-      return refused('pledge', 400, { [refusal.field]: refusal.message }, values);
+      return refused('pledge', failureStatusOf(result.code), { [refusal.field]: refusal.message }, values);
     }
     redirect(303, `/funds/${command.fund.slug}/money?source=pledge&pledged=1`);
   }

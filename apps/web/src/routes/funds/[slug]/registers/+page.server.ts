@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
+import { failureStatusOf } from '$lib/server/form-errors';
 import { authorize, clientAddress } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
 import * as registers from '$lib/server/registers';
@@ -104,9 +105,21 @@ function refused(action: ActionName, result: Failure, values: Record<string, str
     case 'item_is_not_in_this_fund':
       return fail(404, { action, id, code: result.code, message: m.registers_error_not_found(), values });
     case 'code_is_taken':
-      return fail(409, { action, id, code: result.code, errors: { code: m.registers_error_code_taken() }, values });
+      return fail(failureStatusOf(result.code), {
+        action,
+        id,
+        code: result.code,
+        errors: { code: m.registers_error_code_taken() },
+        values
+      });
     case 'code_is_in_use':
-      return fail(409, { action, id, code: result.code, errors: { code: m.registers_error_code_in_use() }, values });
+      return fail(failureStatusOf(result.code), {
+        action,
+        id,
+        code: result.code,
+        errors: { code: m.registers_error_code_in_use() },
+        values
+      });
   }
 }
 

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import * as applications from '$lib/server/applications';
 import { sql } from '$lib/server/database';
-import { authorize, clientAddress } from '$lib/server/guard';
+import { authorize, authorizeCommand, clientAddress } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
 import { applicationFrom, presentation, submitAction } from '../application.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -35,12 +35,8 @@ export const actions: Actions = {
   submit: submitAction,
   withdraw: async (event) => {
     const { fund, detail, ref } = await applicationFrom(event);
-    // Withdrawn already, by this committee: the same form sent twice.
-    const replay =
-      ref.status === 'withdrawn' &&
-      can(event.locals.actor, 'application.create', { fundId: fund.id, compoundId: ref.compoundId }).allowed;
-    if (replay) redirect(303, `/funds/${fund.slug}/applications/${detail.number}?withdrawn=1`);
-    authorize(event, 'application.withdraw', ref);
+    // Withdrawn already by this committee's first press: the use case answers that as a replay.
+    authorizeCommand(event, 'application.withdraw', ref);
     const parsed = v.safeParse(WithdrawForm, Object.fromEntries(await event.request.formData()));
     if (!parsed.success) return fail(400, { action: 'withdraw' as const, code: 'confirm_required', missing: [] });
     const result = await applications.withdrawApplication(sql(), {

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { calendarGapOf } from '$lib/server/calendar';
 import { sql } from '$lib/server/database';
+import { failureStatusOf } from '$lib/server/form-errors';
 import { authorize, clientAddress } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
 import * as notices from '$lib/server/notices';
@@ -98,7 +99,7 @@ export const actions: Actions = {
           : result.code === 'not_allowed'
             ? m.review_error_not_allowed()
             : m.review_error_state();
-    return fail(result.code === 'not_allowed' ? 403 : 409, {
+    return fail(failureStatusOf(result.code), {
       action: 'decide' as const,
       objectionId,
       errors: { note: message },

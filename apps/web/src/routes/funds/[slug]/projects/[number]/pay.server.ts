@@ -3,7 +3,7 @@ import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
 import type { FundRow } from '$lib/server/members';
 import { authorize } from '$lib/server/guard';
-import { can, type Action, type ApplicationRef } from '$lib/server/policy';
+import { can, type ApplicationRef } from '$lib/server/policy';
 import { loadProject, projectRefOf, type ProjectRow } from '$lib/server/project-core';
 import { fundFromSlug } from '../../../fund.server';
 
@@ -51,19 +51,4 @@ export function projectSummary(page: ProjectPage, locals: App.Locals) {
     // Vouchers and attachments are the fund office's pages; others see the voucher number only.
     canReadOffice: can(locals.actor, 'fund.office.read', { fundId: ref.fundId }).allowed
   };
-}
-
-/**
- * The gate of a command: the role the policy asks for, sign-in and second factor as everywhere.
- * A role that may act on a project whose state does not allow it (not yet active, or closed) goes
- * on to the use case, which refuses with a sentence saying so (409) instead of a bare 403.
- */
-export function authorizeRole(
-  event: Pick<RequestEvent, 'locals' | 'url'>,
-  action: Extract<Action, 'project.payout.request' | 'project.payout.approve' | 'project.expense'>,
-  ref: ApplicationRef
-): void {
-  const decision = can(event.locals.actor, action, ref);
-  if (decision.allowed || decision.reason === 'state_does_not_allow_it') return;
-  authorize(event, action, ref);
 }

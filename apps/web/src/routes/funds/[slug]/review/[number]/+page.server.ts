@@ -4,7 +4,8 @@ import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { calendarGapOf } from '$lib/server/calendar';
 import { sql } from '$lib/server/database';
-import { authorize, clientAddress } from '$lib/server/guard';
+import { authorize, authorizeCommand, clientAddress } from '$lib/server/guard';
+import { failureStatusOf } from '$lib/server/form-errors';
 import { can } from '$lib/server/policy';
 import * as review from '$lib/server/review';
 import { fundFromSlug } from '../../../fund.server';
@@ -82,7 +83,9 @@ function textOf(form: FormData, key: string): string {
 export const actions: Actions = {
   precheck: async (event) => {
     const { fund, number, ref } = await viewOf(event);
-    authorize(event, 'application.precheck', ref);
+    // A pre-check sent again finds the application moved on by its first press: the use case
+    // tells that replay from a late form, so the state is not asked about here.
+    authorizeCommand(event, 'application.precheck', ref);
     const form = await event.request.formData();
     const values = { outcome: textOf(form, 'outcome'), comments: textOf(form, 'comments') };
     const parsed = v.safeParse(PrecheckForm, Object.fromEntries(form));
@@ -113,12 +116,13 @@ export const actions: Actions = {
       default:
         errors.form = m.review_error_state();
     }
-    return fail(result.code === 'application_not_found' ? 404 : 409, { action: 'precheck' as const, errors, values });
+    return fail(failureStatusOf(result.code), { action: 'precheck' as const, errors, values });
   },
 
   vote: async (event) => {
     const { fund, number, ref, view } = await viewOf(event);
-    authorize(event, 'application.vote', ref);
+    // As for the pre-check: the deciding vote sent again finds the application approved.
+    authorizeCommand(event, 'application.vote', ref);
     const form = await event.request.formData();
     const values = {
       choice: textOf(form, 'choice'),
@@ -156,29 +160,23 @@ export const actions: Actions = {
       return { action: 'vote' as const, done: true, quotaShort };
     }
     const errors: Partial<Record<Field, string>> = {};
-    let status = 409;
     switch (result.code) {
       case 'reject_needs_a_reason':
       case 'override_needs_a_reason':
         errors.reason = m.review_error_reason();
-        status = 400;
         break;
       case 'return_needs_comments':
         errors.reason = m.review_error_comments();
-        status = 400;
         break;
       case 'comments_must_be_short':
         errors.reason = m.review_error_too_long();
-        status = 400;
         break;
       case 'ratio_must_be_between_0_and_1':
       case 'override_outside_band':
         errors.overrideRatio = m.review_error_ratio(band);
-        status = 400;
         break;
       case 'voter_is_recused':
         errors.form = m.review_error_recused();
-        status = 403;
         break;
       case 'vote_already_cast':
         errors.form = m.review_error_already_voted();
@@ -189,11 +187,10 @@ export const actions: Actions = {
       case 'not_allowed':
       case 'voter_has_no_seat':
         errors.form = m.review_error_not_allowed();
-        status = 403;
         break;
       default:
         errors.form = m.review_error_state();
     }
-    return fail(status, { action: 'vote' as const, errors, values });
+    return fail(failureStatusOf(result.code), { action: 'vote' as const, errors, values });
   }
 };

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import * as applications from '$lib/server/applications';
 import { readUpload, SHA256_HEX, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
+import { failureStatusOf } from '$lib/server/form-errors';
 import { authorize, clientAddress } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
 import { applicationFrom, presentation, submitAction } from '../../application.server';
@@ -112,9 +113,8 @@ async function save(event: Event, step: Step, form: FormData, draft: application
     ip: clientAddress(event)
   });
   if (!result.ok) {
-    const status = result.code === 'not_allowed' ? 403 : result.code === 'invalid_input' ? 400 : 409;
     const fieldErrors = result.code === 'invalid_input' ? result.errors : { form: result.code };
-    return fail(status, { step, errors: fieldErrors, values: echo(form) });
+    return fail(failureStatusOf(result.code), { step, errors: fieldErrors, values: echo(form) });
   }
   const next = draft.step === 'quote_add' || draft.step === 'quote_remove' ? 'quotes' : nextStep(step);
   redirect(303, `/funds/${fund.slug}/applications/${detail.number}/edit?step=${next}&saved=1`);

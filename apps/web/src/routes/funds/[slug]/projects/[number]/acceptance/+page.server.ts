@@ -4,7 +4,8 @@ import { m } from '$lib/paraglide/messages';
 import * as acceptance from '$lib/server/acceptance';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
-import { authorize, clientAddress } from '$lib/server/guard';
+import { failureStatusOf } from '$lib/server/form-errors';
+import { authorizeCommand, clientAddress } from '$lib/server/guard';
 import { parseAmount, todayOf } from '$lib/server/money-in';
 import { can, hasConflictOfInterest } from '$lib/server/policy';
 import { projectFrom } from '../../project.server';
@@ -75,6 +76,8 @@ function recordRefusal(code: string): { field: Field; message: string } {
       };
     case 'acceptance_needs_before_and_after_photos':
       return { field: 'after', message: m.acceptance_error_photos_needed() };
+    case 'acceptance_before_and_after_photos_must_differ':
+      return { field: 'after', message: m.error_acceptance_photos_must_differ() };
     case 'acceptance_is_confirmed':
       return { field: 'form', message: m.acceptance_error_confirmed() };
     case 'project_is_not_active':
@@ -122,7 +125,7 @@ export const actions: Actions = {
     const { fund: _fund, project: _project, ref, ...command } = await commandOf(event);
     // The role is checked here, the state by the use case: the form sent twice after the
     // confirmation is a replay, and a late change is told why it is too late.
-    authorize(event, 'project.accept.record', { ...ref, status: 'active' });
+    authorizeCommand(event, 'project.accept.record', ref);
     // A body announced as larger than the photos may be is refused before it is read.
     const length = Number(event.request.headers.get('content-length') ?? '0');
     if (length > UPLOAD_REQUEST_BYTES_MAX) {
@@ -170,8 +173,7 @@ export const actions: Actions = {
     });
     if (!result.ok) {
       const refusal = recordRefusal(result.code);
-      const status = result.code === 'not_allowed' ? 403 : result.code === 'project_not_found' ? 404 : 400;
-      return refused(status, { [refusal.field]: refusal.message }, values);
+      return refused(failureStatusOf(result.code), { [refusal.field]: refusal.message }, values);
     }
     return { action: 'record' as const, done: true };
   },
@@ -179,7 +181,7 @@ export const actions: Actions = {
   confirm: async (event) => {
     const { fund: _fund, project: _project, ref, ...command } = await commandOf(event);
     // As for recording: a second press after the confirmation is a replay, not a refusal.
-    authorize(event, 'project.accept.confirm', { ...ref, status: 'active' });
+    authorizeCommand(event, 'project.accept.confirm', ref);
     const parsed = v.safeParse(ConfirmForm, Object.fromEntries(await event.request.formData()));
     if (!parsed.success)
       return fail(400, { action: 'confirm' as const, errors: { form: m.acceptance_error_refused() } });
@@ -196,7 +198,7 @@ export const actions: Actions = {
       not_allowed: m.acceptance_error_not_allowed
     };
     const message = (messages[result.code] ?? m.acceptance_error_refused)();
-    return fail(result.code === 'not_allowed' || result.code === 'confirmer_is_recused' ? 403 : 409, {
+    return fail(failureStatusOf(result.code), {
       action: 'confirm' as const,
       errors: { form: message }
     });

@@ -5,7 +5,8 @@ import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import * as closing from '$lib/server/closing';
 import { sql } from '$lib/server/database';
-import { authorize, clientAddress } from '$lib/server/guard';
+import { failureStatusOf } from '$lib/server/form-errors';
+import { authorizeCommand, clientAddress } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
 import { projectFrom } from '../../project.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -92,7 +93,7 @@ async function commandOf(event: RequestEvent) {
   const { fund, project, ref } = await projectFrom(event);
   // The role is checked here, the state by the use case: a second press after the close must find
   // the first one's outcome (a replay), not a refusal because the project is closed now.
-  authorize(event, 'project.close', { ...ref, status: 'accepted' });
+  authorizeCommand(event, 'project.close', ref);
   return {
     fund,
     command: {
@@ -114,7 +115,7 @@ export const actions: Actions = {
     if (!result.ok) {
       if (result.code === 'project_not_found') error(404, { message: m.error_not_found() });
       const figure = 'figure' in result ? result.figure : null;
-      return fail(result.code === 'not_allowed' ? 403 : 409, {
+      return fail(failureStatusOf(result.code), {
         action: 'close' as const,
         errors: { form: refusalText(result.code, figure, event.locals.locale) }
       });
@@ -148,7 +149,7 @@ export const actions: Actions = {
       const figure = 'figure' in result ? result.figure : null;
       const text = refusalText(result.code, figure, event.locals.locale);
       const atReason = result.code === 'cancel_needs_a_reason' || result.code === 'reason_must_be_short';
-      return fail(result.code === 'not_allowed' ? 403 : atReason ? 400 : 409, {
+      return fail(failureStatusOf(result.code), {
         action: 'cancel' as const,
         errors: atReason ? { reason: text } : { form: text },
         values

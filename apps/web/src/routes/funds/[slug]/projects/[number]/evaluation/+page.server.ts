@@ -4,9 +4,9 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
 import * as evaluation from '$lib/server/evaluation';
-import { clientAddress, publicOrigin } from '$lib/server/guard';
+import { authorizeCommand, clientAddress, publicOrigin } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
-import { commandGate, projectPage, projectSummary } from '../raise/raise.server';
+import { projectPage, projectSummary } from '../raise/raise.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -42,9 +42,8 @@ const IssueForm = v.object({
 export const actions: Actions = {
   issue: async (event) => {
     const page = await projectPage(event);
-    if (commandGate(event, 'project.evaluation.codes', page.ref) === 'state') {
-      return fail(409, { error: m.evaluation_error_state() });
-    }
+    // The state is the use case's to judge: a form sent again is answered as the first time.
+    authorizeCommand(event, 'project.evaluation.codes', page.ref);
     const parsed = v.safeParse(IssueForm, Object.fromEntries(await event.request.formData()));
     if (!parsed.success) return fail(400, { error: m.evaluation_error_invalid() });
     const result = await evaluation.issueEvaluationCodes(sql(), {

@@ -7,12 +7,12 @@ import { m } from '$lib/paraglide/messages';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
 import * as expenses from '$lib/server/expenses';
-import { clientAddress } from '$lib/server/guard';
+import { authorizeCommand, clientAddress } from '$lib/server/guard';
 import { todayOf } from '$lib/server/money-in';
 import { can } from '$lib/server/policy';
-import { authorizeRole, projectPage, projectSummary } from '../pay.server';
+import { projectPage, projectSummary } from '../pay.server';
 import type { Actions, PageServerLoad } from './$types';
-import { fieldErrorsOf } from '$lib/server/form-errors';
+import { failureStatusOf, fieldErrorsOf } from '$lib/server/form-errors';
 
 /**
  * What one project spent: budget against actual per line, the money received and what is left in
@@ -101,23 +101,6 @@ function refusalOf(failure: expenses.ExpenseFailure, locale: App.Locals['locale'
   }
 }
 
-function statusOf(failure: expenses.ExpenseFailure): number {
-  switch (failure.code) {
-    case 'not_allowed':
-      return 403;
-    case 'project_not_found':
-      return 404;
-    case 'expense_exceeds_money_received':
-    case 'project_is_closed':
-    case 'project_state_does_not_allow_it':
-    case 'form_was_already_used_for_something_else':
-    case 'expense_was_refused_by_the_books':
-      return 409;
-    default:
-      return 400;
-  }
-}
-
 function valuesOf(form: FormData) {
   const text = (key: string, max: number) => {
     const value = form.get(key);
@@ -141,7 +124,7 @@ function refused(status: number, errors: Partial<Record<Field, string>>, values:
 export const actions: Actions = {
   record: async (event) => {
     const page = await projectPage(event);
-    authorizeRole(event, 'project.expense', page.ref);
+    authorizeCommand(event, 'project.expense', page.ref);
     // A body announced as larger than one attachment can make is refused before it is read.
     const length = Number(event.request.headers.get('content-length') ?? '0');
     if (length > UPLOAD_REQUEST_BYTES_MAX) return refused(413, { attachment: m.attachment_error_size() }, null);
@@ -173,7 +156,7 @@ export const actions: Actions = {
     });
     if (!result.ok) {
       const refusal = refusalOf(result, event.locals.locale);
-      return refused(statusOf(result), { [refusal.field]: refusal.message }, values);
+      return refused(failureStatusOf(result.code), { [refusal.field]: refusal.message }, values);
     }
     redirect(303, `/funds/${event.params.slug}/projects/${event.params.number}/expenses?recorded=${result.expenseId}`);
   }

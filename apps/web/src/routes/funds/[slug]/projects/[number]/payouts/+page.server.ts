@@ -6,13 +6,13 @@ import { statusName } from '$lib/application-texts';
 import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
-import { clientAddress } from '$lib/server/guard';
+import { authorizeCommand, clientAddress } from '$lib/server/guard';
 import * as payouts from '$lib/server/payouts';
 import { can } from '$lib/server/policy';
-import { authorizeRole, projectPage, projectSummary } from '../pay.server';
+import { projectPage, projectSummary } from '../pay.server';
 import { limitReason } from './limits';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { fieldErrorsOf } from '$lib/server/form-errors';
+import { failureStatusOf, fieldErrorsOf } from '$lib/server/form-errors';
 
 /**
  * The payouts of one project's match: what may be paid out now and why it is not more, the
@@ -113,27 +113,6 @@ function refusalOf(failure: payouts.PayoutFailure, locale: App.Locals['locale'])
   }
 }
 
-function statusOf(failure: payouts.PayoutFailure): number {
-  switch (failure.code) {
-    case 'not_allowed':
-      return 403;
-    case 'payout_not_found':
-    case 'project_not_found':
-      return 404;
-    case 'payout_exceeds_releasable':
-    case 'project_is_closed':
-    case 'project_state_does_not_allow_it':
-    case 'payout_is_not_waiting':
-    case 'second_approver_must_differ':
-    case 'form_was_already_used_for_something_else':
-    case 'project_has_no_hold':
-    case 'payout_was_refused_by_the_books':
-      return 409;
-    default:
-      return 400;
-  }
-}
-
 function valuesOf(form: FormData) {
   const text = (key: string, max: number) => {
     const value = form.get(key);
@@ -168,7 +147,7 @@ function pagePath(event: RequestEvent): string {
 export const actions: Actions = {
   request: async (event) => {
     const { page, command } = await commandOf(event);
-    authorizeRole(event, 'project.payout.request', page.ref);
+    authorizeCommand(event, 'project.payout.request', page.ref);
     const form = await event.request.formData();
     const values = valuesOf(form);
     const parsed = v.safeParse(RequestForm, Object.fromEntries(form));
@@ -178,7 +157,7 @@ export const actions: Actions = {
     const result = await payouts.requestPayout(sql(), { ...command, ...parsed.output });
     if (!result.ok) {
       const refusal = refusalOf(result, event.locals.locale);
-      return fail(statusOf(result), {
+      return fail(failureStatusOf(result.code), {
         action: 'request' as const,
         errors: { [refusal.field]: refusal.message },
         values
@@ -189,7 +168,7 @@ export const actions: Actions = {
 
   approve: async (event) => {
     const { page, command } = await commandOf(event);
-    authorizeRole(event, 'project.payout.approve', page.ref);
+    authorizeCommand(event, 'project.payout.approve', page.ref);
     const parsed = v.safeParse(PayoutForm, Object.fromEntries(await event.request.formData()));
     if (!parsed.success) {
       return fail(400, { action: 'approve' as const, payoutId: '', errors: { form: m.payout_error_invalid() } });
@@ -197,7 +176,7 @@ export const actions: Actions = {
     const result = await payouts.approvePayout(sql(), { ...command, payoutId: parsed.output.payoutId });
     if (!result.ok) {
       const refusal = refusalOf(result, event.locals.locale);
-      return fail(statusOf(result), {
+      return fail(failureStatusOf(result.code), {
         action: 'approve' as const,
         payoutId: parsed.output.payoutId,
         errors: { form: refusal.message }
@@ -218,7 +197,7 @@ export const actions: Actions = {
     if (!result.ok) {
       if (result.code === 'project_not_found') error(404, { message: m.error_not_found() });
       const refusal = refusalOf(result, event.locals.locale);
-      return fail(statusOf(result), {
+      return fail(failureStatusOf(result.code), {
         action: 'cancel' as const,
         payoutId: parsed.output.payoutId,
         errors: { form: refusal.message }

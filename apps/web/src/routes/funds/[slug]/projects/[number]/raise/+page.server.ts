@@ -5,13 +5,13 @@ import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
-import { clientAddress } from '$lib/server/guard';
+import { authorizeCommand, clientAddress } from '$lib/server/guard';
 import { parseAmount, todayOf } from '$lib/server/money-in';
 import { can } from '$lib/server/policy';
 import * as raising from '$lib/server/self-raising';
-import { commandGate, projectPage, projectSummary } from './raise.server';
+import { projectPage, projectSummary } from './raise.server';
 import type { Actions, PageServerLoad } from './$types';
-import { fieldErrorsOf } from '$lib/server/form-errors';
+import { failureStatusOf, fieldErrorsOf } from '$lib/server/form-errors';
 
 /**
  * Self-raising (自筹) of one project: the progress toward the target and the participation rate
@@ -116,9 +116,8 @@ function refused(status: number, errors: Partial<Record<Field, string>>, values:
 export const actions: Actions = {
   record: async (event) => {
     const page = await projectPage(event);
-    if (commandGate(event, 'project.raise', page.ref) === 'state') {
-      return refused(409, { form: m.raise_error_state() }, null);
-    }
+    // The state is the use case's to judge: a form sent again is answered as the first time.
+    authorizeCommand(event, 'project.raise', page.ref);
     // A body announced as larger than one attachment can make is refused before it is read.
     const length = Number(event.request.headers.get('content-length') ?? '0');
     if (length > UPLOAD_REQUEST_BYTES_MAX) return refused(413, { receipt: m.attachment_error_size() }, null);
@@ -149,12 +148,13 @@ export const actions: Actions = {
       idempotencyKey: input.key
     });
     if (!result.ok) {
-      // Asked again under the project's lock: closed since the gate, or a role taken away meanwhile.
-      if (result.code === 'not_allowed' && 'reason' in result && result.reason !== 'state_does_not_allow_it') {
-        return refused(403, { form: m.error_forbidden() }, values);
-      }
+      // Asked again under the project's lock: closed since the page was loaded (the state, said in
+      // words), or a role taken away meanwhile.
+      const forState =
+        result.code === 'not_allowed' && 'reason' in result && result.reason === 'state_does_not_allow_it';
+      if (result.code === 'not_allowed' && !forState) return refused(403, { form: m.error_forbidden() }, values);
       const refusal = refusalOf(result, event.locals.locale);
-      return refused(result.code === 'not_allowed' ? 409 : 400, { [refusal.field]: refusal.message }, values);
+      return refused(forState ? 409 : failureStatusOf(result.code), { [refusal.field]: refusal.message }, values);
     }
     redirect(303, `/funds/${page.fund.slug}/projects/${page.project.number}/raise?recorded=${result.paymentId}`);
   }

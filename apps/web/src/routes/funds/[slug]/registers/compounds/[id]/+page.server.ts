@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
+import { failureStatusOf } from '$lib/server/form-errors';
 import { authorize, clientAddress } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
 import * as registers from '$lib/server/registers';
@@ -79,7 +80,7 @@ function refused(action: 'add' | 'edit' | 'paste', result: Failure, values: Reco
     case 'item_is_not_in_this_fund':
       return fail(404, { action, id, code: result.code, message: m.registers_error_not_found(), values });
     case 'household_exists':
-      return fail(409, {
+      return fail(failureStatusOf(result.code), {
         action,
         id,
         code: result.code,
