@@ -207,12 +207,25 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
     await admin.getByLabel(zh['policy_second_approver'] ?? '').fill('1000');
     await admin.getByLabel(zh['policy_hold_back'] ?? '').fill('0.5');
     await admin.getByLabel(zh['policy_notice_days'] ?? '').fill('5');
-    // The starting policy already names the categories, repairs (设施维修) among them.
-    expect(await admin.locator('#policy-cat-key-2').inputValue()).toBe('repairs');
+    // The starting policy has no categories (every application gets the default ratio), and says
+    // so; the leadership adds repairs (设施维修), which takes the default ratio and cap.
+    await expect.poll(() => admin.getByTestId('category-terms-none').count()).toBe(1);
+    await admin.locator('#policy-cat-key-0').fill('repairs');
+    await admin.locator('#policy-cat-zh-0').fill('设施维修');
+    await admin.locator('#policy-cat-en-0').fill('Repairs');
     await admin.getByLabel('说明（如通过的会议）').fill('基金领导小组第一次会议通过');
     await admin.getByRole('button', { name: '通过为新版本' }).click();
     // Version 1 is the platform's starting policy; the leadership's own rules are version 2.
     await expect.poll(() => admin.getByText('已通过第 2 版。').count()).toBe(1);
+    // The settings say which ratio each category really gets: repairs takes the default's 60%.
+    await expect
+      .poll(() =>
+        admin
+          .getByTestId('category-terms')
+          .getByRole('row', { name: /设施维修\s*60%（默认）/ })
+          .count()
+      )
+      .toBe(1);
     await checkOnce(admin);
 
     expect((await admin.goto(`${OFFICE}/registers`))?.status()).toBe(200);
