@@ -9,6 +9,7 @@ import { ANONYMOUS } from '$lib/server/policy';
 import { CACHED_BODY_MAX, PublicPageCache, matchesETag, publicETag, publicSlugOf } from '$lib/server/public/cache';
 import { publicSiteShared } from '$lib/server/public/site';
 import { FORM_TOKEN_COOKIE, FORM_TOKEN_FIELD, formTokenMatches } from '$lib/server/auth/form-token';
+import { inputGuard } from '$lib/server/input-guard';
 import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 
@@ -198,4 +199,6 @@ const publicCache: Handle = async ({ event, resolve }) => {
   return new Response(body, { status: response.status, headers: response.headers });
 };
 
-export const handle = sequence(securityHeaders, sameOriginWrites, i18n, preferences, auth, publicCache);
+// inputGuard runs inside i18n, so that its refusals speak the visitor's language, and before auth,
+// so that a NUL in a URL never reaches a query.
+export const handle = sequence(securityHeaders, sameOriginWrites, i18n, preferences, inputGuard, auth, publicCache);

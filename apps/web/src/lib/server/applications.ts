@@ -7,6 +7,7 @@ import {
   computeMatch,
   decideTransition,
   explainMatch,
+  isDate,
   type MatchCode,
   type MatchDecision,
   type OwnersConsentCode
@@ -237,12 +238,6 @@ export function chinaDateOf(now: Date): string {
   })
     .format(now)
     .slice(0, 10);
-}
-
-function isRealDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -881,7 +876,7 @@ export async function saveDraftIn(
     }
     case 'meeting': {
       const errors: DraftErrors = {};
-      if (!isRealDate(draft.meetingDate)) errors['meetingDate'] = 'date_must_be_valid';
+      if (!isDate(draft.meetingDate)) errors['meetingDate'] = 'date_must_be_valid';
       else if (draft.meetingDate > chinaDateOf(input.now)) errors['meetingDate'] = 'date_must_not_be_in_the_future';
       const counts = [draft.householdsTotal, draft.householdsPresent, draft.householdsAgreeing].map((text) =>
         /^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : null

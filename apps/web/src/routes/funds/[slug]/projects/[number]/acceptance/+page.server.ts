@@ -4,6 +4,7 @@ import { m } from '$lib/paraglide/messages';
 import * as acceptance from '$lib/server/acceptance';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
+import { calendarDate } from '$lib/server/form-input';
 import { authorize, clientAddress } from '$lib/server/guard';
 import { parseAmount, todayOf } from '$lib/server/money-in';
 import { can, hasConflictOfInterest } from '$lib/server/policy';
@@ -39,7 +40,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const RecordForm = v.object({
-  checkedOn: v.pipe(v.string(), v.trim(), v.isoDate()),
+  checkedOn: calendarDate,
   note: v.optional(v.pipe(v.string(), v.maxLength(acceptance.ACCEPTANCE_NOTE_LENGTH_MAX)), ''),
   costFinal: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(20)), '')
 });
