@@ -12,6 +12,13 @@ import {
   type MatchDecision,
   type OwnersConsentCode
 } from '@gongjian/ledger';
+import {
+  DESCRIPTION_LENGTH_MAX,
+  ITEM_LENGTH_MAX,
+  LOCATION_LENGTH_MAX,
+  REASON_LENGTH_MAX,
+  TITLE_LENGTH_MAX
+} from '../application-limits';
 import { recordEvent } from './audit';
 import { storeAttachmentIn, type Upload } from './attachments';
 import type { Sql, Transaction } from './db/client';
@@ -39,11 +46,8 @@ import {
  * backstop never reaches a person as an error page.
  */
 
-export const TITLE_LENGTH_MAX = 80;
-export const DESCRIPTION_LENGTH_MAX = 4000;
-export const LOCATION_LENGTH_MAX = 200;
-export const ITEM_LENGTH_MAX = 120;
-export const REASON_LENGTH_MAX = 500;
+// The fields' lengths live where the page can import them too; the checks below use the same numbers.
+export { DESCRIPTION_LENGTH_MAX, ITEM_LENGTH_MAX, LOCATION_LENGTH_MAX, REASON_LENGTH_MAX, TITLE_LENGTH_MAX };
 export const BUDGET_LINES_MAX = 50;
 export const QUOTES_MAX = 10;
 export const HOUSEHOLDS_MAX = 100_000;
