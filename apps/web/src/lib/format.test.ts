@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatMoney } from './format';
+import { formatDate, formatDateTime, formatMoney, retryAfter } from './format';
 
 describe('formatMoney', () => {
   it('shows yuan with fen and grouping in both languages', () => {
@@ -27,5 +27,15 @@ describe('dates', () => {
     expect(formatDate(lateEvening, 'zh-CN')).toBe('2026年11月24日');
     expect(formatDate(lateEvening, 'en')).toBe('Nov 24, 2026');
     expect(formatDateTime(lateEvening, 'zh-CN')).toBe('2026/11/24 01:30');
+  });
+});
+
+describe('retryAfter', () => {
+  it('rounds the time and the minutes up, never telling anyone to retry too early', () => {
+    const now = new Date('2026-03-02T02:00:30.000Z');
+    // 10:05:40 in Beijing: the lock is not over at 10:05.
+    expect(retryAfter(new Date('2026-03-02T02:05:40.000Z'), now, 'zh-CN')).toEqual({ time: '10:06', minutes: '6' });
+    expect(retryAfter(new Date('2026-03-02T02:05:00.000Z'), now, 'zh-CN')).toEqual({ time: '10:05', minutes: '5' });
+    expect(retryAfter(new Date('2026-03-02T02:00:31.000Z'), now, 'en')).toEqual({ time: '10:01 AM', minutes: '1' });
   });
 });

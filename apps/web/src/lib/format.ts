@@ -37,3 +37,17 @@ export function formatDate(date: Date, locale: Locale): string {
 export function formatDateTime(date: Date, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: TIME_ZONE }).format(date);
 }
+
+const MINUTE_MS = 60_000;
+
+/**
+ * When someone made to wait may try again: the clock time to the minute and the minutes left,
+ * both rounded up, so that nobody is told to retry before they can (a lock that ends at 10:05:40
+ * reads 10:06, never 10:05).
+ */
+export function retryAfter(retryAt: Date, now: Date, locale: Locale): { time: string; minutes: string } {
+  const shown = new Date(Math.ceil(retryAt.getTime() / MINUTE_MS) * MINUTE_MS);
+  const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: TIME_ZONE }).format(shown);
+  const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / MINUTE_MS));
+  return { time, minutes: String(minutes) };
+}
