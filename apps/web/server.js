@@ -1,14 +1,17 @@
 // The production server: SvelteKit's adapter-node handler behind a plain Node HTTP server.
 //
-// It differs from adapter-node's own entry point in three ways that matter to a fund office
+// It differs from adapter-node's own entry point in four ways that matter to a fund office
 // running Gongjian on one machine:
 // - it takes the port first, so a port in use is a one-line message, not a stack trace after
 //   the database has already started;
 // - start-up faults it can explain (a bad DATABASE_URL, an unreachable data folder, an edited
 //   migration) are printed as one line saying what to do;
 // - on SIGINT/SIGTERM it stops taking requests, lets running ones finish, and only then lets the
-//   app close its pool and stop the embedded PostgreSQL.
+//   app close its pool and stop the embedded PostgreSQL;
+// - every response, static files and SvelteKit's own refusals included, carries the baseline
+//   security headers (security-headers.js), which the hooks alone cannot give them.
 import http from 'node:http';
+import { FALLBACK_CONTENT_SECURITY_POLICY, baselineHeaders } from './security-headers.js';
 
 const port = parsePort(process.env.PORT ?? '3000');
 const host = process.env.HOST ?? '0.0.0.0';
@@ -48,6 +51,11 @@ let handler;
 const server = http.createServer((request, response) => {
   // Set here, never taken from the client.
   if (originFromRequest) request.headers[PROTOCOL_HEADER] = 'http';
+  // Set before anyone answers, so that every response has them; an answer that sets its own
+  // (a token page's no-referrer from the hooks) replaces them.
+  const pathname = (request.url ?? '/').split('?')[0] ?? '/';
+  for (const [name, value] of Object.entries(baselineHeaders(pathname))) response.setHeader(name, value);
+  response.setHeader('Content-Security-Policy', FALLBACK_CONTENT_SECURITY_POLICY);
   if (handler) return handler(request, response);
   response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '2' });
   response.end('Gongjian is starting.\n');

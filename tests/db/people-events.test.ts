@@ -8,6 +8,7 @@ import {
   signIn,
   signOut
 } from '../../apps/web/src/lib/server/accounts';
+import { ACCOUNT_FAILURES_FREE } from '../../apps/web/src/lib/server/auth/throttle';
 import { loadAccess } from '../../apps/web/src/lib/server/auth/session';
 import { TOTP_PERIOD_SECONDS, totpCodeAt } from '../../apps/web/src/lib/server/auth/totp';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
@@ -83,7 +84,7 @@ async function script(): Promise<void> {
     if (loginName !== 'ev-member') secrets.add(loginName);
     expect(await signIn(app, { loginName, password, ip, now: T0 })).toMatchObject({ ok: false });
   }
-  // Ten guesses against one account, then the throttle.
+  // Eleven guesses against one account: five fail, then the name is paused.
   for (let guess = 1; guess <= 11; guess += 1) {
     secrets.add(`guess secret ${guess}`);
     await signIn(app, { loginName: 'ev-victim', password: `guess secret ${guess}`, ip: '198.51.100.40', now: T0 });
@@ -244,10 +245,10 @@ describe('the audit trail', () => {
       }
     ];
     for (const event of expected) expect(rows).toContainEqual(expect.objectContaining(event));
-    // Ten failures locked the account, and the eleventh attempt was throttled, not checked.
+    // Five failures paused the name, and the six attempts after them were throttled, not checked.
     const victimFailures = rows.filter((row) => row.action === 'session.sign_in' && row.actor === ids.victim);
-    expect(victimFailures).toHaveLength(10);
-    expect(rows.filter((row) => row.action === 'session.throttled')).toHaveLength(1);
+    expect(victimFailures).toHaveLength(ACCOUNT_FAILURES_FREE);
+    expect(rows.filter((row) => row.action === 'session.throttled')).toHaveLength(11 - ACCOUNT_FAILURES_FREE);
   });
 
   it('holds no password, token, TOTP code or TOTP key, in any row', async () => {

@@ -6,7 +6,13 @@ import {
   signIn
 } from '../../apps/web/src/lib/server/accounts';
 import { validateSessionToken } from '../../apps/web/src/lib/server/auth/session';
-import { THROTTLE_FAILURES_MAX, THROTTLE_LOCK_MS } from '../../apps/web/src/lib/server/auth/throttle';
+import {
+  ACCOUNT_FAILURES_FREE,
+  ACCOUNT_LOCK_FIRST_MS,
+  ACCOUNT_QUIET_MS,
+  THROTTLE_FAILURES_MAX,
+  THROTTLE_LOCK_MS
+} from '../../apps/web/src/lib/server/auth/throttle';
 import { TOTP_PERIOD_SECONDS, totpCodeAt } from '../../apps/web/src/lib/server/auth/totp';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import { TEST_PASSWORD, createTestFund, createTestUser } from '../support/people';
@@ -106,50 +112,99 @@ describe('signIn', () => {
 });
 
 describe('the sign-in throttle', () => {
-  it('locks the address and the account after 10 failures, for 10 minutes, even for the right password', async () => {
-    const [ipA, ipB] = ['198.51.100.1', '198.51.100.2'];
-    const target = unique('target');
-    const bystander = unique('bystander');
+  /** A fresh address for each attempt, so that only the login name's count is at work. */
+  let octet = 0;
+  const freshAddress = () => `203.0.113.${(octet += 1) % 250}`;
+  const throttledUntil = (until: Date, secondFactorPasses: boolean) => ({
+    ok: false,
+    code: 'sign_in_is_throttled',
+    retryAt: until,
+    secondFactorPasses
+  });
+
+  it('pauses a login name after five failures from anywhere, for 30 s, doubling up to 15 minutes', async () => {
+    const target = unique('backoff');
     await committeeMember(target);
-    await committeeMember(bystander);
-    expect(THROTTLE_FAILURES_MAX).toBe(10);
-
-    for (let attempt = 1; attempt <= 10; attempt += 1) {
-      const result = await signIn(app, { loginName: target, password: `guess number ${attempt}`, ip: ipA, now: T0 });
-      expect(result, `attempt ${attempt}`).toEqual(WRONG);
+    expect(ACCOUNT_FAILURES_FREE).toBe(5);
+    let now = T0;
+    for (let attempt = 1; attempt <= ACCOUNT_FAILURES_FREE; attempt += 1) {
+      expect(await signIn(app, { loginName: target, password: `guess ${attempt}`, ip: freshAddress(), now })).toEqual(
+        WRONG
+      );
     }
-    const throttled = { ok: false, code: 'sign_in_is_throttled', retryAt: at(THROTTLE_LOCK_MS) };
-    expect(await signIn(app, { loginName: target, password: 'guess 11', ip: ipA, now: T0 })).toEqual(throttled);
-    expect(await signIn(app, { loginName: target, password: TEST_PASSWORD, ip: ipA, now: at(MINUTE) })).toEqual(
-      throttled
-    );
-
-    // Another account from another address is not affected.
-    expect(await signIn(app, { loginName: bystander, password: TEST_PASSWORD, ip: ipB, now: T0 })).toMatchObject({
+    // Each pause is twice the one before, up to the cap; every failure is tried the moment the
+    // pause before it ends, as a patient guesser would.
+    const pauses = [30, 60, 120, 240, 480, 900, 900].map((seconds) => seconds * 1000);
+    for (const [index, pause] of pauses.entries()) {
+      const until = new Date(now.getTime() + pause);
+      const early = new Date(until.getTime() - 1000);
+      // Even the right password waits until the pause is over, from any address.
+      expect(await signIn(app, { loginName: target, password: TEST_PASSWORD, ip: freshAddress(), now: early })).toEqual(
+        throttledUntil(until, true)
+      );
+      now = until;
+      if (index < pauses.length - 1) {
+        const guess = await signIn(app, {
+          loginName: target,
+          password: `late guess ${index}`,
+          ip: freshAddress(),
+          now
+        });
+        expect(guess, `guess after pause ${index}`).toEqual(WRONG);
+      }
+    }
+    // Once the last pause is over, the right password works, and clears the count.
+    expect(await signIn(app, { loginName: target, password: TEST_PASSWORD, ip: freshAddress(), now })).toMatchObject({
       ok: true
     });
-    // The throttle counts per account as well as per address: the attacked account stays locked
-    // from every address (so a botnet gets 10 guesses per 10 minutes, not 10 per address), which
-    // also locks its owner out for those minutes.
-    expect(await signIn(app, { loginName: target, password: TEST_PASSWORD, ip: ipB, now: T0 })).toEqual(throttled);
-    // And the attacking address is locked for every account.
-    expect(await signIn(app, { loginName: bystander, password: TEST_PASSWORD, ip: ipA, now: T0 })).toEqual(throttled);
-
-    // Once the lock is over, the right password works again, from either address.
-    const later = at(THROTTLE_LOCK_MS + MINUTE);
-    expect(await signIn(app, { loginName: target, password: TEST_PASSWORD, ip: ipA, now: later })).toMatchObject({
+    expect(await signIn(app, { loginName: target, password: 'one typo', ip: freshAddress(), now })).toEqual(WRONG);
+    expect(await signIn(app, { loginName: target, password: TEST_PASSWORD, ip: freshAddress(), now })).toMatchObject({
       ok: true
     });
   });
 
-  it('forgets failures older than its 10-minute window', async () => {
+  it('starts a login name’s count again after a quiet hour', async () => {
+    const loginName = unique('quiet');
+    await committeeMember(loginName);
+    for (const start of [0, ACCOUNT_QUIET_MS + MINUTE]) {
+      for (let attempt = 0; attempt < ACCOUNT_FAILURES_FREE - 1; attempt += 1) {
+        const result = await signIn(app, { loginName, password: 'nope nope', ip: freshAddress(), now: at(start) });
+        expect(result).toEqual(WRONG);
+      }
+    }
+    const later = at(ACCOUNT_QUIET_MS + MINUTE);
+    expect(await signIn(app, { loginName, password: TEST_PASSWORD, ip: freshAddress(), now: later })).toMatchObject({
+      ok: true
+    });
+  });
+
+  it('locks an address after 10 failures in 10 minutes, for every account, and no other address', async () => {
+    const [ipA, ipB] = ['198.51.100.1', '198.51.100.2'];
+    const bystander = unique('bystander');
+    await committeeMember(bystander);
+    expect(THROTTLE_FAILURES_MAX).toBe(10);
+    // Ten different names, so that no name is paused: only the address counts to ten.
+    for (let attempt = 1; attempt <= THROTTLE_FAILURES_MAX; attempt += 1) {
+      const result = await signIn(app, { loginName: unique('sprayed'), password: 'guess', ip: ipA, now: T0 });
+      expect(result, `attempt ${attempt}`).toEqual(WRONG);
+    }
+    const locked = throttledUntil(at(THROTTLE_LOCK_MS), false);
+    expect(await signIn(app, { loginName: bystander, password: TEST_PASSWORD, ip: ipA, now: at(MINUTE) })).toEqual(
+      locked
+    );
+    expect(await signIn(app, { loginName: bystander, password: TEST_PASSWORD, ip: ipB, now: T0 })).toMatchObject({
+      ok: true
+    });
+  });
+
+  it('forgets an address’s failures older than its 10-minute window', async () => {
     const ip = '198.51.100.3';
     const loginName = unique('slow');
     await committeeMember(loginName);
-    // Nine failures, eleven minutes apart from the next nine: never ten in one window.
+    // Nine failures, eleven minutes apart from the next nine, each against a name of its own.
     for (const start of [0, 11 * MINUTE]) {
       for (let attempt = 0; attempt < 9; attempt += 1) {
-        expect(await signIn(app, { loginName, password: 'nope nope', ip, now: at(start) })).toEqual(WRONG);
+        expect(await signIn(app, { loginName: unique('other'), password: 'nope', ip, now: at(start) })).toEqual(WRONG);
       }
     }
     expect(await signIn(app, { loginName, password: TEST_PASSWORD, ip, now: at(11 * MINUTE) })).toMatchObject({
@@ -157,6 +212,141 @@ describe('the sign-in throttle', () => {
     });
   });
 });
+
+describe('a paused login name and the second factor', () => {
+  /** Each stranger comes from addresses of their own, so that no address throttle is at work. */
+  let strangers = 0;
+
+  /** An enrolled committee member, and their authenticator's key. */
+  async function enrolled(label: string): Promise<{ loginName: string; userId: string; key: Uint8Array }> {
+    const loginName = unique(label);
+    const userId = await committeeMember(loginName);
+    const begun = await beginTotpEnrolment(app, userId);
+    if (begun.enrolled) throw new Error('a new user is not enrolled');
+    await confirmTotpEnrolment(app, { userId, code: totpCodeAt(begun.key, T0), ip: '192.0.2.30', now: T0 });
+    return { loginName, userId, key: begun.key };
+  }
+
+  /** A stranger's wrong passwords from many addresses, enough to pause the name for 15 minutes. */
+  async function pauseByStranger(loginName: string, now: Date): Promise<void> {
+    strangers += 1;
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      await signIn(app, { loginName, password: `stranger ${attempt}`, ip: `198.18.${strangers}.${attempt + 1}`, now });
+    }
+    const paused = await signIn(app, { loginName, password: 'stranger again', ip: `198.18.${strangers}.99`, now });
+    expect(paused).toMatchObject({ ok: false, code: 'sign_in_is_throttled', secondFactorPasses: true });
+  }
+
+  it('never keeps out the right password with a valid code, however long a stranger keeps the name paused', async () => {
+    const who = await enrolled('paused-totp');
+    const ip = '192.0.2.31';
+    const now = at(4 * STEP);
+    await pauseByStranger(who.loginName, now);
+
+    // The password alone waits, and is not even checked.
+    expect(await signIn(app, { loginName: who.loginName, password: TEST_PASSWORD, ip, now })).toMatchObject({
+      ok: false,
+      code: 'sign_in_is_throttled',
+      secondFactorPasses: true
+    });
+    // A wrong password with the right code, and the right password with a wrong code, get the same answer.
+    const code = totpCodeAt(who.key, now);
+    const wrongPassword = await signIn(app, { loginName: who.loginName, password: 'not it', totpCode: code, ip, now });
+    expect(wrongPassword).toMatchObject({ ok: false, code: 'sign_in_is_throttled', secondFactorPasses: true });
+    const wrongCode = code === '000000' ? '000001' : '000000';
+    const rightPassword = await signIn(app, {
+      loginName: who.loginName,
+      password: TEST_PASSWORD,
+      totpCode: wrongCode,
+      ip,
+      now
+    });
+    expect(rightPassword).toEqual({ ...wrongPassword, retryAt: expect.any(Date) });
+
+    // The password and a valid code sign in at once, with a full session.
+    const done = await signIn(app, {
+      loginName: who.loginName,
+      password: TEST_PASSWORD,
+      totpCode: code.replace(/^(...)/, '$1 '),
+      ip,
+      now
+    });
+    expect(done).toMatchObject({ ok: true, secondFactorRequired: false });
+    if (!done.ok) return;
+    expect(await validateSessionToken(app, done.session.token, now)).toMatchObject({ secondFactorPending: false });
+    // The code was used: it cannot sign in a second time.
+    const replay = await signIn(app, { loginName: who.loginName, password: TEST_PASSWORD, totpCode: code, ip, now });
+    expect(replay).toMatchObject({ ok: false, code: 'sign_in_is_throttled' });
+  });
+
+  it('lets a session that is waiting for its code finish while a stranger pauses the name', async () => {
+    const who = await enrolled('pending-totp');
+    const ip = '192.0.2.32';
+    const now = at(4 * STEP);
+    const password = await signIn(app, { loginName: who.loginName, password: TEST_PASSWORD, ip, now });
+    if (!password.ok) throw new Error('the password step failed');
+    await pauseByStranger(who.loginName, now);
+    const done = await completeSecondFactor(app, {
+      pendingToken: password.session.token,
+      code: totpCodeAt(who.key, now),
+      ip,
+      now
+    });
+    expect(done).toMatchObject({ ok: true });
+  });
+
+  it('keeps a paused name closed to the password alone when the account has no second factor', async () => {
+    const loginName = unique('paused-plain');
+    await committeeMember(loginName);
+    await pauseByStranger(loginName, T0);
+    for (const totpCode of [undefined, '123456']) {
+      const result = await signIn(app, {
+        loginName,
+        password: TEST_PASSWORD,
+        ...(totpCode === undefined ? {} : { totpCode }),
+        ip: '192.0.2.33',
+        now: T0
+      });
+      expect(result, String(totpCode)).toMatchObject({ ok: false, code: 'sign_in_is_throttled' });
+    }
+  });
+
+  it('bounds code guessing by whoever knows the password, which a stranger cannot set off', async () => {
+    const who = await enrolled('code-guesser');
+    const now = at(4 * STEP);
+    const code = totpCodeAt(who.key, now);
+    const wrong = code === '000000' ? '000001' : '000000';
+    for (let attempt = 0; attempt < ACCOUNT_FAILURES_FREE; attempt += 1) {
+      const pending = await signIn(app, { loginName: who.loginName, password: TEST_PASSWORD, ip: freshIp(), now });
+      if (!pending.ok) throw new Error(`the password step failed: ${JSON.stringify(pending)}`);
+      const guess = await completeSecondFactor(app, {
+        pendingToken: pending.session.token,
+        code: wrong,
+        ip: freshIp(),
+        now
+      });
+      expect(guess).toEqual({ ok: false, code: 'totp_code_is_wrong' });
+    }
+    // Five wrong codes after the right password pause the second factor itself: even the right
+    // code waits, on either way in.
+    const paused = await signIn(app, {
+      loginName: who.loginName,
+      password: TEST_PASSWORD,
+      totpCode: code,
+      ip: freshIp(),
+      now
+    });
+    expect(paused).toEqual({
+      ok: false,
+      code: 'sign_in_is_throttled',
+      retryAt: new Date(now.getTime() + ACCOUNT_LOCK_FIRST_MS),
+      secondFactorPasses: false
+    });
+  });
+});
+
+let spare = 0;
+const freshIp = () => `192.0.2.${100 + ((spare += 1) % 100)}`;
 
 describe('the second factor', () => {
   /** A six-digit code that is none of the codes valid around `now`. */

@@ -145,6 +145,47 @@ describe.skipIf(!chromiumPath)('a committee’s application at phone size', () =
     expect((await get(quote.replace(`/applications/${number}`, ''), committee.cookie)).status).toBe(403);
   });
 
+  it('takes exactly what each field’s maxlength lets a person type, counting line breaks as the browser does', async () => {
+    // Without JavaScript, the browser posts the form itself, with each line break as CR LF.
+    const page = await pageOf(committee, { javaScript: false });
+    await page.goto(APPLICATIONS);
+    await page.getByRole('button', { name: '为西苑院落新建申请' }).click();
+    await page.waitForURL(/\/applications\/\d+\/edit\?step=basics/);
+    const number = Number(/applications\/(\d+)\//.exec(page.url())?.[1]);
+    const edit = `${APPLICATIONS}/${number}/edit`;
+    const description = page.getByLabel('项目说明');
+    const maxlength = Number(await description.getAttribute('maxlength'));
+    const titleMax = Number(await page.getByLabel('项目名称').getAttribute('maxlength'));
+    expect([titleMax, maxlength]).toEqual([80, 4000]);
+
+    // As many characters as the box takes, a quarter of them line breaks: the browser counts a
+    // line break as one character and sends it as two (CR LF), and the server must take it all.
+    const full = '修道闸\n'.repeat(maxlength / 4);
+    await page.getByLabel('项目名称').fill('一'.repeat(titleMax));
+    await description.fill(full);
+    expect(await description.evaluate((box: HTMLTextAreaElement) => box.value.length)).toBe(maxlength);
+    await page.getByRole('button', { name: '保存并继续' }).click();
+    await page.waitForURL(/step=budget/);
+    const [saved] = await office.sql<{ title: string; description: string }[]>`
+      select title, description from applications where fund_id = ${office.fundId} and number = ${number}`;
+    expect(saved?.title).toBe('一'.repeat(titleMax));
+    expect(saved?.description).toBe(full.trim());
+
+    // Anything longer than a field's maxlength is refused and leaves the draft as it was, whether
+    // the extra is words or spaces that would be trimmed (the form used to take twice as much).
+    for (const fields of [
+      { title: `${'一'.repeat(titleMax)}${' '.repeat(titleMax)}` },
+      { title: '门', description: 'x'.repeat(maxlength + 1) },
+      { title: '门', location: '地'.repeat(201) }
+    ]) {
+      const refused = await post(`${edit}?/basics`, fields, committee.cookie);
+      expect(refused.status, JSON.stringify(fields).slice(0, 40)).toBe(400);
+    }
+    const [after] = await office.sql<{ title: string; description: string }[]>`
+      select title, description from applications where fund_id = ${office.fundId} and number = ${number}`;
+    expect(after).toEqual(saved);
+  });
+
   it('changes nothing for fields a form does not name, and keeps what was typed when it refuses', async () => {
     const created = await post(
       `${APPLICATIONS}?/create`,

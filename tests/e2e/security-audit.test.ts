@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import { ACCOUNT_FAILURES_FREE } from '../../apps/web/src/lib/server/auth/throttle';
 import { totpCodeAt } from '../../apps/web/src/lib/server/auth/totp';
 import { createTestUser, TEST_PASSWORD } from '../support/people';
 import { RUN_TAG, openDatabase, postForm, request, type HttpResult } from './route-access';
 
 /**
  * The audit trail, scripted over HTTP as people would cause it: a wrong password, a sign-in, a
- * throttled address, a sign-out, a password change, a second factor, an invitation made and taken
+ * paused login name, a sign-out, a password change, a second factor, an invitation made and taken
  * up, a role removed. Each lands in the events table with its outcome, and neither the table nor
  * the app's log holds any password, token or TOTP code used on the way.
  */
@@ -76,14 +77,14 @@ describe('the audit trail', () => {
     expect(wrong.status).toBe(400);
     let mainCookie = expectCookie(await login(main, TEST_PASSWORD, ip(1)));
 
-    // Ten wrong passwords for one account from one address lock both; the eleventh attempt and
-    // even the right password are refused with 429 and a plain Chinese message.
-    for (let attempt = 1; attempt <= 10; attempt += 1) {
+    // Five wrong passwords pause the login name; the sixth attempt and even the right password
+    // are refused with 429 and a plain Chinese message.
+    for (let attempt = 1; attempt <= ACCOUNT_FAILURES_FREE; attempt += 1) {
       expect((await login(name('locked'), `wrong-${RUN_TAG}-${attempt}`, ip(10))).status).toBe(400);
     }
-    const eleventh = await login(name('locked'), `wrong-${RUN_TAG}-11`, ip(10));
+    const sixth = await login(name('locked'), `wrong-${RUN_TAG}-6`, ip(10));
     const right = await login(name('locked'), TEST_PASSWORD, ip(10));
-    for (const response of [eleventh, right]) {
+    for (const response of [sixth, right]) {
       expect(response.status).toBe(429);
       expect(cookieOf(response)).toBeNull();
       expect(response.body).toContain('尝试次数太多，已暂时锁定。请在');
@@ -183,7 +184,7 @@ describe('the audit trail', () => {
       ).length;
     expect(has('session.sign_in', 'failed', ids.main ?? '', { reason: 'wrong_password' })).toBe(1);
     expect(has('session.sign_in', 'ok', ids.main ?? '')).toBe(2);
-    expect(has('session.sign_in', 'failed', ids.locked ?? '', { ip: ip(10) })).toBe(10);
+    expect(has('session.sign_in', 'failed', ids.locked ?? '', { ip: ip(10) })).toBe(ACCOUNT_FAILURES_FREE);
     expect(has('session.throttled', 'denied', null, { ip: ip(10) })).toBe(2);
     expect(has('session.sign_in', 'ok', ids.locked ?? '')).toBe(0);
     expect(has('session.sign_in', 'ok', ids.other ?? '', { ip: ip(11) })).toBe(1);

@@ -132,6 +132,48 @@ describe('security headers', () => {
     expect(htmlChecked).toBeGreaterThanOrEqual(20);
   });
 
+  it('sends nosniff and a referrer policy on static files and on refusals made before the hooks run', async () => {
+    const home = await request('/', { headers: { accept: 'text/html' } });
+    const asset = /\/_app\/immutable\/[^"'\s]+\.(?:js|css)/.exec(home.body)?.[0];
+    if (asset === undefined) throw new Error('the home page links no built asset');
+    const answers: [string, string, HttpResult][] = [];
+    // Files adapter-node serves itself, before SvelteKit and its hooks: plain, precompressed, revalidated.
+    for (const path of ['/robots.txt', '/gongjian-verify.mjs', '/favicon.svg', asset]) {
+      const plain = await request(path, { headers: { 'accept-encoding': 'identity' } });
+      answers.push([path, `GET ${path}`, plain]);
+      answers.push([path, `GET ${path} (brotli)`, await request(path, { headers: { 'accept-encoding': 'br' } })]);
+      const etag = plain.headers.get('etag');
+      if (etag !== null) {
+        const again = await request(path, { headers: { 'accept-encoding': 'identity', 'if-none-match': etag } });
+        expect(again.status, path).toBe(304);
+        answers.push([path, `GET ${path} (304)`, again]);
+      }
+    }
+    // SvelteKit's own CSRF check refuses a cross-site form post before any hook runs.
+    const crossSite = {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=b'
+    };
+    const invitePath = `/invite/${world.fx.openInviteToken}`;
+    for (const path of ['/login', '/settings?/language', invitePath]) {
+      const refused = await request(path, crossSite);
+      expect(refused.status, path).toBe(403);
+      answers.push([path.split('?')[0] ?? path, `cross-site POST ${path}`, refused]);
+    }
+    // The input rules refuse from inside the hooks, with SvelteKit's fallback page.
+    answers.push([
+      '/funds/a%00b',
+      'GET /funds/a%00b',
+      await request('/funds/a%00b', { headers: { accept: 'text/html' } })
+    ]);
+    const problems = answers.flatMap(([path, what, response]) =>
+      problemsOf(path, response, false).map((problem) => `${what} (${response.status}): ${problem}`)
+    );
+    expect(problems).toEqual([]);
+    expect(answers.length).toBeGreaterThanOrEqual(12);
+  });
+
   it('sets the session cookie HttpOnly, SameSite=Lax, for the whole site, with an expiry and a long token', async () => {
     const tokens = new Set<string>();
     for (const ip of ['10.70.2.3', '10.70.2.4']) {

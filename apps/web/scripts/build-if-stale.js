@@ -20,6 +20,8 @@ const inputs = [
   join(webDir, 'project.inlang', 'settings.json'),
   join(webDir, 'vite.config.ts'),
   join(webDir, 'paraglide.config.js'),
+  // Shared by server.js and the hooks, so part of the build.
+  join(webDir, 'security-headers.js'),
   join(webDir, 'package.json'),
   join(rootDir, 'svelte.config.js'),
   join(rootDir, 'package-lock.json'),

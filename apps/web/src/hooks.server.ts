@@ -10,7 +10,9 @@ import { CACHED_BODY_MAX, PublicPageCache, matchesETag, publicETag, publicSlugOf
 import { publicSiteShared } from '$lib/server/public/site';
 import { FORM_TOKEN_COOKIE, FORM_TOKEN_FIELD, formTokenMatches } from '$lib/server/auth/form-token';
 import { publicOrigin } from '$lib/server/guard';
+import { inputGuard } from '$lib/server/input-guard';
 import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
+import { TOKEN_IN_URL, baselineHeaders } from '../security-headers.js';
 import { sequence } from '@sveltejs/kit/hooks';
 
 /**
@@ -43,17 +45,10 @@ const preferences: Handle = ({ event, resolve }) => {
   });
 };
 
-/** Paths whose URL carries a secret token; they must never leak it in a Referer header. */
-const TOKEN_IN_URL = /^\/(invite|reset)\//;
-
 const securityHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   const headers = response.headers;
-  headers.set('X-Content-Type-Options', 'nosniff');
-  headers.set(
-    'Referrer-Policy',
-    TOKEN_IN_URL.test(event.url.pathname) ? 'no-referrer' : 'strict-origin-when-cross-origin'
-  );
+  for (const [name, value] of Object.entries(baselineHeaders(event.url.pathname))) headers.set(name, value);
   // A token page names whose password it resets; no cache, shared or private, may keep it.
   if (TOKEN_IN_URL.test(event.url.pathname)) headers.set('Cache-Control', 'no-store');
   headers.set('X-Frame-Options', 'DENY');
@@ -201,4 +196,6 @@ const publicCache: Handle = async ({ event, resolve }) => {
   return new Response(body, { status: response.status, headers: response.headers });
 };
 
-export const handle = sequence(securityHeaders, sameOriginWrites, i18n, preferences, auth, publicCache);
+// inputGuard runs inside i18n, so that its refusals speak the visitor's language, and before auth,
+// so that a NUL in a URL never reaches a query.
+export const handle = sequence(securityHeaders, sameOriginWrites, i18n, preferences, inputGuard, auth, publicCache);

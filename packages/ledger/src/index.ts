@@ -9,6 +9,9 @@
 export { CNY, type Currency } from './currency.js';
 export type { Ok, Rejection, Result } from './result.js';
 export { LedgerAssertionError } from './checks/assert.js';
+// The one rule for a calendar day (YYYY-MM-DD, a real day, years 1900 to 9999): the books use it,
+// and so does every date a form or a URL brings to the server.
+export { isDate } from './journal/limits.js';
 
 // Money
 export { Money, MoneyError, money, type MoneyParseCode } from './money/money.js';

@@ -37,6 +37,8 @@ describe('formatRetry', () => {
     expect(formatRetry(new Date('2026-11-23T02:23:40Z'), now, 'zh-CN')).toEqual({ time: '10:24', minutes: 24 });
     expect(formatRetry(new Date('2026-11-23T02:24:00Z'), now, 'en')).toEqual({ time: '10:24 AM', minutes: 24 });
     expect(formatRetry(new Date('2026-11-23T02:00:15Z'), now, 'zh-CN')).toEqual({ time: '10:01', minutes: 1 });
+    // A lock that ends at 10:05:40 is not over at 10:05.
+    expect(formatRetry(new Date('2026-11-23T02:05:40Z'), now, 'zh-CN')).toEqual({ time: '10:06', minutes: 6 });
   });
 
   it('names the date when the time is on another day in China', () => {

@@ -1,4 +1,4 @@
-import { decideTransition, money, type Money } from '@gongjian/ledger';
+import { decideTransition, isDate, money, type Money } from '@gongjian/ledger';
 import { deflateSync } from 'node:zlib';
 import { sha256Hex, storeAttachmentIn, type Upload } from './attachments';
 import { recordEvent } from './audit';
@@ -76,11 +76,7 @@ export interface RecordAcceptanceInput extends Command {
 
 /** A real calendar day, not after today in China. */
 function dateRefusal(date: string, now: Date): RecordAcceptanceCode | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return 'acceptance_date_must_be_valid';
-  const parsed = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
-    return 'acceptance_date_must_be_valid';
-  }
+  if (!isDate(date)) return 'acceptance_date_must_be_valid';
   return date > todayOf(now) ? 'acceptance_date_must_not_be_in_the_future' : null;
 }
 

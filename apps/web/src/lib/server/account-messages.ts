@@ -1,4 +1,4 @@
-import { TIME_ZONE } from '$lib/format';
+import { formatRetry } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { LinkProblem } from './invitations';
@@ -42,9 +42,8 @@ export function linkProblemStatus(code: LinkProblem): 404 | 410 {
 
 /** When a throttled person may try again: the clock time (Beijing time) and the minutes left. */
 export function throttledMessage(retryAt: Date, now: Date): string {
-  const time = new Intl.DateTimeFormat(getLocale(), { timeStyle: 'short', timeZone: TIME_ZONE }).format(retryAt);
-  const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000));
-  return m.auth_throttled({ time, minutes: String(minutes) });
+  const retry = formatRetry(retryAt, now, getLocale());
+  return m.auth_throttled({ time: retry.time, minutes: String(retry.minutes) });
 }
 
 export function roleName(role: FundRole): string {

@@ -1,4 +1,4 @@
-import { recordEvent } from './audit';
+import { recordEvent, type EventAction } from './audit';
 import { normaliseLoginName } from './auth/login-name';
 import {
   checkNewPassword,
@@ -8,7 +8,14 @@ import {
   type PasswordProblem
 } from './auth/password';
 import { createSession, invalidateSession, invalidateUserSessions, loadAccess, type NewSession } from './auth/session';
-import { clearAccountFailures, lockedUntil, recordFailure, throttleKeys } from './auth/throttle';
+import {
+  clearAccountFailures,
+  lockedUntil,
+  recordFailure,
+  signInKeys,
+  throttleKeys,
+  type SignInKeys
+} from './auth/throttle';
 import { matchTotpStep, newTotpKey } from './auth/totp';
 import { hashToken, isWellFormedToken } from './auth/tokens';
 import type { Sql, Transaction } from './db/client';
@@ -20,7 +27,16 @@ import { needsStrictSession } from './policy';
  * security event lands in the audit trail, with no secret in it.
  */
 
-export type Throttled = { ok: false; code: 'sign_in_is_throttled'; retryAt: Date };
+export type Throttled = {
+  ok: false;
+  code: 'sign_in_is_throttled';
+  retryAt: Date;
+  /**
+   * Only the login name is paused (not the address, nor its second factor): the password with a
+   * valid code from the account's authenticator app still signs in now, and the page says so.
+   */
+  secondFactorPasses: boolean;
+};
 
 export type SignInResult =
   | { ok: true; session: NewSession; secondFactorRequired: boolean }
@@ -39,67 +55,192 @@ interface UserRow {
   status: 'active' | 'disabled';
   platform_admin: boolean;
   totp_enrolled: boolean;
+  totp_key: Uint8Array | null;
+  totp_last_step: string | null;
 }
 
+const WRONG: SignInResult = { ok: false, code: 'login_name_or_password_is_wrong' };
+
+async function throttledAttempt(
+  sql: Sql,
+  attempt: Attempt & { retryAt: Date; secondFactorPasses: boolean }
+): Promise<Throttled> {
+  await recordEvent(sql, { action: 'session.throttled', outcome: 'denied', at: attempt.now, ip: attempt.ip });
+  return {
+    ok: false,
+    code: 'sign_in_is_throttled',
+    retryAt: attempt.retryAt,
+    secondFactorPasses: attempt.secondFactorPasses
+  };
+}
+
+/** The address, or the login name's second factor, paused: nothing is checked until it ends. */
+async function hardLock(sql: Sql, keys: SignInKeys, now: Date): Promise<Date | null> {
+  return lockedUntil(sql, keys.address === null ? [keys.secondFactor] : [keys.address, keys.secondFactor], now);
+}
+
+/**
+ * Signing in. Without a code: the password, then (for an account with a second factor) a
+ * pending session that /login/totp completes. With a code (`totpCode`, which the page asks for
+ * while the login name is paused): the password and the code together, in one step. While the
+ * login name is paused only that second way is open, so a stranger's wrong passwords never keep
+ * out someone with two-step verification, and the password alone is not even checked.
+ */
 export async function signIn(
   sql: Sql,
-  input: Attempt & { loginName: string; password: string; replacingToken?: string | null }
+  input: Attempt & { loginName: string; password: string; totpCode?: string; replacingToken?: string | null }
 ): Promise<SignInResult> {
   const { ip, now } = input;
   const loginName = normaliseLoginName(input.loginName);
-  const keys = throttleKeys({ ip, loginName });
-  const retryAt = await lockedUntil(sql, keys, now);
-  if (retryAt !== null) {
-    await recordEvent(sql, { action: 'session.throttled', outcome: 'denied', at: now, ip });
-    return { ok: false, code: 'sign_in_is_throttled', retryAt };
+  const keys = signInKeys({ ip, loginName });
+  const locked = await hardLock(sql, keys, now);
+  if (locked !== null) return throttledAttempt(sql, { ip, now, retryAt: locked, secondFactorPasses: false });
+  const paused = await lockedUntil(sql, [keys.loginName], now);
+  const code = input.totpCode?.replace(/\s/g, '') ?? '';
+  if (paused !== null && code === '') {
+    return throttledAttempt(sql, { ip, now, retryAt: paused, secondFactorPasses: true });
   }
   const [user] = await sql<UserRow[]>`
-    select id::text as id, login_name, password_hash, status, platform_admin, totp_enrolled_at is not null as totp_enrolled
+    select id::text as id, login_name, password_hash, status, platform_admin,
+           totp_enrolled_at is not null as totp_enrolled, totp_key, totp_last_step::text as totp_last_step
       from users where login_name = ${loginName}`;
   const passwordIsRight = user
     ? await verifyPassword(user.password_hash, input.password)
     : await verifyAgainstNothing(input.password);
+  const attempt = { sql, keys, ip, now, user, passwordIsRight, replacingToken: input.replacingToken ?? null };
+  // While the name is paused, the code decides alone whether anything is checked; otherwise a code
+  // counts only for an account that has a second factor.
+  if (code !== '' && (paused !== null || user?.totp_enrolled === true)) return signInWithCode({ ...attempt, code });
   if (user === undefined || !passwordIsRight || user.status !== 'active') {
-    await recordFailure(sql, keys, now);
+    await recordFailure(sql, [keys.loginName, ...(keys.address === null ? [] : [keys.address])], now);
     // The attempted login name is not recorded for unknown accounts: people type their password
     // into the wrong field, and the audit trail must never hold one.
-    await recordEvent(sql, {
-      action: 'session.sign_in',
-      outcome: 'failed',
-      at: now,
-      ip,
-      actorUserId: user?.id ?? null,
-      detail: {
-        reason: user === undefined ? 'unknown_login_name' : passwordIsRight ? 'user_is_disabled' : 'wrong_password'
-      }
-    });
-    return { ok: false, code: 'login_name_or_password_is_wrong' };
+    await recordSignInFailure(sql, { ip, now, userId: user?.id ?? null, reason: failureReason(user, passwordIsRight) });
+    return WRONG;
   }
-  await clearAccountFailures(sql, loginName, now);
-  const session = await sql.begin(async (transaction) => {
+  // With a second factor still to come, only the password's count is cleared, not the codes'.
+  await clearAccountFailures(sql, loginName, now, { secondFactor: !user.totp_enrolled });
+  const session = await startSession(sql, {
+    user,
+    ip,
+    now,
+    secondFactorPending: user.totp_enrolled,
+    replacingToken: attempt.replacingToken
+  });
+  return { ok: true, session, secondFactorRequired: user.totp_enrolled };
+}
+
+function failureReason(user: UserRow | undefined, passwordIsRight: boolean): string {
+  return user === undefined ? 'unknown_login_name' : passwordIsRight ? 'user_is_disabled' : 'wrong_password';
+}
+
+async function recordSignInFailure(
+  db: Sql | Transaction,
+  attempt: Attempt & { userId: string | null; reason: string; action?: EventAction }
+): Promise<void> {
+  await recordEvent(db, {
+    action: attempt.action ?? 'session.sign_in',
+    outcome: 'failed',
+    at: attempt.now,
+    ip: attempt.ip,
+    actorUserId: attempt.userId,
+    detail: { reason: attempt.reason }
+  });
+}
+
+/**
+ * The password and the code in one step. Every way of being wrong (no such account, no second
+ * factor, wrong password, wrong or used code) gets the same answer and the same count, so a paused
+ * name tells a guesser nothing about the password. A wrong code after the right password counts
+ * against the name's second factor too, which only someone who knows the password can set off.
+ */
+async function signInWithCode(attempt: {
+  sql: Sql;
+  keys: SignInKeys;
+  ip: string | null;
+  now: Date;
+  user: UserRow | undefined;
+  passwordIsRight: boolean;
+  code: string;
+  replacingToken: string | null;
+}): Promise<SignInResult> {
+  const { sql, keys, ip, now, user } = attempt;
+  const ready = user !== undefined && user.status === 'active' && user.totp_enrolled && attempt.passwordIsRight;
+  const step = ready ? freshTotpStep(user, attempt.code, now) : null;
+  const taken = step !== null && user !== undefined && (await takeTotpStep(sql, user.id, step));
+  if (!taken || user === undefined) {
+    const counted = [keys.loginName, ...(keys.address === null ? [] : [keys.address])];
+    await recordFailure(sql, ready ? [...counted, keys.secondFactor] : counted, now);
+    const reason = ready
+      ? 'wrong_code'
+      : user?.totp_enrolled === false
+        ? 'no_second_factor'
+        : failureReason(user, attempt.passwordIsRight);
+    await recordSignInFailure(sql, { ip, now, userId: user?.id ?? null, reason });
+    const paused = await lockedUntil(sql, [keys.loginName], now);
+    return paused === null
+      ? WRONG
+      : { ok: false, code: 'sign_in_is_throttled', retryAt: paused, secondFactorPasses: true };
+  }
+  await clearAccountFailures(sql, user.login_name, now);
+  const session = await startSession(sql, { ...attempt, user, secondFactorPending: false, withCode: true });
+  return { ok: true, session, secondFactorRequired: false };
+}
+
+/** The step of a code that is right now and newer than the last one used, or null. */
+function freshTotpStep(user: Pick<UserRow, 'totp_key' | 'totp_last_step'>, code: string, now: Date): bigint | null {
+  if (user.totp_key === null) return null;
+  const step = matchTotpStep({ key: user.totp_key, code, now });
+  if (step === null || (user.totp_last_step !== null && step <= BigInt(user.totp_last_step))) return null;
+  return step;
+}
+
+/** Marks a code's step used; false when a concurrent request took it (or a later one) first. */
+async function takeTotpStep(db: Sql | Transaction, userId: string, step: bigint): Promise<boolean> {
+  const moved = await db`
+    update users set totp_last_step = ${step.toString()}
+     where id = ${userId} and (totp_last_step is null or totp_last_step < ${step.toString()})`;
+  return moved.count > 0;
+}
+
+/** A new session for a sign-in that passed, replacing whatever session this browser had. */
+async function startSession(
+  sql: Sql,
+  options: Attempt & {
+    user: UserRow;
+    secondFactorPending: boolean;
+    replacingToken: string | null;
+    withCode?: boolean;
+  }
+): Promise<NewSession> {
+  const { user, ip, now } = options;
+  return sql.begin(async (transaction) => {
     // Whatever session this browser had before (perhaps someone else's on a shared phone) ends
     // here; the new sign-in always gets a new session.
-    if (input.replacingToken) await invalidateSession(transaction, input.replacingToken);
+    if (options.replacingToken) await invalidateSession(transaction, options.replacingToken);
     const access = await loadAccess(transaction, user.id);
-    const strict = needsStrictSession({ platformAdmin: user.platform_admin, memberships: access.memberships });
     const created = await createSession(transaction, {
       userId: user.id,
-      strict,
-      secondFactorPending: user.totp_enrolled,
+      strict: needsStrictSession({ platformAdmin: user.platform_admin, memberships: access.memberships }),
+      secondFactorPending: options.secondFactorPending,
       now,
       ip
     });
+    const reason = options.secondFactorPending
+      ? 'second_factor_pending'
+      : options.withCode
+        ? 'password_and_code'
+        : null;
     await recordEvent(transaction, {
       action: 'session.sign_in',
       outcome: 'ok',
       at: now,
       ip,
       actorUserId: user.id,
-      ...(user.totp_enrolled ? { detail: { reason: 'second_factor_pending' } } : {})
+      ...(reason === null ? {} : { detail: { reason } })
     });
     return created;
   });
-  return { ok: true, session, secondFactorRequired: user.totp_enrolled };
 }
 
 export type SecondFactorResult =
@@ -107,7 +248,11 @@ export type SecondFactorResult =
   | Throttled
   | { ok: false; code: 'second_factor_session_is_over' | 'totp_code_is_wrong' };
 
-/** The TOTP code after the password: the pending session is replaced by a full one. */
+/**
+ * The TOTP code after the password: the pending session is replaced by a full one. The password
+ * was right, so a paused login name does not stop it; the address and the second factor's own
+ * count do.
+ */
 export async function completeSecondFactor(
   sql: Sql,
   input: Attempt & { pendingToken: string; code: string }
@@ -115,48 +260,38 @@ export async function completeSecondFactor(
   const { ip, now } = input;
   if (!isWellFormedToken(input.pendingToken)) return { ok: false, code: 'second_factor_session_is_over' };
   const [pending] = await sql<
-    {
-      user_id: string;
-      login_name: string;
-      totp_key: Uint8Array | null;
-      totp_last_step: string | null;
-      platform_admin: boolean;
-    }[]
+    (Pick<UserRow, 'login_name' | 'totp_key' | 'totp_last_step' | 'platform_admin'> & { user_id: string })[]
   >`
     select s.user_id::text as user_id, u.login_name, u.totp_key, u.totp_last_step::text as totp_last_step, u.platform_admin
       from sessions s join users u on u.id = s.user_id
      where s.token_hash = ${hashToken(input.pendingToken)} and s.second_factor_pending
        and s.expires_at > ${now} and u.status = 'active' and u.totp_enrolled_at is not null`;
   if (pending === undefined || pending.totp_key === null) return { ok: false, code: 'second_factor_session_is_over' };
-  const keys = throttleKeys({ ip, loginName: pending.login_name });
-  const retryAt = await lockedUntil(sql, keys, now);
-  if (retryAt !== null) return { ok: false, code: 'sign_in_is_throttled', retryAt };
-  const step = matchTotpStep({ key: pending.totp_key, code: input.code, now });
-  const fresh = step !== null && (pending.totp_last_step === null || step > BigInt(pending.totp_last_step));
-  if (step === null || !fresh) {
-    await recordFailure(sql, keys, now);
-    await recordEvent(sql, {
-      action: 'session.sign_in_second_factor',
-      outcome: 'failed',
-      at: now,
+  const keys = signInKeys({ ip, loginName: pending.login_name });
+  const retryAt = await hardLock(sql, keys, now);
+  if (retryAt !== null) return { ok: false, code: 'sign_in_is_throttled', retryAt, secondFactorPasses: false };
+  const step = freshTotpStep(pending, input.code, now);
+  if (step === null) {
+    await recordFailure(sql, keys.address === null ? [keys.secondFactor] : [keys.address, keys.secondFactor], now);
+    const reason =
+      matchTotpStep({ key: pending.totp_key, code: input.code, now }) === null ? 'wrong_code' : 'code_already_used';
+    await recordSignInFailure(sql, {
       ip,
-      actorUserId: pending.user_id,
-      detail: { reason: step === null ? 'wrong_code' : 'code_already_used' }
+      now,
+      userId: pending.user_id,
+      reason,
+      action: 'session.sign_in_second_factor'
     });
     return { ok: false, code: 'totp_code_is_wrong' };
   }
   return sql.begin(async (transaction): Promise<SecondFactorResult> => {
     // The step only moves forward; a concurrent request with the same code loses here.
-    const moved = await transaction`
-      update users set totp_last_step = ${step.toString()}
-       where id = ${pending.user_id} and (totp_last_step is null or totp_last_step < ${step.toString()})`;
-    if (moved.count === 0) return { ok: false, code: 'totp_code_is_wrong' };
+    if (!(await takeTotpStep(transaction, pending.user_id, step))) return { ok: false, code: 'totp_code_is_wrong' };
+    await clearAccountFailures(transaction, pending.login_name, now);
     await invalidateSession(transaction, input.pendingToken);
-    const access = await loadAccess(transaction, pending.user_id);
-    const session = await createSession(transaction, {
+    const session = await newFullSession(transaction, {
       userId: pending.user_id,
-      strict: needsStrictSession({ platformAdmin: pending.platform_admin, memberships: access.memberships }),
-      secondFactorPending: false,
+      platformAdmin: pending.platform_admin,
       now,
       ip
     });
@@ -204,13 +339,13 @@ export async function changePassword(
   input: Attempt & { userId: string; currentPassword: string; newPassword: string }
 ): Promise<ChangePasswordResult> {
   const { ip, now } = input;
-  const [user] = await sql<UserRow[]>`
-    select id::text as id, login_name, password_hash, status, platform_admin, false as totp_enrolled
+  const [user] = await sql<Pick<UserRow, 'id' | 'login_name' | 'password_hash' | 'platform_admin'>[]>`
+    select id::text as id, login_name, password_hash, platform_admin
       from users where id = ${input.userId} and status = 'active'`;
   if (user === undefined) return { ok: false, code: 'current_password_is_wrong' };
   const keys = throttleKeys({ ip, loginName: user.login_name });
   const retryAt = await lockedUntil(sql, keys, now);
-  if (retryAt !== null) return { ok: false, code: 'sign_in_is_throttled', retryAt };
+  if (retryAt !== null) return { ok: false, code: 'sign_in_is_throttled', retryAt, secondFactorPasses: false };
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
     // A borrowed, signed-in phone must not become a way to guess the password without limit.
     await recordFailure(sql, keys, now);

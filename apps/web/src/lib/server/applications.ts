@@ -8,6 +8,7 @@ import {
   computeMatch,
   decideTransition,
   explainMatch,
+  isDate,
   policyHasCategory,
   parseAmountInput,
   type AmountInputCode,
@@ -15,6 +16,13 @@ import {
   type MatchDecision,
   type OwnersConsentCode
 } from '@gongjian/ledger';
+import {
+  DESCRIPTION_LENGTH_MAX,
+  ITEM_LENGTH_MAX,
+  LOCATION_LENGTH_MAX,
+  REASON_LENGTH_MAX,
+  TITLE_LENGTH_MAX
+} from '../application-limits';
 import { recordEvent } from './audit';
 import { storeAttachmentIn, type Upload } from './attachments';
 import type { Sql, Transaction } from './db/client';
@@ -43,11 +51,8 @@ import {
  * backstop never reaches a person as an error page.
  */
 
-export const TITLE_LENGTH_MAX = 80;
-export const DESCRIPTION_LENGTH_MAX = 4000;
-export const LOCATION_LENGTH_MAX = 200;
-export const ITEM_LENGTH_MAX = 120;
-export const REASON_LENGTH_MAX = 500;
+// The fields' lengths live where the page can import them too; the checks below use the same numbers.
+export { DESCRIPTION_LENGTH_MAX, ITEM_LENGTH_MAX, LOCATION_LENGTH_MAX, REASON_LENGTH_MAX, TITLE_LENGTH_MAX };
 export const BUDGET_LINES_MAX = 50;
 export const QUOTES_MAX = 10;
 export const HOUSEHOLDS_MAX = 100_000;
@@ -244,12 +249,6 @@ export function chinaDateOf(now: Date): string {
   })
     .format(now)
     .slice(0, 10);
-}
-
-function isRealDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -889,7 +888,7 @@ export async function saveDraftIn(
     }
     case 'meeting': {
       const errors: DraftErrors = {};
-      if (!isRealDate(draft.meetingDate)) errors['meetingDate'] = 'date_must_be_valid';
+      if (!isDate(draft.meetingDate)) errors['meetingDate'] = 'date_must_be_valid';
       else if (draft.meetingDate > chinaDateOf(input.now)) errors['meetingDate'] = 'date_must_not_be_in_the_future';
       const counts = [draft.householdsTotal, draft.householdsPresent, draft.householdsAgreeing].map((text) =>
         /^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : null

@@ -1,6 +1,7 @@
 import {
   ACCOUNTS,
   Money,
+  isDate,
   money,
   parseAmountInput,
   subAccountCode,
@@ -66,9 +67,7 @@ export function todayOf(now: Date): string {
  * before (a slip from late December is often booked in January).
  */
 export function checkDate(input: { date: string; today: string; fiscalYear: number }): DateCode | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date)) return 'date_must_be_valid';
-  const parsed = new Date(`${input.date}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== input.date) return 'date_must_be_valid';
+  if (!isDate(input.date)) return 'date_must_be_valid';
   if (input.date > input.today) return 'date_must_not_be_in_the_future';
   const year = Number(input.date.slice(0, 4));
   if (year !== input.fiscalYear && year !== input.fiscalYear - 1) return 'date_must_be_in_the_fiscal_year';

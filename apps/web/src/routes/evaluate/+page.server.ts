@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { TIME_ZONE } from '$lib/format';
+import { formatRetry } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/database';
 import * as evaluation from '$lib/server/evaluation';
@@ -41,9 +41,8 @@ function textOf(form: FormData, key: string, max: number): string {
 }
 
 function throttledMessage(retryAt: Date, now: Date, locale: App.Locals['locale']): string {
-  const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: TIME_ZONE }).format(retryAt);
-  const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000));
-  return m.evaluation_public_error_throttled({ time, minutes: String(minutes) });
+  const retry = formatRetry(retryAt, now, locale);
+  return m.evaluation_public_error_throttled({ time: retry.time, minutes: String(retry.minutes) });
 }
 
 /** A refused code: back to the first step, with what is wrong and, for a used code, its results. */

@@ -42,6 +42,8 @@ const noControl = v.regex(/^[^\u0000-\u001f\u007f]*$/);
 const SignInForm = v.object({
   loginName: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(100), noControl),
   password: v.pipe(v.string(), v.nonEmpty(), v.maxLength(1024)),
+  // The authenticator's code, which the page asks for while the login name is paused.
+  code: v.optional(v.pipe(v.string(), v.maxLength(16))),
   next: v.optional(v.string())
 });
 
@@ -63,13 +65,17 @@ export const actions: Actions = {
     const result = await signIn(sql(), {
       loginName: parsed.output.loginName,
       password: parsed.output.password,
+      ...(parsed.output.code === undefined ? {} : { totpCode: parsed.output.code }),
       ip: clientAddress(event),
       now,
       replacingToken: event.locals.sessionToken
     });
     if (!result.ok) {
       if (result.code === 'sign_in_is_throttled') {
-        return fail(429, { code: result.code, message: throttledMessage(result.retryAt, now), loginName });
+        const message = throttledMessage(result.retryAt, now);
+        // While only the name is paused, the password with the authenticator's code still signs in.
+        const secondFactorPasses = result.secondFactorPasses;
+        return fail(429, { code: result.code, message, loginName, secondFactorPasses });
       }
       // One message for an unknown name and a wrong password: the page never tells who has an account.
       return fail(400, { code: result.code, message: m.auth_login_wrong(), loginName });

@@ -14,9 +14,10 @@ export const actions: Actions = {
   // page's "sign out everywhere" sends scope=everywhere to end every session of the user.
   default: async (event) => {
     const { locals, cookies, url } = event;
-    // A body that is not a form (or none) signs out here only, the smaller of the two.
-    const form = await event.request.formData().catch(() => null);
-    const everywhere = form?.get('scope') === 'everywhere';
+    // The form is read in full, so that a body no page sends is refused (hooks: inputGuard) before
+    // anything is signed out; without the field it signs out here only, the smaller of the two.
+    const form = await event.request.formData();
+    const everywhere = form.get('scope') === 'everywhere';
     if (locals.sessionToken !== null) {
       await signOut(sql(), {
         token: locals.sessionToken,

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addressBlock, throttleKeys } from './throttle';
+import {
+  ACCOUNT_FAILURES_FREE,
+  ACCOUNT_LOCK_FIRST_MS,
+  ACCOUNT_LOCK_MAX_MS,
+  accountLockMs,
+  addressBlock,
+  signInKeys,
+  throttleKeys
+} from './throttle';
 
 describe('addressBlock', () => {
   it.each([
@@ -65,5 +73,40 @@ describe('throttleKeys', () => {
       `login:${'x'.repeat(100)}`,
       'ip:10.0.0.1'
     ]);
+  });
+});
+
+describe('signInKeys', () => {
+  it('keys the address, the login name and its second factor apart', () => {
+    expect(signInKeys({ ip: '203.0.113.9', loginName: 'wang.li' })).toEqual({
+      address: 'ip:203.0.113.9',
+      loginName: 'login:wang.li',
+      secondFactor: 'totp:wang.li'
+    });
+    expect(signInKeys({ ip: null, loginName: 'x'.repeat(300) })).toEqual({
+      address: null,
+      loginName: `login:${'x'.repeat(100)}`,
+      secondFactor: `totp:${'x'.repeat(100)}`
+    });
+  });
+});
+
+describe('accountLockMs', () => {
+  it('lets the first failures pass, then pauses 30 s and doubles up to 15 minutes', () => {
+    const seconds = Array.from({ length: 13 }, (_, index) => accountLockMs(index + 1) / 1000);
+    expect(seconds).toEqual([0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900, 900]);
+    expect(ACCOUNT_FAILURES_FREE).toBe(5);
+  });
+
+  it('never goes below nothing or above the cap, however many failures', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000_000 }), (failures) => {
+        const ms = accountLockMs(failures);
+        expect(ms).toBeGreaterThanOrEqual(0);
+        expect(ms).toBeLessThanOrEqual(ACCOUNT_LOCK_MAX_MS);
+        expect(ms === 0).toBe(failures < ACCOUNT_FAILURES_FREE);
+        if (failures >= ACCOUNT_FAILURES_FREE) expect(ms).toBeGreaterThanOrEqual(ACCOUNT_LOCK_FIRST_MS);
+      })
+    );
   });
 });

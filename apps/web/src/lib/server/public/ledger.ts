@@ -1,4 +1,4 @@
-import { GRANT_STATES, canonicalEntry, type Account, type Entry, type Side } from '@gongjian/ledger';
+import { GRANT_STATES, canonicalEntry, isDate, type Account, type Entry, type Side } from '@gongjian/ledger';
 import * as v from 'valibot';
 import type { Sql, Transaction } from '../db/client';
 import { projectKey, projectNumberOfEntry } from '../project-core';
@@ -28,15 +28,8 @@ export const EXPORT_BATCH = 5_000;
 
 const SEQ_MAX = 999_999_999_999;
 
-/** A date the calendar has, written YYYY-MM-DD. */
-const dateSchema = v.pipe(
-  v.string(),
-  v.regex(/^\d{4}-\d{2}-\d{2}$/),
-  v.check((text) => {
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-  })
-);
+/** A date the calendar has, written YYYY-MM-DD (the ledger's one rule for a day). */
+const dateSchema = v.pipe(v.string(), v.check(isDate));
 
 /** Optional in a GET form: a field left empty is absent. */
 function optional<T extends v.GenericSchema<string, unknown>>(schema: T) {

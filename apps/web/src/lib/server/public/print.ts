@@ -4,6 +4,7 @@ import {
   GRANT_STATES,
   Money,
   amountInWords,
+  isDate,
   isGrantState,
   money,
   refundsOf
@@ -137,18 +138,9 @@ export async function printNotice(
 // ---------------------------------------------------------------------------------------------
 // The period report.
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A real calendar day (not 2026-02-30) between 2000 and 2100, as the books' dates are. */
+/** A real calendar day (the ledger's rule: not 2026-02-30) between 2000 and 2100, as a report's are. */
 function isCalendarDay(text: string): boolean {
-  if (!DATE.test(text)) return false;
-  const day = new Date(`${text}T00:00:00Z`);
-  return (
-    !Number.isNaN(day.getTime()) &&
-    day.toISOString().slice(0, 10) === text &&
-    text >= '2000-01-01' &&
-    text <= '2100-12-31'
-  );
+  return isDate(text) && text >= '2000-01-01' && text <= '2100-12-31';
 }
 
 const PeriodQuery = v.pipe(

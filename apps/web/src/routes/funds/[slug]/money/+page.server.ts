@@ -5,6 +5,7 @@ import { m } from '$lib/paraglide/messages';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
 import { failureStatusOf } from '$lib/server/form-errors';
+import { calendarDate } from '$lib/server/form-input';
 import { authorize, clientAddress } from '$lib/server/guard';
 import * as moneyIn from '$lib/server/money-in';
 import { can } from '$lib/server/policy';
@@ -56,7 +57,7 @@ const Id = v.pipe(v.string(), v.regex(DIGITS_ID));
 const RecordForm = v.object({
   idempotencyKey: v.pipe(v.string(), v.uuid()),
   source: v.picklist(moneyIn.MONEY_SOURCES),
-  date: v.pipe(v.string(), v.trim(), v.isoDate()),
+  date: calendarDate,
   amount: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20)),
   method: v.picklist(moneyIn.PAYMENT_METHODS),
   memo: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(moneyIn.MEMO_LENGTH_MAX)), ''),

@@ -1,9 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
+import * as limits from '$lib/application-limits';
 import * as applications from '$lib/server/applications';
 import { readUpload, SHA256_HEX, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
 import { failureStatusOf } from '$lib/server/form-errors';
+import { formText } from '$lib/server/form-input';
 import { authorize, clientAddress } from '$lib/server/guard';
 import { can } from '$lib/server/policy';
 import { applicationFrom, presentation, submitAction } from '../../application.server';
@@ -56,25 +58,32 @@ export const load: PageServerLoad = async (event) => {
   };
 };
 
-const Text = (max: number) => v.optional(v.pipe(v.string(), v.maxLength(max)), '');
-
+// Each field takes exactly what its input's maxlength lets a person type (the same constants).
 const BasicsForm = v.object({
-  title: Text(applications.TITLE_LENGTH_MAX * 2),
+  title: formText(limits.TITLE_LENGTH_MAX),
   category: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9_-]{0,32}$/)), ''),
-  description: Text(applications.DESCRIPTION_LENGTH_MAX * 2),
-  location: Text(applications.LOCATION_LENGTH_MAX * 2)
+  description: formText(limits.DESCRIPTION_LENGTH_MAX),
+  location: formText(limits.LOCATION_LENGTH_MAX)
 });
-const RowForm = v.object({ item: Text(400), quantity: Text(40), unitPrice: Text(40) });
+const RowForm = v.object({
+  item: formText(limits.ITEM_LENGTH_MAX),
+  quantity: formText(limits.QUANTITY_TEXT_LENGTH_MAX),
+  unitPrice: formText(limits.AMOUNT_TEXT_LENGTH_MAX)
+});
 const MatchForm = v.object({
-  requestedRatio: Text(20),
-  requestedRatioReason: Text(applications.REASON_LENGTH_MAX * 2)
+  requestedRatio: formText(limits.RATIO_TEXT_LENGTH_MAX),
+  requestedRatioReason: formText(limits.REASON_LENGTH_MAX)
 });
-const SelfRaiseForm = v.object({ selfRaiseTarget: Text(40), householdsExpected: Text(20) });
+const SelfRaiseForm = v.object({
+  selfRaiseTarget: formText(limits.AMOUNT_TEXT_LENGTH_MAX),
+  householdsExpected: formText(limits.HOUSEHOLDS_TEXT_LENGTH_MAX)
+});
 const MeetingForm = v.object({
-  meetingDate: Text(20),
-  householdsTotal: Text(20),
-  householdsPresent: Text(20),
-  householdsAgreeing: Text(20)
+  // A date field has no maxlength; the date itself is checked by the one date rule (isDate).
+  meetingDate: formText(20),
+  householdsTotal: formText(limits.HOUSEHOLDS_TEXT_LENGTH_MAX),
+  householdsPresent: formText(limits.HOUSEHOLDS_TEXT_LENGTH_MAX),
+  householdsAgreeing: formText(limits.HOUSEHOLDS_TEXT_LENGTH_MAX)
 });
 const RemoveForm = v.object({ sha256: v.pipe(v.string(), v.regex(SHA256_HEX)) });
 

@@ -5,6 +5,7 @@ import * as acceptance from '$lib/server/acceptance';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
 import { failureStatusOf } from '$lib/server/form-errors';
+import { calendarDate } from '$lib/server/form-input';
 import { authorizeCommand, clientAddress } from '$lib/server/guard';
 import { parseAmount, todayOf } from '$lib/server/money-in';
 import { can, hasConflictOfInterest } from '$lib/server/policy';
@@ -40,7 +41,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const RecordForm = v.object({
-  checkedOn: v.pipe(v.string(), v.trim(), v.isoDate()),
+  checkedOn: calendarDate,
   note: v.optional(v.pipe(v.string(), v.maxLength(acceptance.ACCEPTANCE_NOTE_LENGTH_MAX)), ''),
   costFinal: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(20)), '')
 });

@@ -6,6 +6,7 @@ import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
+import { calendarDate } from '$lib/server/form-input';
 import * as expenses from '$lib/server/expenses';
 import { authorizeCommand, clientAddress } from '$lib/server/guard';
 import { todayOf } from '$lib/server/money-in';
@@ -42,7 +43,7 @@ const RecordForm = v.object({
   lineNo: v.union([v.literal(''), v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,2}$/))]),
   supplier: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(expenses.SUPPLIER_LENGTH_MAX)),
   invoiceNo: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(expenses.INVOICE_NO_LENGTH_MAX)), ''),
-  invoiceDate: v.pipe(v.string(), v.trim(), v.isoDate()),
+  invoiceDate: calendarDate,
   amount: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20))
 });
 

@@ -5,6 +5,7 @@ import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
 import { sql } from '$lib/server/database';
+import { calendarDate } from '$lib/server/form-input';
 import { authorizeCommand, clientAddress } from '$lib/server/guard';
 import { parseAmount, todayOf } from '$lib/server/money-in';
 import { can } from '$lib/server/policy';
@@ -42,7 +43,7 @@ const RecordForm = v.object({
   key: v.pipe(v.string(), v.uuid()),
   householdId: v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,17}$/)),
   amount: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20)),
-  date: v.pipe(v.string(), v.trim(), v.isoDate()),
+  date: calendarDate,
   method: v.picklist(raising.RAISE_METHODS)
 });
 
