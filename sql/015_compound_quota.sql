@@ -43,7 +43,7 @@ begin
   if used > cap then
     raise exception 'compound_quota_must_hold: compound % was granted % in the year from %, above its cap of %',
       new.compound_id, used, year_start, cap
-      using errcode = 'GJ020';
+      using errcode = 'GJ018';
   end if;
   return null;
 end

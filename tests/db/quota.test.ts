@@ -262,7 +262,7 @@ describe('the cap in the database', () => {
       update applications set status = 'approved', approved_amount = ${amount}, decided_at = ${NOW}
        where fund_id = ${world.fundId} and number = ${number}`;
     await grant(1, '600.00');
-    await expect(grant(2, '600.00')).rejects.toMatchObject({ code: 'GJ020' });
+    await expect(grant(2, '600.00')).rejects.toMatchObject({ code: 'GJ018' });
     await grant(3, '400.00');
     // A grant decided in another year counts against that year's cap, not this one's.
     await owner`
