@@ -59,6 +59,28 @@ function committeeOf(world: World, userId: string, compound = 'compound-1'): Act
   };
 }
 
+/** A committee member of compound-1 in the world's fund, and a new draft of theirs. */
+async function committeeDraft(
+  world: World,
+  loginName: string
+): Promise<{ committee: Actor; draft: { number: number } }> {
+  const userId = await createTestUser(owner, {
+    loginName,
+    memberships: [{ fundSlug: world.slug, role: 'committee', compoundCode: 'compound-1' }]
+  });
+  const committee = committeeOf(world, userId);
+  const draft = await createDraft(app, {
+    actor: committee,
+    fundId: world.fundId,
+    compoundId: world.compounds['compound-1'] ?? '',
+    idempotencyKey: randomUUID(),
+    now: NOW,
+    ip: null
+  });
+  if (!draft.ok) throw new Error(draft.code);
+  return { committee, draft };
+}
+
 describe('participation', () => {
   it('is households paid over households expected on the raise page, for the payout rule and in public', async () => {
     const policy: FundPolicyJson = { ...DEMO_POLICY_JSON, participationMin: '0.6' };
@@ -199,20 +221,7 @@ describe('a new fund’s first policy and the category a draft names', () => {
 
   it('asks for the category at the basics step when the policy has categories', async () => {
     const world = await makeWorld(db(), { slug: 'rules-categories', pool: '1000.00' });
-    const userId = await createTestUser(owner, {
-      loginName: 'rules-cat-committee',
-      memberships: [{ fundSlug: 'rules-categories', role: 'committee', compoundCode: 'compound-1' }]
-    });
-    const committee = committeeOf(world, userId);
-    const draft = await createDraft(app, {
-      actor: committee,
-      fundId: world.fundId,
-      compoundId: world.compounds['compound-1'] ?? '',
-      idempotencyKey: randomUUID(),
-      now: NOW,
-      ip: null
-    });
-    if (!draft.ok) throw new Error(draft.code);
+    const { committee, draft } = await committeeDraft(world, 'rules-cat-committee');
     const basics = (category: string) =>
       saveDraft(app, {
         actor: committee,
@@ -235,20 +244,7 @@ describe('a new fund’s first policy and the category a draft names', () => {
 
   it('never gives a stored category named constructor the default ratio', async () => {
     const world = await makeWorld(db(), { slug: 'rules-proto', pool: '100000.00' });
-    const userId = await createTestUser(owner, {
-      loginName: 'rules-proto-committee',
-      memberships: [{ fundSlug: 'rules-proto', role: 'committee', compoundCode: 'compound-1' }]
-    });
-    const committee = committeeOf(world, userId);
-    const draft = await createDraft(app, {
-      actor: committee,
-      fundId: world.fundId,
-      compoundId: world.compounds['compound-1'] ?? '',
-      idempotencyKey: randomUUID(),
-      now: NOW,
-      ip: null
-    });
-    if (!draft.ok) throw new Error(draft.code);
+    const { committee, draft } = await committeeDraft(world, 'rules-proto-committee');
     await saveDraft(app, {
       actor: committee,
       fundId: world.fundId,
@@ -301,20 +297,7 @@ describe('the rounding direction', () => {
     });
     expect(older.ok && older.value.match.roundingDirection).toBe('down');
 
-    const userId = await createTestUser(owner, {
-      loginName: 'rules-round-committee',
-      memberships: [{ fundSlug: 'rules-rounding', role: 'committee', compoundCode: 'compound-1' }]
-    });
-    const committee = committeeOf(world, userId);
-    const draft = await createDraft(app, {
-      actor: committee,
-      fundId: world.fundId,
-      compoundId: world.compounds['compound-1'] ?? '',
-      idempotencyKey: randomUUID(),
-      now: NOW,
-      ip: null
-    });
-    if (!draft.ok) throw new Error(draft.code);
+    const { committee, draft } = await committeeDraft(world, 'rules-round-committee');
     const save = (input: Parameters<typeof saveDraft>[1]['draft']) =>
       saveDraft(app, {
         actor: committee,

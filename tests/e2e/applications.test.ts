@@ -162,6 +162,8 @@ describe.skipIf(!chromiumPath)('a committee’s application at phone size', () =
     // line break as one character and sends it as two (CR LF), and the server must take it all.
     const full = '修道闸\n'.repeat(maxlength / 4);
     await page.getByLabel('项目名称').fill('一'.repeat(titleMax));
+    // The demo policy has categories, so the first step asks for one.
+    await page.getByLabel('项目类别').selectOption('repairs');
     await description.fill(full);
     expect(await description.evaluate((box: HTMLTextAreaElement) => box.value.length)).toBe(maxlength);
     await page.getByRole('button', { name: '保存并继续' }).click();

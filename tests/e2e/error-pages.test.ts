@@ -2,7 +2,6 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as books from '../../apps/web/src/lib/server/books';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
-import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
 import { castVote, precheck } from '../../apps/web/src/lib/server/review';
 import { contribution } from '../support/books';
 import { submittedApplication, type ReviewDb, type World } from '../support/review-world';
@@ -38,22 +37,6 @@ let admin: Person;
 let leaders: Person[];
 let committee: Person;
 
-async function actorOf(person: Person): Promise<Actor> {
-  const memberships = await office.sql<
-    { fundId: string; role: FundRole; unitId: string | null; compoundId: string | null }[]
-  >`
-    select fund_id::text as "fundId", role, unit_id::text as "unitId", compound_id::text as "compoundId"
-      from memberships where user_id = ${person.id}`;
-  return {
-    kind: 'user',
-    userId: person.id,
-    platformAdmin: false,
-    memberships,
-    totpEnrolled: false,
-    fundsRequiringTotp: []
-  };
-}
-
 beforeAll(async () => {
   admin = await office.person('admin', [{ role: 'fund_admin' }]);
   leaders = [
@@ -73,7 +56,7 @@ beforeAll(async () => {
     compounds: { 'compound-1': compound?.id ?? '' }
   };
   const db: ReviewDb = { owner: office.sql, app: office.sql, now: new Date() };
-  const committeeActor = await actorOf(committee);
+  const committeeActor = await office.actorOf(committee);
   await submittedApplication(db, world, {
     number: UNDER_REVIEW,
     createdBy: committeeActor,
@@ -90,7 +73,7 @@ beforeAll(async () => {
   const command = { fundId: office.fundId, number: UNDER_REVIEW, now: new Date(), ip: null };
   const checked = await precheck(office.sql, {
     ...command,
-    actor: await actorOf(admin),
+    actor: await office.actorOf(admin),
     outcome: 'pass',
     comments: ''
   });
@@ -98,7 +81,7 @@ beforeAll(async () => {
   for (const leader of leaders.slice(0, 2)) {
     const voted = await castVote(office.sql, {
       ...command,
-      actor: await actorOf(leader),
+      actor: await office.actorOf(leader),
       choice: 'approve',
       reason: ''
     });

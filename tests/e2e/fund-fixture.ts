@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { openChartIn, transact } from '../../apps/web/src/lib/server/books';
 import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
 import type { FundPolicyJson } from '../../apps/web/src/lib/server/fund-policy';
+import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
 import { createTestUser, signInOverHttp, type TestMembership } from '../support/people';
 import { PHONE, baseUrl, launchBrowser, newVisitor } from './browser';
 
@@ -60,6 +61,8 @@ export interface FundFixture {
   readonly fundId: string;
   /** Makes a person with these roles in the fund and signs them in over HTTP. */
   person(label: string, memberships: readonly Omit<TestMembership, 'fundSlug'>[]): Promise<Person>;
+  /** The actor the app's hooks make of a person, from their memberships: for calling use cases directly. */
+  actorOf(person: Person): Promise<Actor>;
   nextAddress(): string;
   get(path: string, cookie?: string): Promise<Response>;
   /** A form post: URL-encoded for fields, multipart for a FormData. */
@@ -185,10 +188,25 @@ export function fundFixture(options: FundFixtureOptions): FundFixture {
       return fundId;
     },
     person,
+    actorOf: (who: Person) => actorOfPerson(sql(), who),
     nextAddress,
     get,
     post,
     browser
+  };
+}
+
+async function actorOfPerson(sql: Sql, person: Person): Promise<Actor> {
+  const memberships = await sql<{ fundId: string; role: FundRole; unitId: string | null; compoundId: string | null }[]>`
+    select fund_id::text as "fundId", role, unit_id::text as "unitId", compound_id::text as "compoundId"
+      from memberships where user_id = ${person.id}`;
+  return {
+    kind: 'user',
+    userId: person.id,
+    platformAdmin: false,
+    memberships,
+    totpEnrolled: false,
+    fundsRequiringTotp: []
   };
 }
 

@@ -2,12 +2,11 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as books from '../../apps/web/src/lib/server/books';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
-import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
 import { castVote, precheck } from '../../apps/web/src/lib/server/review';
 import { contribution } from '../support/books';
 import { submittedApplication, type ReviewDb } from '../support/review-world';
 import { baseUrl, chromiumPath, expectAccessible, screenshot } from './browser';
-import { fundFixture, type Person } from './fund-fixture';
+import { fundFixture } from './fund-fixture';
 
 /*
  * An objector who sends too many objections from one address is told so plainly, in their
@@ -31,30 +30,14 @@ const PROJECT = () => `/f/${office.slug}/projects/${ON_NOTICE}`;
 /** The address this file's objector sends from, outside the fixture's own block of addresses. */
 const OBJECTOR = '10.84.15.7';
 
-async function actorOf(person: Person): Promise<Actor> {
-  const memberships = await office.sql<
-    { fundId: string; role: FundRole; unitId: string | null; compoundId: string | null }[]
-  >`
-    select fund_id::text as "fundId", role, unit_id::text as "unitId", compound_id::text as "compoundId"
-      from memberships where user_id = ${person.id}`;
-  return {
-    kind: 'user',
-    userId: person.id,
-    platformAdmin: false,
-    memberships,
-    totpEnrolled: false,
-    fundsRequiringTotp: []
-  };
-}
-
 beforeAll(async () => {
-  const admin = await actorOf(await office.person('admin', [{ role: 'fund_admin' }]));
+  const admin = await office.actorOf(await office.person('admin', [{ role: 'fund_admin' }]));
   const leaders = [
-    await actorOf(await office.person('leader-1', [{ role: 'leader', unitCode: 'unit-1' }])),
-    await actorOf(await office.person('leader-2', [{ role: 'leader', unitCode: 'unit-2' }])),
-    await actorOf(await office.person('leader-3', [{ role: 'leader', unitCode: 'unit-3' }]))
+    await office.actorOf(await office.person('leader-1', [{ role: 'leader', unitCode: 'unit-1' }])),
+    await office.actorOf(await office.person('leader-2', [{ role: 'leader', unitCode: 'unit-2' }])),
+    await office.actorOf(await office.person('leader-3', [{ role: 'leader', unitCode: 'unit-3' }]))
   ];
-  const committee = await actorOf(
+  const committee = await office.actorOf(
     await office.person('committee', [{ role: 'committee', compoundCode: 'compound-1' }])
   );
   const now = new Date();

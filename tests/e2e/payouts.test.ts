@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import * as books from '../../apps/web/src/lib/server/books';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
-import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
 import { contribution } from '../support/books';
 import { journeyAmounts, raiseDirectly } from '../support/pay-world';
 import { activeProject, type ActiveProject, type World } from '../support/review-world';
@@ -47,23 +46,6 @@ let supervisor: Person;
 let committee: Person;
 let made: ActiveProject;
 
-/** The actor the app makes of a person, from their memberships. */
-async function actorOf(person: Person): Promise<Actor> {
-  const memberships = await office.sql<
-    { fundId: string; role: FundRole; unitId: string | null; compoundId: string | null }[]
-  >`
-    select fund_id::text as "fundId", role, unit_id::text as "unitId", compound_id::text as "compoundId"
-      from memberships where user_id = ${person.id}`;
-  return {
-    kind: 'user',
-    userId: person.id,
-    platformAdmin: false,
-    memberships,
-    totpEnrolled: false,
-    fundsRequiringTotp: []
-  };
-}
-
 async function payoutRows(): Promise<{ status: string; amount: string }[]> {
   return await office.sql<{ status: string; amount: string }[]>`
     select p.status, p.amount::text as amount from payouts p join applications a on a.id = p.application_id
@@ -98,9 +80,9 @@ beforeAll(async () => {
   const now = new Date();
   made = await activeProject({ owner: office.sql, app: office.sql, now }, world, {
     number: NUMBER,
-    admin: await actorOf(admin),
-    leaders: await Promise.all(leaders.map((person) => actorOf(person))),
-    committee: await actorOf(committee),
+    admin: await office.actorOf(admin),
+    leaders: await Promise.all(leaders.map((person) => office.actorOf(person))),
+    committee: await office.actorOf(committee),
     households: 23
   });
   await raiseDirectly(office.sql, { world, project: made, amounts: journeyAmounts(), recordedBy: committee.id, now });

@@ -6,7 +6,6 @@ import { demoPhoto } from '../../apps/web/src/lib/server/acceptance';
 import * as books from '../../apps/web/src/lib/server/books';
 import { writeExpenseIn, writePayoutIn, writeSelfRaisedPaymentIn } from '../../apps/web/src/lib/server/closing-demo';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
-import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
 import { loadProject } from '../../apps/web/src/lib/server/project-core';
 import { contribution } from '../support/books';
 import { activeProject, type ReviewDb, type World } from '../support/review-world';
@@ -45,23 +44,6 @@ let world: World;
 let db: ReviewDb;
 const JOURNEY = 1;
 const CANCELLED = 2;
-
-/** The actor the app makes of a person, from their memberships. */
-async function actorOf(person: Person): Promise<Actor> {
-  const memberships = await office.sql<
-    { fundId: string; role: FundRole; unitId: string | null; compoundId: string | null }[]
-  >`
-    select fund_id::text as "fundId", role, unit_id::text as "unitId", compound_id::text as "compoundId"
-      from memberships where user_id = ${person.id}`;
-  return {
-    kind: 'user',
-    userId: person.id,
-    platformAdmin: false,
-    memberships,
-    totpEnrolled: false,
-    fundsRequiringTotp: []
-  };
-}
 
 async function statusOf(number: number): Promise<string> {
   const [row] = await office.sql<{ status: string }[]>`
@@ -126,9 +108,9 @@ beforeAll(async () => {
     );
   world = { slug: FUND, fundId: office.fundId, units: await ids('units'), compounds: await ids('compounds') };
   const actors = {
-    admin: await actorOf(admin),
-    leaders: await Promise.all(leaders.map((person) => actorOf(person))),
-    committee: await actorOf(committee)
+    admin: await office.actorOf(admin),
+    leaders: await Promise.all(leaders.map((person) => office.actorOf(person))),
+    committee: await office.actorOf(committee)
   };
   const { households } = await activeProject(db, world, { number: JOURNEY, ...actors, households: 23 });
   // 23 households pay 2,000.00 in unequal amounts; the first tranche of 1,500.00; a 3,500.00 deposit.

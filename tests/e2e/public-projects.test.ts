@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { demoPhoto } from '../../apps/web/src/lib/server/acceptance';
 import * as books from '../../apps/web/src/lib/server/books';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
-import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
 import { castVote, precheck } from '../../apps/web/src/lib/server/review';
 import { recordSelfRaisedPayment } from '../../apps/web/src/lib/server/self-raising';
 import { contribution } from '../support/books';
@@ -42,22 +41,6 @@ const ON_NOTICE = 2;
 let committee: Person;
 let receiptHash = '';
 
-async function actorOf(person: Person): Promise<Actor> {
-  const memberships = await office.sql<
-    { fundId: string; role: FundRole; unitId: string | null; compoundId: string | null }[]
-  >`
-    select fund_id::text as "fundId", role, unit_id::text as "unitId", compound_id::text as "compoundId"
-      from memberships where user_id = ${person.id}`;
-  return {
-    kind: 'user',
-    userId: person.id,
-    platformAdmin: false,
-    memberships,
-    totpEnrolled: false,
-    fundsRequiringTotp: []
-  };
-}
-
 beforeAll(async () => {
   const admin = await office.person('admin', [{ role: 'fund_admin' }]);
   const leaders = [
@@ -84,9 +67,9 @@ beforeAll(async () => {
     compounds: await ids('compounds')
   };
   const actors = {
-    admin: await actorOf(admin),
-    leaders: await Promise.all(leaders.map((person) => actorOf(person))),
-    committee: await actorOf(committee)
+    admin: await office.actorOf(admin),
+    leaders: await Promise.all(leaders.map((person) => office.actorOf(person))),
+    committee: await office.actorOf(committee)
   };
   const made = await activeProject(db, world, { number: ACTIVE, ...actors, households: 4 });
   // One household pays with a receipt photographed at the door: not public until it is checked.

@@ -4,7 +4,6 @@ import { demoPhoto } from '../../apps/web/src/lib/server/acceptance';
 import { writeExpenseIn, writePayoutIn, writeSelfRaisedPaymentIn } from '../../apps/web/src/lib/server/closing-demo';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
 import { todayOf } from '../../apps/web/src/lib/server/money-in';
-import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
 import { loadProject } from '../../apps/web/src/lib/server/project-core';
 import { activateEndedNotices } from '../../apps/web/src/lib/server/review';
 import { createTestUser, signInOverHttp } from '../support/people';
@@ -138,22 +137,6 @@ function file(bytes: Uint8Array, name: string, type: string): Blob {
   return new Blob([new Uint8Array(bytes)], { type });
 }
 
-async function actorOf(person: Person): Promise<Actor> {
-  const memberships = await office.sql<
-    { fundId: string; role: FundRole; unitId: string | null; compoundId: string | null }[]
-  >`
-    select fund_id::text as "fundId", role, unit_id::text as "unitId", compound_id::text as "compoundId"
-      from memberships where user_id = ${person.id}`;
-  return {
-    kind: 'user',
-    userId: person.id,
-    platformAdmin: false,
-    memberships,
-    totpEnrolled: false,
-    fundsRequiringTotp: []
-  };
-}
-
 async function statusOf(number: number): Promise<string> {
   const [row] = await office.sql<{ status: string }[]>`
     select status from applications where fund_id = ${office.fundId} and number = ${number}`;
@@ -224,7 +207,7 @@ describe('every form sent twice answers as the first time and writes once', () =
 
   it('the pre-check', async () => {
     const db: ReviewDb = { owner: office.sql, app: office.sql, now: new Date() };
-    const committeeActor = await actorOf(committee);
+    const committeeActor = await office.actorOf(committee);
     applicationId = await submittedApplication(db, world, {
       number: JOURNEY,
       createdBy: committeeActor,
@@ -383,9 +366,9 @@ describe('every form sent twice answers as the first time and writes once', () =
     const db: ReviewDb = { owner: office.sql, app: office.sql, now: new Date() };
     await activeProject(db, world, {
       number: CANCELLED,
-      admin: await actorOf(admin),
-      leaders: await Promise.all(leaders.map((leader) => actorOf(leader))),
-      committee: await actorOf(committee),
+      admin: await office.actorOf(admin),
+      leaders: await Promise.all(leaders.map((leader) => office.actorOf(leader))),
+      committee: await office.actorOf(committee),
       households: 2
     });
     const cancel = { idempotencyKey: randomUUID(), reason: '街道统一改造，本项目不再实施。' };

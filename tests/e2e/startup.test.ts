@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readdirSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -32,8 +32,10 @@ async function closedCheckout(): Promise<{ root: string; remove(): Promise<void>
   const root = join(closed, 'gongjian');
   await mkdir(join(root, 'apps', 'web'), { recursive: true });
   await copyFile(join(checkoutRoot, 'package.json'), join(root, 'package.json'));
-  for (const file of ['package.json', 'server.js']) {
-    await copyFile(join(checkoutRoot, 'apps', 'web', file), join(root, 'apps', 'web', file));
+  // The server's own files beside package.json (server.js and the modules it imports).
+  const web = join(checkoutRoot, 'apps', 'web');
+  for (const file of (await readdir(web)).filter((name) => /\.(js|json)$/.test(name))) {
+    await copyFile(join(web, file), join(root, 'apps', 'web', file));
   }
   for (const folder of ['node_modules', join('apps', 'web', 'build')]) {
     execFileSync('cp', ['-al', join(checkoutRoot, folder), join(root, folder)]);
