@@ -533,27 +533,12 @@ async function settle(
     const returned = await settleWithout(transaction, { ...common, event: { event: 'return', comments } });
     return { ...returned, quotaShort: { left: approved.left, match: approved.match } };
   }
-  const holdId = holdIdOf(input.fundId, application.number, application.revision);
-  if (approved.amount.isPositive()) {
-    const held = await books.holdIn(transaction, {
-      fundId: input.fundId,
-      command: {
-        holdId,
-        account: ACCOUNTS.pool,
-        amount: approved.amount,
-        reference: `application:${application.number}`,
-        memo: `项目配套预留：${application.title}`.slice(0, 200)
-      },
-      recordedAt: input.now.toISOString()
-    });
-    if (!held.ok) {
-      if (held.code === 'insufficient_available_balance') {
-        const available = typeof held['available'] === 'string' ? held['available'] : '0.00';
-        throw new Refusal('pool_cannot_cover_the_match', { available: money(available).toString() });
-      }
-      throw new Refusal('match_cannot_be_computed');
-    }
-  }
+  const holdId = await reserveMatch(transaction, {
+    fundId: input.fundId,
+    application,
+    amount: approved.amount,
+    now: input.now
+  });
   const today = todayOf(input.now);
   const noticeEnd = await noticeEndIn(transaction, { startsOn: today, workingDays: input.policy.noticeWorkingDays });
   const decision = decided(application.status, { event: 'approve', tally });
@@ -565,11 +550,42 @@ async function settle(
   await transaction`
     update applications
        set approved_ratio = ${approved.ratio}, approved_amount = ${approved.amount.toString()},
-           hold_id = ${approved.amount.isPositive() ? holdId : null}, decided_at = ${input.now},
+           hold_id = ${holdId}, decided_at = ${input.now},
            notice_starts_on = ${today}, notice_ends_on = ${noticeEnd.endsOn},
            notice_ends_provisional = ${!noticeEnd.certain}
      where id = ${application.id}`;
   return { ok: true, replayed: false, status: 'approved', approvedAmount: approved.amount.toString() };
+}
+
+/**
+ * Reserves an approved match on the pool (a hold in the books) and returns the hold's id, or null
+ * for a match of zero, which reserves nothing. If another approval took the money first, it throws
+ * a Refusal naming what is still available, so that nothing of the vote is written.
+ */
+async function reserveMatch(
+  transaction: Transaction,
+  input: { fundId: string; application: ApplicationRow; amount: Money; now: Date }
+): Promise<string | null> {
+  const { application } = input;
+  if (!input.amount.isPositive()) return null;
+  const holdId = holdIdOf(input.fundId, application.number, application.revision);
+  const held = await books.holdIn(transaction, {
+    fundId: input.fundId,
+    command: {
+      holdId,
+      account: ACCOUNTS.pool,
+      amount: input.amount,
+      reference: `application:${application.number}`,
+      memo: `项目配套预留：${application.title}`.slice(0, 200)
+    },
+    recordedAt: input.now.toISOString()
+  });
+  if (held.ok) return holdId;
+  if (held.code === 'insufficient_available_balance') {
+    const available = typeof held['available'] === 'string' ? held['available'] : '0.00';
+    throw new Refusal('pool_cannot_cover_the_match', { available: money(available).toString() });
+  }
+  throw new Refusal('match_cannot_be_computed');
 }
 
 /** Writes a decision that reserves nothing: a rejection, or a return to the committee with comments. */
