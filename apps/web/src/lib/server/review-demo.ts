@@ -95,6 +95,26 @@ export async function seedDemoReview(transaction: Transaction, fundId: string, n
         actorUserId: admin.kind === 'user' ? admin.userId : null
       })
     );
+    // An advertisement posted through the objection form: the office marks it as spam, so the
+    // office's notice page shows all three outcomes' buttons used and the public counts leave it out.
+    const spam = await fileObjectionIn(transaction, {
+      ...common,
+      number: 1,
+      name: '广告',
+      contact: 'ad@example.com',
+      body: '专业安装道闸，价格优惠，欢迎来电咨询。'
+    });
+    if (!spam.ok) throw new Error(`demo seed: the spam objection was refused (${spam.code})`);
+    demoOk(
+      'marking the advertisement as spam',
+      await decideObjectionIn(transaction, {
+        ...common,
+        objectionId: spam.objectionId,
+        outcome: 'spam',
+        note: '广告，与本项目无关。',
+        actorUserId: admin.kind === 'user' ? admin.userId : null
+      })
+    );
   }
   const [third] = await transaction<{ status: string }[]>`
     select status from applications where fund_id = ${fundId} and number = 3`;
