@@ -6,6 +6,34 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
+const NO_APP_IN_LEDGER = 'The ledger is pure and stands alone: it imports no app code.';
+
+/** Nothing outside lib/server/demo/ imports it, but the composition root that installs it. */
+const DEMO_MAY_IMPORT_DEMO = ['apps/web/src/lib/server/demo/**', 'apps/web/src/hooks.server.ts'];
+const NO_DEMO = {
+  group: ['**/demo', '**/demo/*', '$lib/server/demo', '$lib/server/demo/*'],
+  message: 'Only the demo imports the demo: hooks.server.ts installs it as a plug-in (platform/demo-plugin.ts).'
+};
+const NO_SERVER_IN_COMPONENTS = {
+  group: ['$lib/server', '$lib/server/*', '**/server/*'],
+  message: 'Components render what a load function gave them; they import nothing from lib/server.'
+};
+
+/**
+ * The import patterns a lower layer of lib/server may not use: any sibling folder other than its
+ * own and the ones listed below it.
+ * @param {string} self
+ * @param {string[]} allowed
+ */
+function below(self, allowed) {
+  const keep = [self, ...allowed].flatMap((name) => [`!../${name}`, `!../${name}/*`]);
+  const keepLib = [self, ...allowed].flatMap((name) => [`!$lib/server/${name}`, `!$lib/server/${name}/*`]);
+  return {
+    group: ['../*', ...keep, '$lib/server/*', ...keepLib],
+    message: `lib/server/${self} sits below the features: it may import only ${[self, ...allowed].join(', ')}.`
+  };
+}
+
 export default ts.config(
   {
     ignores: [
@@ -60,7 +88,10 @@ export default ts.config(
             name,
             message: 'The ledger core does no I/O and runs in browsers too.'
           })),
-          patterns: [{ group: ['node:*'], message: 'The ledger core does no I/O and runs in browsers too.' }]
+          patterns: [
+            { group: ['node:*'], message: 'The ledger core does no I/O and runs in browsers too.' },
+            { group: ['@gongjian/web', '@gongjian/web/*', '**/apps/**', '$lib', '$lib/*'], message: NO_APP_IN_LEDGER }
+          ]
         }
       ],
       'no-restricted-properties': [
@@ -82,6 +113,13 @@ export default ts.config(
     files: ['tests/**/*.ts', '**/*.test.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' }
   },
+  // The house's "never" arrows (README, Where things live). ESLint applies the last block that
+  // sets a rule, so each block below lists every boundary that holds for its files.
+  {
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.svelte', 'apps/web/src/**/*.js'],
+    ignores: [...DEMO_MAY_IMPORT_DEMO],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_DEMO] }] }
+  },
   {
     // Routes stay thin: no SQL in them; use cases in lib/server do the work.
     files: ['apps/web/src/routes/**/*'],
@@ -90,6 +128,7 @@ export default ts.config(
         'error',
         {
           patterns: [
+            NO_DEMO,
             {
               group: ['postgres', '**/db/client'],
               message: 'Routes call use cases in $lib/server, never the database.'
@@ -98,5 +137,20 @@ export default ts.config(
         }
       ]
     }
+  },
+  {
+    files: ['apps/web/src/lib/components/**/*'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_DEMO, NO_SERVER_IN_COMPONENTS] }] }
+  },
+  {
+    // The database layer serves every feature and knows none of them.
+    files: ['apps/web/src/lib/server/db/**/*'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_DEMO, below('db', [])] }] }
+  },
+  {
+    // The platform (configuration, audit, attachments, …) sits under the features: it may use the
+    // database layer and nothing above it.
+    files: ['apps/web/src/lib/server/platform/**/*'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_DEMO, below('platform', ['db'])] }] }
   }
 );

@@ -8,9 +8,9 @@
 // Usage: npm run bench -- review
 import { money } from '@gongjian/ledger';
 import * as books from '../apps/web/src/lib/server/books';
-import { DEMO_POLICY_JSON } from '../apps/web/src/lib/server/fund-policy';
-import type { Actor } from '../apps/web/src/lib/server/policy';
-import { castVote } from '../apps/web/src/lib/server/review';
+import { DEMO_POLICY_JSON } from '../apps/web/src/lib/server/fund/fund-policy';
+import type { Actor } from '../apps/web/src/lib/server/access/policy';
+import { castVote } from '../apps/web/src/lib/server/grants/review';
 import { clientsFor, contribution } from '../tests/support/books';
 import { createMigratedDatabase, dropDatabase, startTestServer } from '../tests/support/postgres';
 import { idOf, makeWorld, person, type ReviewDb, type World } from '../tests/support/review-world';

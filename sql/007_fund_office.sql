@@ -16,7 +16,7 @@ alter table funds
   add column fiscal_year integer not null default 2026 constraint fund_fiscal_year_is_plausible check (fiscal_year between 2000 and 2100);
 
 -- The rules a fund adopted, one row per version. `policy` holds the match rules and the process
--- rules as JSON (lib/server/fund-policy.ts gives its type and checks it with the ledger's
+-- rules as JSON (lib/server/fund/fund-policy.ts gives its type and checks it with the ledger's
 -- checkMatchPolicy); money in it is a decimal string, never a JSON number.
 create table fund_policies (
   fund_id bigint not null references funds (id),

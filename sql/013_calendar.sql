@@ -8,7 +8,7 @@
 -- A notice that runs into a year with no row here gets a provisional end date
 -- (applications.notice_ends_provisional): counted with weekends only, shown as provisional, and
 -- never the day a grant becomes active. Saving a year recomputes the end of every notice still
--- running (apps/web/src/lib/server/calendar.ts), in the same transaction.
+-- running (apps/web/src/lib/server/fund/calendar.ts), in the same transaction.
 --
 -- The database enforces again:
 --   a plausible year        2000 to 2099 (the ledger's CALENDAR_YEAR_MIN and CALENDAR_YEAR_MAX)

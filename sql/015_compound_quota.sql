@@ -1,9 +1,9 @@
 -- One home for two rules the server states once in code, checked again here where a second app
 -- process or a psql session could bypass it (see packages/ledger/src/grants/quota.ts and
--- apps/web/src/lib/server/quota.ts).
+-- apps/web/src/lib/server/grants/quota.ts).
 --
 -- 1. The project key. An entry names its project by the project's number in its fund, as text
---    (projectKey in apps/web/src/lib/server/project-core.ts), never by the application's row id.
+--    (projectKey in apps/web/src/lib/server/projects/project-core.ts), never by the application's row id.
 comment on column entries.application_id is
   'The project key: the number (applications.number) of the project this entry belongs to, as text; null for none.';
 

@@ -42,7 +42,7 @@ if (originFromRequest) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
 
 // adapter-node refuses request bodies over BODY_SIZE_LIMIT (512K unless set), which would cut
 // off a bank slip or receipt long before the 10 MB the money-in forms accept
-// (lib/server/attachments.ts). 11M leaves room for the form's other fields; a deployment may
+// (lib/server/platform/attachments.ts). 11M leaves room for the form's other fields; a deployment may
 // still set its own limit.
 process.env.BODY_SIZE_LIMIT ??= '11M';
 

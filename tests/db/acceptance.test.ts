@@ -6,10 +6,10 @@ import {
   findAcceptancePhoto,
   recordAcceptance,
   type AcceptancePhotoUpload
-} from '../../apps/web/src/lib/server/acceptance';
-import { checkUpload, type Upload } from '../../apps/web/src/lib/server/attachments';
+} from '../../apps/web/src/lib/server/projects/acceptance';
+import { checkUpload, type Upload } from '../../apps/web/src/lib/server/platform/attachments';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import { openPeopleDatabase } from '../support/people-db';
 import { activeProject, idOf, makeWorld, person, type ReviewDb, type World } from '../support/review-world';
 

@@ -12,10 +12,10 @@ import {
   submitApplication,
   withdrawApplication,
   type DraftInput
-} from '../../apps/web/src/lib/server/applications';
-import { seedDemo } from '../../apps/web/src/lib/server/db/seed';
-import { currentPolicy } from '../../apps/web/src/lib/server/fund-policy';
-import { can, type Actor, type FundRole } from '../../apps/web/src/lib/server/policy';
+} from '../../apps/web/src/lib/server/grants/applications';
+import { seedDemo } from '../../apps/web/src/lib/server/demo/seed';
+import { currentPolicy } from '../../apps/web/src/lib/server/fund/fund-policy';
+import { can, type Actor, type FundRole } from '../../apps/web/src/lib/server/access/policy';
 import { createTestUser } from '../support/people';
 import { openPeopleDatabase } from '../support/people-db';
 

@@ -1,8 +1,8 @@
 import { Book, CHART_MINFEI_2026, money } from '@gongjian/ledger';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import * as books from '../../apps/web/src/lib/server/books';
-import { DEMO_GRID_UNITS } from '../../apps/web/src/lib/server/books/demo';
-import { DEMO_FUND_SLUG, seedDemo } from '../../apps/web/src/lib/server/db/seed';
+import { DEMO_GRID_UNITS } from '../../apps/web/src/lib/server/demo/books';
+import { DEMO_FUND_SLUG, seedDemo } from '../../apps/web/src/lib/server/demo/seed';
 import {
   balancesOf,
   bookBalances,

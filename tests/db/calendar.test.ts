@@ -7,14 +7,14 @@ import {
   loadCalendar,
   saveCalendarYear,
   type SaveCalendarYearInput
-} from '../../apps/web/src/lib/server/calendar';
+} from '../../apps/web/src/lib/server/fund/calendar';
 import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
 import { migrate } from '../../apps/web/src/lib/server/db/migrate';
-import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
+import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
 import { readMigrationDirectory } from '../../apps/web/src/lib/server/db/migration-files';
-import { fileObjection, publicNotice } from '../../apps/web/src/lib/server/notices';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { activateEndedNotices, castVote, precheck } from '../../apps/web/src/lib/server/review';
+import { fileObjection, publicNotice } from '../../apps/web/src/lib/server/grants/notices';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { activateEndedNotices, castVote, precheck } from '../../apps/web/src/lib/server/grants/review';
 import { openPeopleDatabase } from '../support/people-db';
 import { createTestFund, createTestUser } from '../support/people';
 import { createDatabase, dropDatabase, sqlDirectory } from '../support/postgres';

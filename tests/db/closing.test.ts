@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Money, money } from '@gongjian/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmAcceptance, recordAcceptance } from '../../apps/web/src/lib/server/acceptance';
-import { checkUpload, type Upload } from '../../apps/web/src/lib/server/attachments';
+import { confirmAcceptance, recordAcceptance } from '../../apps/web/src/lib/server/projects/acceptance';
+import { checkUpload, type Upload } from '../../apps/web/src/lib/server/platform/attachments';
 import * as books from '../../apps/web/src/lib/server/books';
-import { cancelProject, closeProject, closingPreview } from '../../apps/web/src/lib/server/closing';
+import { cancelProject, closeProject, closingPreview } from '../../apps/web/src/lib/server/projects/closing';
 import {
   releasableIn,
   writeExpenseIn,
   writePayoutIn,
   writeSelfRaisedPaymentIn
-} from '../../apps/web/src/lib/server/closing-demo';
+} from '../../apps/web/src/lib/server/demo/closing';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { loadProject, type ProjectRow } from '../../apps/web/src/lib/server/project-core';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { loadProject, type ProjectRow } from '../../apps/web/src/lib/server/projects/project-core';
 import { poolAvailable } from '../support/books';
 import { openPeopleDatabase } from '../support/people-db';
 import { activeProject, idOf, makeWorld, person, type ReviewDb, type World } from '../support/review-world';

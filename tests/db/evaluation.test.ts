@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { THROTTLE_FAILURES_MAX } from '../../apps/web/src/lib/server/auth/throttle';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { DEMO_FUND_SLUG, seedDemo } from '../../apps/web/src/lib/server/db/seed';
+import { DEMO_FUND_SLUG, seedDemo } from '../../apps/web/src/lib/server/demo/seed';
 import {
   CODE_ALPHABET,
   checkEvaluationCode,
@@ -14,12 +14,12 @@ import {
   newCode,
   normalizeCode,
   publicResultsOf,
-  seedDemoEvaluation,
   submitEvaluation,
   type IssueMode
-} from '../../apps/web/src/lib/server/evaluation';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { loadProject } from '../../apps/web/src/lib/server/project-core';
+} from '../../apps/web/src/lib/server/projects/evaluation';
+import { seedDemoEvaluation } from '../../apps/web/src/lib/server/demo/evaluation';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
 import { openPeopleDatabase } from '../support/people-db';
 import {
   activeProject,

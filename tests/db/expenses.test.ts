@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkUpload, type Upload } from '../../apps/web/src/lib/server/attachments';
+import { checkUpload, type Upload } from '../../apps/web/src/lib/server/platform/attachments';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { expensesOverview, recordExpense, type ExpenseInput } from '../../apps/web/src/lib/server/expenses';
-import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund-policy';
-import { requestPayout } from '../../apps/web/src/lib/server/payouts';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { loadProject } from '../../apps/web/src/lib/server/project-core';
+import { expensesOverview, recordExpense, type ExpenseInput } from '../../apps/web/src/lib/server/projects/expenses';
+import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund/fund-policy';
+import { requestPayout } from '../../apps/web/src/lib/server/projects/payouts';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
 import { journeyAmounts, raiseDirectly } from '../support/pay-world';
 import { openPeopleDatabase } from '../support/people-db';
 import {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { DEMO_GRID_UNITS, seedDemoBooks } from '../../apps/web/src/lib/server/books/demo';
-import { seedDemo } from '../../apps/web/src/lib/server/db/seed';
-import { officeDashboard, unitStatements, updateFundProfile } from '../../apps/web/src/lib/server/fund-office';
+import { DEMO_GRID_UNITS, seedDemoBooks } from '../../apps/web/src/lib/server/demo/books';
+import { seedDemo } from '../../apps/web/src/lib/server/demo/seed';
+import { officeDashboard, unitStatements, updateFundProfile } from '../../apps/web/src/lib/server/fund/fund-office';
 import {
   DEMO_POLICY_JSON,
   adoptPolicy,
@@ -13,8 +13,8 @@ import {
   policyVersion,
   type FundPolicy,
   type FundPolicyJson
-} from '../../apps/web/src/lib/server/fund-policy';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
+} from '../../apps/web/src/lib/server/fund/fund-policy';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import {
   addCompound,
   addHouseholds,
@@ -24,7 +24,7 @@ import {
   parseHouseholdLines,
   updateHousehold,
   updateUnit
-} from '../../apps/web/src/lib/server/registers';
+} from '../../apps/web/src/lib/server/fund/registers';
 import { createTestFund, createTestUser } from '../support/people';
 import { openPeopleDatabase } from '../support/people-db';
 

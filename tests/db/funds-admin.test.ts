@@ -2,19 +2,19 @@ import { CHART_MINFEI_2026 } from '@gongjian/ledger';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { seedDemo } from '../../apps/web/src/lib/server/db/seed';
-import { currentPolicy } from '../../apps/web/src/lib/server/fund-policy';
+import { seedDemo } from '../../apps/web/src/lib/server/demo/seed';
+import { currentPolicy } from '../../apps/web/src/lib/server/fund/fund-policy';
 import {
   checkNewFund,
   createFund,
   listFunds,
   type CreateFundResult,
   type NewFund
-} from '../../apps/web/src/lib/server/funds-admin';
-import { acceptInvitation, viewLink } from '../../apps/web/src/lib/server/invitations';
-import { grantPlatformAdmin } from '../../apps/web/src/lib/server/operator';
-import { ANONYMOUS, can, type Actor } from '../../apps/web/src/lib/server/policy';
-import { DEMO_PLATFORM_ADMIN } from '../../apps/web/src/lib/server/platform-demo';
+} from '../../apps/web/src/lib/server/fund/funds-admin';
+import { acceptInvitation, viewLink } from '../../apps/web/src/lib/server/people/invitations';
+import { grantPlatformAdmin } from '../../apps/web/src/lib/server/people/operator';
+import { ANONYMOUS, can, type Actor } from '../../apps/web/src/lib/server/access/policy';
+import { DEMO_PLATFORM_ADMIN } from '../../apps/web/src/lib/server/demo/platform';
 import { createTestFund, createTestUser } from '../support/people';
 import { openPeopleDatabase } from '../support/people-db';
 

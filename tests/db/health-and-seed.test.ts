@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createClient } from '../../apps/web/src/lib/server/db/client';
-import { DEMO_FUND_SLUG, seedDemo } from '../../apps/web/src/lib/server/db/seed';
-import { listFunds } from '../../apps/web/src/lib/server/funds';
-import { checkHealth } from '../../apps/web/src/lib/server/health';
+import { DEMO_FUND_SLUG, seedDemo } from '../../apps/web/src/lib/server/demo/seed';
+import { listFunds } from '../../apps/web/src/lib/server/fund/funds';
+import { checkHealth } from '../../apps/web/src/lib/server/platform/health';
 import { createMigratedDatabase, dropDatabase } from '../support/postgres';
 
 const adminUrl = inject('adminUrl');

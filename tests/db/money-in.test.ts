@@ -1,6 +1,11 @@
 import { CHART_MINFEI_2026 } from '@gongjian/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTACHMENT_BYTES_MAX, checkUpload, readUpload, type Upload } from '../../apps/web/src/lib/server/attachments';
+import {
+  ATTACHMENT_BYTES_MAX,
+  checkUpload,
+  readUpload,
+  type Upload
+} from '../../apps/web/src/lib/server/platform/attachments';
 import * as books from '../../apps/web/src/lib/server/books';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import {
@@ -10,9 +15,9 @@ import {
   recordPledge,
   type MoneyInInput,
   type MoneyInResult
-} from '../../apps/web/src/lib/server/money-in';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { voucherOf } from '../../apps/web/src/lib/server/vouchers';
+} from '../../apps/web/src/lib/server/fund/money-in';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { voucherOf } from '../../apps/web/src/lib/server/fund/vouchers';
 import { createTestFund, createTestUser } from '../support/people';
 import { openPeopleDatabase } from '../support/people-db';
 

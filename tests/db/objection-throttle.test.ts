@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OBJECTIONS_PER_FUND_RULE, OBJECTIONS_PER_PROJECT_RULE } from '../../apps/web/src/lib/server/auth/throttle';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { decideObjection, fileObjection, publicNotice } from '../../apps/web/src/lib/server/notices';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { activateEndedNotices, castVote, precheck } from '../../apps/web/src/lib/server/review';
+import { decideObjection, fileObjection, publicNotice } from '../../apps/web/src/lib/server/grants/notices';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { activateEndedNotices, castVote, precheck } from '../../apps/web/src/lib/server/grants/review';
 import { clientsFor } from '../support/books';
 import { openPeopleDatabase } from '../support/people-db';
 import {

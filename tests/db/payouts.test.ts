@@ -1,16 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund-policy';
+import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund/fund-policy';
 import {
   approvePayout,
   cancelPayout,
   payoutsOverview,
   requestPayout,
   type PayeeKind
-} from '../../apps/web/src/lib/server/payouts';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { loadProject, projectMoneyIn } from '../../apps/web/src/lib/server/project-core';
+} from '../../apps/web/src/lib/server/projects/payouts';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { loadProject, projectMoneyIn } from '../../apps/web/src/lib/server/projects/project-core';
 import { acceptDirectly, journeyAmounts, raiseDirectly } from '../support/pay-world';
 import { openPeopleDatabase } from '../support/people-db';
 import {

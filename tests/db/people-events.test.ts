@@ -7,12 +7,12 @@ import {
   confirmTotpEnrolment,
   signIn,
   signOut
-} from '../../apps/web/src/lib/server/accounts';
+} from '../../apps/web/src/lib/server/people/accounts';
 import { ACCOUNT_FAILURES_FREE } from '../../apps/web/src/lib/server/auth/throttle';
 import { loadAccess } from '../../apps/web/src/lib/server/auth/session';
 import { TOTP_PERIOD_SECONDS, totpCodeAt } from '../../apps/web/src/lib/server/auth/totp';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { acceptInvitation, resetPassword } from '../../apps/web/src/lib/server/invitations';
+import { acceptInvitation, resetPassword } from '../../apps/web/src/lib/server/people/invitations';
 import {
   createInvitation,
   issuePasswordReset,
@@ -20,8 +20,8 @@ import {
   revokeInvitation,
   setTotpRequired,
   setUserStatus
-} from '../../apps/web/src/lib/server/members';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
+} from '../../apps/web/src/lib/server/people/members';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import { TEST_PASSWORD, createTestFund, createTestUser } from '../support/people';
 import { openPeopleDatabase } from '../support/people-db';
 

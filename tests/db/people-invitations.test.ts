@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beginTotpEnrolment, confirmTotpEnrolment, signIn } from '../../apps/web/src/lib/server/accounts';
+import { beginTotpEnrolment, confirmTotpEnrolment, signIn } from '../../apps/web/src/lib/server/people/accounts';
 import { loadAccess, validateSessionToken } from '../../apps/web/src/lib/server/auth/session';
 import { totpCodeAt } from '../../apps/web/src/lib/server/auth/totp';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { acceptInvitation, resetPassword, viewLink } from '../../apps/web/src/lib/server/invitations';
+import { acceptInvitation, resetPassword, viewLink } from '../../apps/web/src/lib/server/people/invitations';
 import {
   createInvitation,
   issuePasswordReset,
   revokeInvitation,
   setUserStatus
-} from '../../apps/web/src/lib/server/members';
-import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
+} from '../../apps/web/src/lib/server/people/members';
+import type { Actor, FundRole } from '../../apps/web/src/lib/server/access/policy';
 import { TEST_PASSWORD, createTestFund, createTestUser } from '../support/people';
 import { openPeopleDatabase } from '../support/people-db';
 

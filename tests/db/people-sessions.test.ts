@@ -3,8 +3,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptInvitation } from '../../apps/web/src/lib/server/invitations';
-import { changePassword, signIn, signOut } from '../../apps/web/src/lib/server/accounts';
+import { acceptInvitation } from '../../apps/web/src/lib/server/people/invitations';
+import { changePassword, signIn, signOut } from '../../apps/web/src/lib/server/people/accounts';
 import {
   ABSOLUTE_LIFETIME_MS,
   SECOND_FACTOR_WINDOW_MS,
@@ -16,8 +16,8 @@ import {
 } from '../../apps/web/src/lib/server/auth/session';
 import { hashToken } from '../../apps/web/src/lib/server/auth/tokens';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { createInvitation, removeMembership, setUserStatus } from '../../apps/web/src/lib/server/members';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
+import { createInvitation, removeMembership, setUserStatus } from '../../apps/web/src/lib/server/people/members';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import { TEST_PASSWORD, createTestFund, createTestUser } from '../support/people';
 import { openPeopleDatabase } from '../support/people-db';
 import { checkoutRoot } from '../support/postgres';

@@ -4,7 +4,7 @@ import {
   completeSecondFactor,
   confirmTotpEnrolment,
   signIn
-} from '../../apps/web/src/lib/server/accounts';
+} from '../../apps/web/src/lib/server/people/accounts';
 import { validateSessionToken } from '../../apps/web/src/lib/server/auth/session';
 import {
   ACCOUNT_FAILURES_FREE,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import { downloadResponse } from '../../apps/web/src/lib/server/public/downloads';
 import { ledgerEntry, ledgerPage, parseLedgerQuery } from '../../apps/web/src/lib/server/public/ledger';
-import { recordSelfRaisedPayment } from '../../apps/web/src/lib/server/self-raising';
+import { recordSelfRaisedPayment } from '../../apps/web/src/lib/server/projects/self-raising';
 import { openPeopleDatabase } from '../support/people-db';
 import {
   activeProject,

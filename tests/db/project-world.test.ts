@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { loadProject, projectMoneyIn } from '../../apps/web/src/lib/server/project-core';
+import { loadProject, projectMoneyIn } from '../../apps/web/src/lib/server/projects/project-core';
 import { openPeopleDatabase } from '../support/people-db';
 import { activeProject, makeWorld, person, type ReviewDb } from '../support/review-world';
 

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as books from '../../apps/web/src/lib/server/books';
 import { sha256Native } from '../../apps/web/src/lib/server/books/rows';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { seedDemo } from '../../apps/web/src/lib/server/db/seed';
-import { officeDashboard } from '../../apps/web/src/lib/server/fund-office';
+import { seedDemo } from '../../apps/web/src/lib/server/demo/seed';
+import { officeDashboard } from '../../apps/web/src/lib/server/fund/fund-office';
 import { downloadResponse, type DownloadFormat } from '../../apps/web/src/lib/server/public/downloads';
 import {
   LEDGER_PAGE_SIZE,

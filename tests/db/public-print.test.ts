@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { money } from '@gongjian/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmAcceptance, recordAcceptance } from '../../apps/web/src/lib/server/acceptance';
-import { checkUpload, type Upload } from '../../apps/web/src/lib/server/attachments';
+import { confirmAcceptance, recordAcceptance } from '../../apps/web/src/lib/server/projects/acceptance';
+import { checkUpload, type Upload } from '../../apps/web/src/lib/server/platform/attachments';
 import * as books from '../../apps/web/src/lib/server/books';
-import { closeProject } from '../../apps/web/src/lib/server/closing';
-import { writeExpenseIn, writePayoutIn, writeSelfRaisedPaymentIn } from '../../apps/web/src/lib/server/closing-demo';
+import { closeProject } from '../../apps/web/src/lib/server/projects/closing';
+import { writeExpenseIn, writePayoutIn, writeSelfRaisedPaymentIn } from '../../apps/web/src/lib/server/demo/closing';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { loadProject, type ProjectRow } from '../../apps/web/src/lib/server/project-core';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { loadProject, type ProjectRow } from '../../apps/web/src/lib/server/projects/project-core';
 import {
   finalAccount,
   parsePeriod,

@@ -1,16 +1,13 @@
 import { money } from '@gongjian/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkUpload, type Upload } from '../../apps/web/src/lib/server/attachments';
+import { checkUpload, type Upload } from '../../apps/web/src/lib/server/platform/attachments';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { recordExpense } from '../../apps/web/src/lib/server/expenses';
-import { requestPayout } from '../../apps/web/src/lib/server/payouts';
-import { recordSelfRaisedPayment } from '../../apps/web/src/lib/server/self-raising';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import {
-  checkForPersonalData,
-  projectFilesIn,
-  seedDemoPrivacyChecks
-} from '../../apps/web/src/lib/server/privacy-check';
+import { recordExpense } from '../../apps/web/src/lib/server/projects/expenses';
+import { requestPayout } from '../../apps/web/src/lib/server/projects/payouts';
+import { recordSelfRaisedPayment } from '../../apps/web/src/lib/server/projects/self-raising';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { checkForPersonalData, projectFilesIn } from '../../apps/web/src/lib/server/projects/privacy-check';
+import { seedDemoPrivacyChecks } from '../../apps/web/src/lib/server/demo/privacy-check';
 import {
   publicFile,
   publicProject,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund-policy';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { castVote, poolFigures, precheck, reviewView } from '../../apps/web/src/lib/server/review';
+import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund/fund-policy';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { castVote, poolFigures, precheck, reviewView } from '../../apps/web/src/lib/server/grants/review';
 import { startWorker, stopWorker, type Worker } from '../support/books-processes';
 import { openPeopleDatabase } from '../support/people-db';
 import {

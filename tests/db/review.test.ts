@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund-policy';
-import { inboxFor, markRead, unreadCount } from '../../apps/web/src/lib/server/inbox';
-import { decideObjection, fileObjection, publicNotice } from '../../apps/web/src/lib/server/notices';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
+import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund/fund-policy';
+import { inboxFor, markRead, unreadCount } from '../../apps/web/src/lib/server/people/inbox';
+import { decideObjection, fileObjection, publicNotice } from '../../apps/web/src/lib/server/grants/notices';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import {
   activateEndedNotices,
   castVote,
@@ -12,7 +12,7 @@ import {
   precheck,
   reviewQueue,
   reviewView
-} from '../../apps/web/src/lib/server/review';
+} from '../../apps/web/src/lib/server/grants/review';
 import { openPeopleDatabase } from '../support/people-db';
 import {
   idOf,

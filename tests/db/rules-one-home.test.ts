@@ -6,7 +6,7 @@ import {
   missingForSubmission,
   applicationView,
   saveDraft
-} from '../../apps/web/src/lib/server/applications';
+} from '../../apps/web/src/lib/server/grants/applications';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import {
   DEMO_POLICY_JSON,
@@ -14,13 +14,13 @@ import {
   currentPolicy,
   parseFundPolicy,
   type FundPolicyJson
-} from '../../apps/web/src/lib/server/fund-policy';
-import { createFund } from '../../apps/web/src/lib/server/funds-admin';
-import { payoutsOverview } from '../../apps/web/src/lib/server/payouts';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { loadProject } from '../../apps/web/src/lib/server/project-core';
+} from '../../apps/web/src/lib/server/fund/fund-policy';
+import { createFund } from '../../apps/web/src/lib/server/fund/funds-admin';
+import { payoutsOverview } from '../../apps/web/src/lib/server/projects/payouts';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
 import { publicProject } from '../../apps/web/src/lib/server/public/projects';
-import { raiseProgressOf, recordSelfRaisedPayment } from '../../apps/web/src/lib/server/self-raising';
+import { raiseProgressOf, recordSelfRaisedPayment } from '../../apps/web/src/lib/server/projects/self-raising';
 import { createTestUser } from '../support/people';
 import { openPeopleDatabase } from '../support/people-db';
 import { activeProject, makeWorld, person, type ReviewDb, type World } from '../support/review-world';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkUpload, type Upload } from '../../apps/web/src/lib/server/attachments';
+import { checkUpload, type Upload } from '../../apps/web/src/lib/server/platform/attachments';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { DEMO_FUND_SLUG, seedDemo } from '../../apps/web/src/lib/server/db/seed';
-import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { loadProject } from '../../apps/web/src/lib/server/project-core';
+import { DEMO_FUND_SLUG, seedDemo } from '../../apps/web/src/lib/server/demo/seed';
+import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
 import {
   householdOptionsOf,
   maskedHouseholdOf,
@@ -13,10 +13,10 @@ import {
   raiseProgressOf,
   receiptOf,
   recordSelfRaisedPayment,
-  seedDemoSelfRaising,
   type SelfRaiseInput
-} from '../../apps/web/src/lib/server/self-raising';
-import { voucherOf } from '../../apps/web/src/lib/server/vouchers';
+} from '../../apps/web/src/lib/server/projects/self-raising';
+import { seedDemoSelfRaising } from '../../apps/web/src/lib/server/demo/self-raising';
+import { voucherOf } from '../../apps/web/src/lib/server/fund/vouchers';
 import { openPeopleDatabase } from '../support/people-db';
 import {
   activeProject,

@@ -3,8 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { totpCodeAt } from '../../apps/web/src/lib/server/auth/totp';
 import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
-import { createInvitation, issuePasswordReset } from '../../apps/web/src/lib/server/members';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
+import { createInvitation, issuePasswordReset } from '../../apps/web/src/lib/server/people/members';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import { createTestUser, TEST_PASSWORD, type TestMembership } from '../support/people';
 import { PHONE, baseUrl, chromiumPath, expectAccessible, launchBrowser, newVisitor, screenshot } from './browser';
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
+import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
 import { chromiumPath, expectAccessible, overflowsHorizontally } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 

@@ -1,8 +1,8 @@
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as books from '../../apps/web/src/lib/server/books';
-import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
-import { castVote, precheck } from '../../apps/web/src/lib/server/review';
+import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
+import { castVote, precheck } from '../../apps/web/src/lib/server/grants/review';
 import { contribution } from '../support/books';
 import { submittedApplication, type ReviewDb, type World } from '../support/review-world';
 import { chromiumPath, expectAccessible, overflowsHorizontally } from './browser';

@@ -3,8 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { openChartIn, transact } from '../../apps/web/src/lib/server/books';
 import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
-import type { FundPolicyJson } from '../../apps/web/src/lib/server/fund-policy';
-import type { Actor, FundRole } from '../../apps/web/src/lib/server/policy';
+import type { FundPolicyJson } from '../../apps/web/src/lib/server/fund/fund-policy';
+import type { Actor, FundRole } from '../../apps/web/src/lib/server/access/policy';
 import { createTestUser, signInOverHttp, type TestMembership } from '../support/people';
 import { PHONE, baseUrl, launchBrowser, newVisitor } from './browser';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../apps/web/src/lib/format';
-import { DEMO_POLICY_JSON, currentPolicy, fundPolicyToJson } from '../../apps/web/src/lib/server/fund-policy';
+import { DEMO_POLICY_JSON, currentPolicy, fundPolicyToJson } from '../../apps/web/src/lib/server/fund/fund-policy';
 import { chromiumPath, expectAccessible, overflowsHorizontally, screenshot } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import * as books from '../../apps/web/src/lib/server/books';
-import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
+import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
 import { contribution } from '../support/books';
 import { journeyAmounts, raiseDirectly } from '../support/pay-world';
 import { activeProject, type ActiveProject, type World } from '../support/review-world';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../apps/web/src/lib/server/demo-people';
+import { DEMO_PASSWORD } from '../../apps/web/src/lib/server/demo/people';
 import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
 import { signInOverHttp } from '../support/people';
 import { createDatabase, dropDatabase } from '../support/postgres';

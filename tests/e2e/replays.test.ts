@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { demoPhoto } from '../../apps/web/src/lib/server/acceptance';
-import { writeExpenseIn, writePayoutIn, writeSelfRaisedPaymentIn } from '../../apps/web/src/lib/server/closing-demo';
-import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund-policy';
-import { todayOf } from '../../apps/web/src/lib/server/money-in';
-import { loadProject } from '../../apps/web/src/lib/server/project-core';
-import { activateEndedNotices } from '../../apps/web/src/lib/server/review';
+import { demoPhoto } from '../../apps/web/src/lib/server/demo/acceptance';
+import { writeExpenseIn, writePayoutIn, writeSelfRaisedPaymentIn } from '../../apps/web/src/lib/server/demo/closing';
+import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
+import { todayOf } from '../../apps/web/src/lib/server/fund/money-in';
+import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
+import { activateEndedNotices } from '../../apps/web/src/lib/server/grants/review';
 import { createTestUser, signInOverHttp } from '../support/people';
 import { activeProject, submittedApplication, type ReviewDb, type World } from '../support/review-world';
 import { baseUrl } from './browser';

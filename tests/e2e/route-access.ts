@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { loadAccess } from '../../apps/web/src/lib/server/auth/session';
 import { hashToken, newToken } from '../../apps/web/src/lib/server/auth/tokens';
 import { createClient, type Sql } from '../../apps/web/src/lib/server/db/client';
-import { ANONYMOUS, can, type Actor, type Decision } from '../../apps/web/src/lib/server/policy';
+import { ANONYMOUS, can, type Actor, type Decision } from '../../apps/web/src/lib/server/access/policy';
 import { createTestFund, createTestUser, signInOverHttp } from '../support/people';
 import { checkoutRoot } from '../support/postgres';
 import { FUND_OFFICE_REGISTRY } from './route-access/fund-office';
@@ -492,7 +492,7 @@ export function registeredSurfaces(): string[] {
   return lines.sort();
 }
 
-/** What the guard does with a decision (lib/server/guard.ts), for a page at `path`. */
+/** What the guard does with a decision (lib/server/access/guard.ts), for a page at `path`. */
 export function expectedOfDecision(decision: Decision, path: string): Expected {
   if (decision.allowed) return { kind: 'allow' };
   if (decision.reason === 'sign_in_required') {

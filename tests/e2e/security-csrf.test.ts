@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOperatorInvitation } from '../../apps/web/src/lib/server/operator';
+import { createOperatorInvitation } from '../../apps/web/src/lib/server/people/operator';
 import { createTestUser, TEST_PASSWORD } from '../support/people';
 import { RUN_TAG, openDatabase, origin, postForm, request, signIn, type HttpResult } from './route-access';
 

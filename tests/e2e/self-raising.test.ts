@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import { signInOverHttp } from '../support/people';
 import { checkoutRoot } from '../support/postgres';
 import { activeProject, makeWorld, person as personIn, type ReviewDb, type World } from '../support/review-world';

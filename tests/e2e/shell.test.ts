@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClient } from '../../apps/web/src/lib/server/db/client';
-import { listFunds } from '../../apps/web/src/lib/server/funds';
+import { listFunds } from '../../apps/web/src/lib/server/fund/funds';
 import { formatMoney } from '../../apps/web/src/lib/format';
 import {
   PHONE,
@@ -13,7 +13,7 @@ import {
   overflowsHorizontally,
   screenshot
 } from './browser';
-import { DEMO_PASSWORD } from '../../apps/web/src/lib/server/demo-people';
+import { DEMO_PASSWORD } from '../../apps/web/src/lib/server/demo/people';
 import { signInOverHttp } from '../support/people';
 
 const pages = ['/', '/about', '/settings', '/login', '/no-such-page'];

@@ -1,7 +1,12 @@
 import { money } from '@gongjian/ledger';
 import * as books from '../../apps/web/src/lib/server/books';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { loadProject, postVoucherIn, projectAccountsIn, projectKey } from '../../apps/web/src/lib/server/project-core';
+import {
+  loadProject,
+  postVoucherIn,
+  projectAccountsIn,
+  projectKey
+} from '../../apps/web/src/lib/server/projects/project-core';
 import type { ActiveProject, World } from './review-world';
 
 /*

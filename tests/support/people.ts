@@ -1,6 +1,6 @@
 import { hashPassword } from '../../apps/web/src/lib/server/auth/password';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import type { FundRole } from '../../apps/web/src/lib/server/policy';
+import type { FundRole } from '../../apps/web/src/lib/server/access/policy';
 
 /**
  * People for tests, written straight into a migrated database. Each test file makes its own

@@ -7,8 +7,8 @@
 import { createInterface } from 'node:readline';
 import { createClient } from '../../apps/web/src/lib/server/db/client';
 import { APP_ROLE } from '../../apps/web/src/lib/server/db/index';
-import type { Actor } from '../../apps/web/src/lib/server/policy';
-import { castVote } from '../../apps/web/src/lib/server/review';
+import type { Actor } from '../../apps/web/src/lib/server/access/policy';
+import { castVote } from '../../apps/web/src/lib/server/grants/review';
 
 const [url] = process.argv.slice(2);
 if (url === undefined) throw new Error('usage: review-worker.ts URL');

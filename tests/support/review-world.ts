@@ -1,8 +1,8 @@
 import { CHART_MINFEI_2026 } from '@gongjian/ledger';
 import * as books from '../../apps/web/src/lib/server/books';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
-import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund-policy';
-import type { Actor, FundRole, Membership } from '../../apps/web/src/lib/server/policy';
+import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund/fund-policy';
+import type { Actor, FundRole, Membership } from '../../apps/web/src/lib/server/access/policy';
 import { contribution } from './books';
 import { createTestFund, createTestUser } from './people';
 
@@ -148,7 +148,7 @@ export async function activeProject(
     selfRaiseTarget?: string;
   }
 ): Promise<ActiveProject> {
-  const { precheck, castVote, activateEndedNotices } = await import('../../apps/web/src/lib/server/review');
+  const { precheck, castVote, activateEndedNotices } = await import('../../apps/web/src/lib/server/grants/review');
   const compound = input.compound ?? 'compound-1';
   const count = input.households ?? 25;
   const applicationId = await submittedApplication(db, world, {

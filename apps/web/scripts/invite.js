@@ -4,11 +4,11 @@
 // the app uses: DATABASE_URL's, or the embedded one (stop the app first; the embedded server
 // admits one process at a time).
 import { parseArgs } from 'node:util';
-import { readServerConfig } from '../src/lib/server/config.ts';
+import { readServerConfig } from '../src/lib/server/platform/config.ts';
 import { createClient } from '../src/lib/server/db/client.ts';
 import { startEmbedded } from '../src/lib/server/db/embedded.ts';
 import { StartupError } from '../src/lib/server/db/errors.ts';
-import { createOperatorInvitation } from '../src/lib/server/operator.ts';
+import { createOperatorInvitation } from '../src/lib/server/people/operator.ts';
 
 const { values } = parseArgs({
   options: {

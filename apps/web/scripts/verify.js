@@ -4,7 +4,7 @@
 // of each fund by fund and sequence number, every account whose totals disagree, and exits 1 on
 // any finding. It only reads.
 import { describeFinding, verifyBooks } from '../src/lib/server/books/verify.ts';
-import { readServerConfig } from '../src/lib/server/config.ts';
+import { readServerConfig } from '../src/lib/server/platform/config.ts';
 import { createClient } from '../src/lib/server/db/client.ts';
 import { startEmbedded } from '../src/lib/server/db/embedded.ts';
 import { StartupError } from '../src/lib/server/db/errors.ts';

@@ -1,7 +1,7 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
 import type { Locale } from '$lib/paraglide/runtime';
 import type { SessionUser } from '$lib/server/auth/session';
-import type { Actor } from '$lib/server/policy';
+import type { Actor } from '$lib/server/access/policy';
 
 declare global {
   namespace App {
@@ -9,7 +9,7 @@ declare global {
       locale: Locale;
       /** 长辈模式: larger text, chosen by the visitor and kept in a cookie. */
       elderMode: boolean;
-      /** Who is asking, for the policy (lib/server/policy.ts); anonymous unless signed in. */
+      /** Who is asking, for the policy (lib/server/access/policy.ts); anonymous unless signed in. */
       actor: Actor;
       /** The signed-in user, or null. */
       user: SessionUser | null;
@@ -19,15 +19,15 @@ declare global {
       secondFactorPending: boolean;
     }
     /**
-     * What an error page is told. Beyond the message, a refusal by the policy (lib/server/guard.ts)
+     * What an error page is told. Beyond the message, a refusal by the policy (lib/server/access/guard.ts)
      * says why, so that the page can say it in words: who may do this (403), or the stage the
      * thing is in now (409). A route may add a sentence of its own.
      */
     interface Error {
       message: string;
-      /** The policy's reason (DenyReason in lib/server/policy.ts). */
+      /** The policy's reason (DenyReason in lib/server/access/policy.ts). */
       reason?: string;
-      /** On a 403: the roles that may do this (RoleThatMay in lib/server/policy.ts). */
+      /** On a 403: the roles that may do this (RoleThatMay in lib/server/access/policy.ts). */
       roles?: string[];
       /** On a 409: the stage the thing is in now (an application's status, or notice_closed). */
       state?: string;

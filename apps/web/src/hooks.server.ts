@@ -1,16 +1,19 @@
 import { building, dev, version } from '$app/environment';
 import { env } from '$env/dynamic/private';
 import { paraglideMiddleware } from '$lib/paraglide/server';
-import { readServerConfig } from '$lib/server/config';
-import * as database from '$lib/server/database';
+import { readServerConfig } from '$lib/server/platform/config';
+import * as database from '$lib/server/platform/database';
+import { installDemo } from '$lib/server/platform/demo-plugin';
+// The composition root is the one place that may import the demo (see README, Where things live).
+import { demoPlugin } from '$lib/server/demo';
 import { ELDER_MODE_COOKIE } from '$lib/preferences';
 import { SESSION_COOKIE, deleteSessionCookie, setSessionCookie, validateSessionToken } from '$lib/server/auth/session';
-import { ANONYMOUS } from '$lib/server/policy';
+import { ANONYMOUS } from '$lib/server/access/policy';
 import { CACHED_BODY_MAX, PublicPageCache, matchesETag, publicETag, publicSlugOf } from '$lib/server/public/cache';
 import { publicSiteShared } from '$lib/server/public/site';
 import { FORM_TOKEN_COOKIE, FORM_TOKEN_FIELD, formTokenMatches } from '$lib/server/auth/form-token';
-import { publicOrigin } from '$lib/server/guard';
-import { inputGuard } from '$lib/server/input-guard';
+import { publicOrigin } from '$lib/server/access/guard';
+import { inputGuard } from '$lib/server/platform/input-guard';
 import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { TOKEN_IN_URL, baselineHeaders } from '../security-headers.js';
 import { sequence } from '@sveltejs/kit/hooks';
@@ -22,10 +25,13 @@ import { sequence } from '@sveltejs/kit/hooks';
  */
 export const init: ServerInit = async () => {
   if (building) return;
-  await database.open(readServerConfig(env), {
+  const config = readServerConfig(env);
+  if (config.demoSeed) installDemo(demoPlugin);
+  await database.open(config, {
     // Under `vite dev` nobody else handles SIGINT, so the embedded PostgreSQL stops itself on it.
     takeOverSignals: !dev,
-    log: (line) => console.log(`gongjian: ${line}`)
+    log: (line) => console.log(`gongjian: ${line}`),
+    ...(config.demoSeed ? { seed: demoPlugin.seed } : {})
   });
 };
 

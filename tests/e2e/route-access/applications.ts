@@ -1,5 +1,5 @@
-import { listDecision } from '../../../apps/web/src/lib/server/applications';
-import { can, type Actor, type ApplicationRef, type Decision } from '../../../apps/web/src/lib/server/policy';
+import { listDecision } from '../../../apps/web/src/lib/server/grants/applications';
+import { can, type Actor, type ApplicationRef, type Decision } from '../../../apps/web/src/lib/server/access/policy';
 import type { Access, Expected, Fixture, RouteEntry, Target } from '../route-access';
 
 /**
@@ -61,7 +61,7 @@ const submit = about((actor, ref) =>
     : can(actor, 'application.edit', ref)
 );
 
-/** What lib/server/guard.ts does with a refusal (as expectedOfDecision in ../route-access.ts). */
+/** What lib/server/access/guard.ts does with a refusal (as expectedOfDecision in ../route-access.ts). */
 function guarded(decision: Decision, path: string): Expected {
   if (decision.allowed) return { kind: 'allow' };
   if (decision.reason === 'sign_in_required') {

@@ -1,4 +1,4 @@
-import { can, type Action, type ApplicationStatus } from '../../../apps/web/src/lib/server/policy';
+import { can, type Action, type ApplicationStatus } from '../../../apps/web/src/lib/server/access/policy';
 import type { Access, Fixture, RouteEntry, Target } from '../route-access';
 
 /**

@@ -1,4 +1,4 @@
-import { listDecision } from '../../../apps/web/src/lib/server/applications';
+import { listDecision } from '../../../apps/web/src/lib/server/grants/applications';
 import { expectedOfDecision, type Access, type Fixture, type RouteEntry, type Target } from '../route-access';
 
 /**

@@ -1,4 +1,4 @@
-import { can } from '../../../apps/web/src/lib/server/policy';
+import { can } from '../../../apps/web/src/lib/server/access/policy';
 import type { Access, RouteEntry } from '../route-access';
 
 /**

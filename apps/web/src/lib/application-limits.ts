@@ -1,7 +1,7 @@
 /**
  * How long each field of an application draft may be: the page's `maxlength` and the server's
  * check are both these numbers, so the server takes exactly what the page lets a committee type
- * (counted as a browser counts, in UTF-16 code units; see formText in lib/server/form-input.ts).
+ * (counted as a browser counts, in UTF-16 code units; see formText in lib/server/platform/form-input.ts).
  * This module has no server code, so the page can import it.
  */
 export const TITLE_LENGTH_MAX = 80;

@@ -1,5 +1,5 @@
-import { sqlIfOpen } from '$lib/server/database';
-import { unreadCount } from '$lib/server/inbox';
+import { sqlIfOpen } from '$lib/server/platform/database';
+import { unreadCount } from '$lib/server/people/inbox';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, url }) => ({

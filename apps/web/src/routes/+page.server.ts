@@ -1,5 +1,5 @@
-import { sql } from '$lib/server/database';
-import { listFunds } from '$lib/server/funds';
+import { sql } from '$lib/server/platform/database';
+import { listFunds } from '$lib/server/fund/funds';
 import type { PageServerLoad } from './$types';
 
 // The list of funds is public: residents read it without logging in.

@@ -1,10 +1,10 @@
 import { localized } from '$lib/i18n';
-import { accountRoles } from '$lib/server/account-view';
-import { roleName } from '$lib/server/account-messages';
+import { accountRoles } from '$lib/server/people/account-view';
+import { roleName } from '$lib/server/people/account-messages';
 import { countUserSessions } from '$lib/server/auth/session';
-import { sql } from '$lib/server/database';
-import { requireUser } from '$lib/server/guard';
-import { can, mustEnrolSecondFactor } from '$lib/server/policy';
+import { sql } from '$lib/server/platform/database';
+import { requireUser } from '$lib/server/access/guard';
+import { can, mustEnrolSecondFactor } from '$lib/server/access/policy';
 import type { PageServerLoad } from './$types';
 
 const NOTICES = ['password', 'totp'] as const;

@@ -2,9 +2,9 @@ import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { formatRetry } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import * as evaluation from '$lib/server/evaluation';
-import { authorize, clientAddress } from '$lib/server/guard';
+import { sql } from '$lib/server/platform/database';
+import * as evaluation from '$lib/server/projects/evaluation';
+import { authorize, clientAddress } from '$lib/server/access/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 /**

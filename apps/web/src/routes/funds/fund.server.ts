@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { findFund, type FundRow } from '$lib/server/members';
+import { sql } from '$lib/server/platform/database';
+import { findFund, type FundRow } from '$lib/server/people/members';
 
 /** The fund named in the URL. Which funds exist is public, so an unknown slug is a plain 404. */
 export async function fundFromSlug(slug: string): Promise<FundRow> {

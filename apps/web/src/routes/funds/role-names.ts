@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import type { FundRole } from '$lib/server/policy';
+import type { FundRole } from '$lib/server/access/policy';
 
 /** Each role's name as people in the fund say it; the key is what the database stores. */
 export const roleNames: { readonly [R in FundRole]: () => string } = {

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { sqlIfOpen } from '$lib/server/database';
-import { checkHealth } from '$lib/server/health';
+import { sqlIfOpen } from '$lib/server/platform/database';
+import { checkHealth } from '$lib/server/platform/health';
 import type { RequestHandler } from './$types';
 
 // Public on purpose: load balancers and uptime monitors call it without a session, and it

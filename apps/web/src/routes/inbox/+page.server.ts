@@ -1,8 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { sql } from '$lib/server/database';
-import { requireUser } from '$lib/server/guard';
-import { inboxFor, markRead } from '$lib/server/inbox';
+import { sql } from '$lib/server/platform/database';
+import { requireUser } from '$lib/server/access/guard';
+import { inboxFor, markRead } from '$lib/server/people/inbox';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The signed-in person's notifications about applications that concern them. */

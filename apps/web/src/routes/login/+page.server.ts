@@ -1,15 +1,13 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { env } from '$env/dynamic/private';
 import { m } from '$lib/paraglide/messages';
-import { signIn } from '$lib/server/accounts';
-import { roleName, throttledMessage } from '$lib/server/account-messages';
+import { signIn } from '$lib/server/people/accounts';
+import { roleName, throttledMessage } from '$lib/server/people/account-messages';
 import { setSessionCookie } from '$lib/server/auth/session';
-import { readServerConfig } from '$lib/server/config';
-import { sql } from '$lib/server/database';
-import { DEMO_PASSWORD, DEMO_USERS } from '$lib/server/demo-people';
-import { clientAddress } from '$lib/server/guard';
-import { DEMO_PLATFORM_ADMIN } from '$lib/server/platform-demo';
+import { sql } from '$lib/server/platform/database';
+import { clientAddress } from '$lib/server/access/guard';
+import { installedDemo } from '$lib/server/platform/demo-plugin';
+import { FUND_ROLES } from '$lib/server/access/policy';
 import { nextPath, nextQuery } from './next';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,19 +16,19 @@ export const load: PageServerLoad = ({ locals, url }) => {
   const next = nextPath(url.searchParams.get('next'));
   if (locals.user !== null) redirect(303, next);
   if (locals.secondFactorPending) redirect(303, `/login/totp${nextQuery(next)}`);
-  // A newcomer trying the demo needs its accounts; a real installation (demo seed off) shows none.
-  const demo = readServerConfig(env).demoSeed
+  // A newcomer trying the demo needs its accounts; a real installation (no demo installed) shows none.
+  const installed = installedDemo();
+  const demo = installed
     ? {
-        password: DEMO_PASSWORD,
-        people: [
-          ...DEMO_USERS.map((user) => ({
-            loginName: user.loginName,
-            displayName: user.displayName,
-            role: roleName(user.role)
-          })),
-          // Not a role in the demo fund: the one who sets up new funds (seed step 009).
-          { ...DEMO_PLATFORM_ADMIN, role: m.platform_demo_role() }
-        ]
+        password: installed.password,
+        people: installed.accounts.map((account) => {
+          const fundRole = FUND_ROLES.find((role) => role === account.role);
+          return {
+            loginName: account.loginName,
+            displayName: account.displayName,
+            role: fundRole ? roleName(fundRole) : m.platform_demo_role()
+          };
+        })
       }
     : null;
   return { next, demo, sessionOver: url.searchParams.has('expired') };

@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
-import { signOut } from '$lib/server/accounts';
+import { signOut } from '$lib/server/people/accounts';
 import { deleteSessionCookie } from '$lib/server/auth/session';
-import { sql } from '$lib/server/database';
-import { clientAddress } from '$lib/server/guard';
+import { sql } from '$lib/server/platform/database';
+import { clientAddress } from '$lib/server/access/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 // Signing out changes state, so it is a POST; a plain visit (a link, a prefetch) only goes home.

@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { chooseLanguage, chooseTextSize, type PreferenceResult } from '$lib/server/preferences';
+import { chooseLanguage, chooseTextSize, type PreferenceResult } from '$lib/server/platform/preferences';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => ({ currentLocale: locals.locale, elderMode: locals.elderMode });

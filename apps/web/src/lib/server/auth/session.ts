@@ -1,6 +1,6 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Sql, Transaction } from '../db/client';
-import type { Membership } from '../policy';
+import type { Membership } from '../access/policy';
 import { hashToken, isWellFormedToken, newToken, tokenMatches } from './tokens';
 
 /**

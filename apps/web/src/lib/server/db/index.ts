@@ -2,12 +2,15 @@ import { createClient, type Sql } from './client';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 import { StartupError, redactUrl } from './errors';
 import { migrate, type Migration } from './migrate';
-import { seedDemo } from './seed';
 
 export interface OpenOptions {
   databaseUrl: string | undefined;
   dataDir: string;
-  demoSeed: boolean;
+  /**
+   * The demo's seed, when the demo is installed (see platform/demo-plugin.ts). The database layer
+   * imports no feature, so the seed is handed in rather than imported.
+   */
+  seed?: (sql: Sql) => Promise<string[]>;
   migrations: readonly Migration[];
   takeOverSignals: boolean;
   log: (line: string) => void;
@@ -50,8 +53,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     const app = createClient(url, { role: APP_ROLE });
     sql = app;
     await pingAsAppRole(app);
-    if (options.demoSeed) {
-      const seeded = await seedDemo(app);
+    if (options.seed) {
+      const seeded = await options.seed(app);
       if (seeded.length > 0) options.log(`seeded the demo fund guihuajing (${seeded.join(', ')})`);
     }
     return {

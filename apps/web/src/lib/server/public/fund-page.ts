@@ -1,9 +1,9 @@
 import { ACCOUNTS, Money, money, quotaLeft, quotaYearOf } from '@gongjian/ledger';
 import type { Sql } from '../db/client';
-import { poolBalances, unitStatements, type PoolBalances } from '../fund-office';
-import { currentPolicy } from '../fund-policy';
-import { todayOf } from '../money-in';
-import { quotaUsedByCompound } from '../quota';
+import { poolBalances, unitStatements, type PoolBalances } from '../fund/fund-office';
+import { currentPolicy } from '../fund/fund-policy';
+import { todayOf } from '../fund/money-in';
+import { quotaUsedByCompound } from '../grants/quota';
 import type { LedgerHead } from './site';
 
 /**

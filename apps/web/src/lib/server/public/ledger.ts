@@ -1,7 +1,7 @@
 import { GRANT_STATES, canonicalEntry, isDate, type Account, type Entry, type Side } from '@gongjian/ledger';
 import * as v from 'valibot';
 import type { Sql, Transaction } from '../db/client';
-import { projectKey, projectNumberOfEntry } from '../project-core';
+import { projectKey, projectNumberOfEntry } from '../projects/project-core';
 import {
   accountColumns,
   accountStateOfRow,

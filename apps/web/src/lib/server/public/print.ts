@@ -12,11 +12,11 @@ import {
 import * as v from 'valibot';
 import { qrDataUrl } from '../auth/totp';
 import type { Sql } from '../db/client';
-import { currentPolicy } from '../fund-policy';
-import { todayOf } from '../money-in';
-import { publicNotice, type PublicNotice } from '../notices';
-import { projectStatement } from '../project-statement';
-import { maskedHouseholdOf } from '../self-raising';
+import { currentPolicy } from '../fund/fund-policy';
+import { todayOf } from '../fund/money-in';
+import { publicNotice, type PublicNotice } from '../grants/notices';
+import { projectStatement } from '../projects/project-statement';
+import { maskedHouseholdOf } from '../projects/self-raising';
 import type { LedgerHead } from './site';
 
 /*

@@ -1,13 +1,13 @@
 import { GRANT_STATES, Money, money, participationOf } from '@gongjian/ledger';
-import { personLabelsIn, type PersonLabel } from '../acceptance';
-import { revisionSnapshot } from '../applications';
-import { closingView } from '../closing';
+import { personLabelsIn, type PersonLabel } from '../projects/acceptance';
+import { revisionSnapshot } from '../grants/applications';
+import { closingView } from '../projects/closing';
 import type { Sql } from '../db/client';
-import { categoryLabelOf, currentPolicy } from '../fund-policy';
-import { todayOf } from '../money-in';
-import { publicNotice, type PublicNotice } from '../notices';
-import { projectPolicyIn } from '../project-core';
-import { maskedHouseholdOf } from '../self-raising';
+import { categoryLabelOf, currentPolicy } from '../fund/fund-policy';
+import { todayOf } from '../fund/money-in';
+import { publicNotice, type PublicNotice } from '../grants/notices';
+import { projectPolicyIn } from '../projects/project-core';
+import { maskedHouseholdOf } from '../projects/self-raising';
 
 /*
  * The public projects (阳光公示): the list of a fund's grants from their approval on, and one

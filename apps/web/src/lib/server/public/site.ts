@@ -1,5 +1,5 @@
 import type { Sql } from '../db/client';
-import { todayOf } from '../money-in';
+import { todayOf } from '../fund/money-in';
 
 /**
  * What every public page (/f/<slug>/…) knows about its fund: its names and where its books stand.

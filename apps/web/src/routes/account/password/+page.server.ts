@@ -1,11 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
-import { changePassword } from '$lib/server/accounts';
-import { passwordProblemMessage, throttledMessage } from '$lib/server/account-messages';
+import { changePassword } from '$lib/server/people/accounts';
+import { passwordProblemMessage, throttledMessage } from '$lib/server/people/account-messages';
 import { setSessionCookie } from '$lib/server/auth/session';
-import { sql } from '$lib/server/database';
-import { clientAddress, requireUser } from '$lib/server/guard';
+import { sql } from '$lib/server/platform/database';
+import { clientAddress, requireUser } from '$lib/server/access/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {

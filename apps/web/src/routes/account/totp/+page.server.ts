@@ -2,10 +2,10 @@ import { fail, redirect } from '@sveltejs/kit';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
-import { beginTotpEnrolment, confirmTotpEnrolment } from '$lib/server/accounts';
+import { beginTotpEnrolment, confirmTotpEnrolment } from '$lib/server/people/accounts';
 import { qrDataUrl, totpKeyUri } from '$lib/server/auth/totp';
-import { sql } from '$lib/server/database';
-import { clientAddress, requireUser } from '$lib/server/guard';
+import { sql } from '$lib/server/platform/database';
+import { clientAddress, requireUser } from '$lib/server/access/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 // The name an authenticator app lists the account under.

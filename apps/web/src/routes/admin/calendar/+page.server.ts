@@ -10,9 +10,9 @@ import {
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
-import * as calendar from '$lib/server/calendar';
-import { sql } from '$lib/server/database';
-import { authorize, clientAddress } from '$lib/server/guard';
+import * as calendar from '$lib/server/fund/calendar';
+import { sql } from '$lib/server/platform/database';
+import { authorize, clientAddress } from '$lib/server/access/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 /**

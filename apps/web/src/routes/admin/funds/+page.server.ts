@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { qrDataUrl } from '$lib/server/auth/totp';
-import { sql } from '$lib/server/database';
-import * as fundsAdmin from '$lib/server/funds-admin';
-import { authorize, clientAddress, publicOrigin } from '$lib/server/guard';
-import { viewLink } from '$lib/server/invitations';
+import { sql } from '$lib/server/platform/database';
+import * as fundsAdmin from '$lib/server/fund/funds-admin';
+import { authorize, clientAddress, publicOrigin } from '$lib/server/access/guard';
+import { viewLink } from '$lib/server/people/invitations';
 import type { Actions, PageServerLoad } from './$types';
 
 /**

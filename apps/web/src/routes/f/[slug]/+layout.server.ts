@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
+import { sql } from '$lib/server/platform/database';
+import { authorize } from '$lib/server/access/guard';
 import { publicSite } from '$lib/server/public/site';
 import type { LayoutServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
+import { sql } from '$lib/server/platform/database';
+import { authorize } from '$lib/server/access/guard';
 import { fundPage } from '$lib/server/public/fund-page';
 import type { PageServerLoad } from './$types';
 

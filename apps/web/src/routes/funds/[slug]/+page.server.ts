@@ -1,8 +1,8 @@
-import { sql } from '$lib/server/database';
-import { fundProfile, officeDashboard, unitStatements } from '$lib/server/fund-office';
-import { currentPolicy } from '$lib/server/fund-policy';
-import { authorize } from '$lib/server/guard';
-import { can } from '$lib/server/policy';
+import { sql } from '$lib/server/platform/database';
+import { fundProfile, officeDashboard, unitStatements } from '$lib/server/fund/fund-office';
+import { currentPolicy } from '$lib/server/fund/fund-policy';
+import { authorize } from '$lib/server/access/guard';
+import { can } from '$lib/server/access/policy';
 import { fundFromSlug } from '../fund.server';
 import type { PageServerLoad } from './$types';
 

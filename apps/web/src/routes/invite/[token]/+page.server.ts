@@ -3,12 +3,17 @@ import * as v from 'valibot';
 import { formatDateTime } from '$lib/format';
 import { localized } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages';
-import { linkProblemMessage, linkProblemStatus, passwordProblemMessage, roleName } from '$lib/server/account-messages';
+import {
+  linkProblemMessage,
+  linkProblemStatus,
+  passwordProblemMessage,
+  roleName
+} from '$lib/server/people/account-messages';
 import { issueFormToken } from '$lib/server/auth/form-token';
 import { setSessionCookie } from '$lib/server/auth/session';
-import { sql } from '$lib/server/database';
-import { clientAddress, requireUser } from '$lib/server/guard';
-import { acceptInvitation, viewLink, type AcceptResult } from '$lib/server/invitations';
+import { sql } from '$lib/server/platform/database';
+import { clientAddress, requireUser } from '$lib/server/access/guard';
+import { acceptInvitation, viewLink, type AcceptResult } from '$lib/server/people/invitations';
 import type { Actions, PageServerLoad } from './$types';
 
 // The link itself is the permission to see this page: whoever holds the token was handed it by a

@@ -1,11 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
-import { completeSecondFactor } from '$lib/server/accounts';
-import { throttledMessage } from '$lib/server/account-messages';
+import { completeSecondFactor } from '$lib/server/people/accounts';
+import { throttledMessage } from '$lib/server/people/account-messages';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/session';
-import { sql } from '$lib/server/database';
-import { clientAddress } from '$lib/server/guard';
+import { sql } from '$lib/server/platform/database';
+import { clientAddress } from '$lib/server/access/guard';
 import { nextPath, nextQuery } from '../next';
 import type { Actions, PageServerLoad } from './$types';
 

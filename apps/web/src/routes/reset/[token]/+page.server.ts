@@ -2,12 +2,12 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { formatDateTime } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import { linkProblemMessage, linkProblemStatus, passwordProblemMessage } from '$lib/server/account-messages';
+import { linkProblemMessage, linkProblemStatus, passwordProblemMessage } from '$lib/server/people/account-messages';
 import { issueFormToken } from '$lib/server/auth/form-token';
 import { setSessionCookie } from '$lib/server/auth/session';
-import { sql } from '$lib/server/database';
-import { clientAddress } from '$lib/server/guard';
-import { resetPassword, viewLink } from '$lib/server/invitations';
+import { sql } from '$lib/server/platform/database';
+import { clientAddress } from '$lib/server/access/guard';
+import { resetPassword, viewLink } from '$lib/server/people/invitations';
 import type { Actions, PageServerLoad } from './$types';
 
 // As with invitations, the unguessable token is the permission: a fund administrator issued it

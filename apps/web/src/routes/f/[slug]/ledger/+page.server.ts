@@ -1,5 +1,5 @@
-import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
+import { sql } from '$lib/server/platform/database';
+import { authorize } from '$lib/server/access/guard';
 import { ledgerPage, parseLedgerQuery } from '$lib/server/public/ledger';
 import type { PageServerLoad } from './$types';
 

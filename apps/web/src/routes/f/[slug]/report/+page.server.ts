@@ -1,6 +1,6 @@
-import { sql } from '$lib/server/database';
-import { authorize, publicOrigin } from '$lib/server/guard';
-import { todayOf } from '$lib/server/money-in';
+import { sql } from '$lib/server/platform/database';
+import { authorize, publicOrigin } from '$lib/server/access/guard';
+import { todayOf } from '$lib/server/fund/money-in';
 import { parsePeriod, periodReport, printStamp } from '$lib/server/public/print';
 import type { PageServerLoad } from './$types';
 

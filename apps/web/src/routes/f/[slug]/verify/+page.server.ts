@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
+import { sql } from '$lib/server/platform/database';
+import { authorize } from '$lib/server/access/guard';
 import { checkPrintedHead, type HeadCheck } from '$lib/server/public/ledger';
 import type { PageServerLoad } from './$types';
 

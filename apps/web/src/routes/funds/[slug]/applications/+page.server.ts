@@ -1,9 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
-import * as applications from '$lib/server/applications';
-import { sql } from '$lib/server/database';
-import { authorize, clientAddress } from '$lib/server/guard';
+import * as applications from '$lib/server/grants/applications';
+import { sql } from '$lib/server/platform/database';
+import { authorize, clientAddress } from '$lib/server/access/guard';
 import { DIGITS_ID, fundFromSlug } from '../../fund.server';
 import { authorizeList } from './application.server';
 import type { Actions, PageServerLoad } from './$types';

@@ -9,14 +9,14 @@ import {
   revisionSnapshot,
   selfRaiseShares,
   type ApplicationDetail
-} from '$lib/server/applications';
-import { sql } from '$lib/server/database';
-import { categoryTermsOf, currentPolicy } from '$lib/server/fund-policy';
-import { authorize, authorizeCommand, clientAddress } from '$lib/server/guard';
-import type { ApplicationRef } from '$lib/server/policy';
+} from '$lib/server/grants/applications';
+import { sql } from '$lib/server/platform/database';
+import { categoryTermsOf, currentPolicy } from '$lib/server/fund/fund-policy';
+import { authorize, authorizeCommand, clientAddress } from '$lib/server/access/guard';
+import type { ApplicationRef } from '$lib/server/access/policy';
 import { Money, checkOwnersConsent } from '@gongjian/ledger';
 import { fundFromSlug } from '../../fund.server';
-import type { FundRow } from '$lib/server/members';
+import type { FundRow } from '$lib/server/people/members';
 
 /** A project number as URLs write it: 1, 2, 3, … without leading zeros. */
 const NUMBER = /^[1-9][0-9]{0,8}$/;

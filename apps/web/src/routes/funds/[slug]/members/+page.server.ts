@@ -2,10 +2,10 @@ import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { qrDataUrl } from '$lib/server/auth/totp';
-import { sql } from '$lib/server/database';
-import { authorize, clientAddress, publicOrigin } from '$lib/server/guard';
-import * as members from '$lib/server/members';
-import { FUND_ROLES, can, type Actor, type DenyReason, type FundRole } from '$lib/server/policy';
+import { sql } from '$lib/server/platform/database';
+import { authorize, clientAddress, publicOrigin } from '$lib/server/access/guard';
+import * as members from '$lib/server/people/members';
+import { FUND_ROLES, can, type Actor, type DenyReason, type FundRole } from '$lib/server/access/policy';
 import { DIGITS_ID, fundFromSlug } from '../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

@@ -1,5 +1,5 @@
-import { sql } from '$lib/server/database';
-import { listProjects, PROJECT_STATUSES, type ProjectStatus } from '$lib/server/project-statement';
+import { sql } from '$lib/server/platform/database';
+import { listProjects, PROJECT_STATUSES, type ProjectStatus } from '$lib/server/projects/project-statement';
 import { fundFromSlug } from '../../fund.server';
 import { authorizeProjects } from './project.server';
 import type { PageServerLoad } from './$types';

@@ -1,7 +1,7 @@
 import { m } from '$lib/paraglide/messages';
-import type { PersonLabel } from '$lib/server/acceptance';
-import type { FundRole } from '$lib/server/policy';
-import type { TimelineKind } from '$lib/server/project-statement';
+import type { PersonLabel } from '$lib/server/projects/acceptance';
+import type { FundRole } from '$lib/server/access/policy';
+import type { TimelineKind } from '$lib/server/projects/project-statement';
 import { roleNames } from '../../role-names';
 
 /**

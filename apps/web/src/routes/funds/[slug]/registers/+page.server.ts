@@ -1,11 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { failureStatusOf } from '$lib/server/form-errors';
-import { authorize, clientAddress } from '$lib/server/guard';
-import { can } from '$lib/server/policy';
-import * as registers from '$lib/server/registers';
+import { sql } from '$lib/server/platform/database';
+import { failureStatusOf } from '$lib/server/platform/form-errors';
+import { authorize, clientAddress } from '$lib/server/access/guard';
+import { can } from '$lib/server/access/policy';
+import * as registers from '$lib/server/fund/registers';
 import { DIGITS_ID, fundFromSlug } from '../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

@@ -1,8 +1,8 @@
-import { calendarGapOf } from '$lib/server/calendar';
-import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
-import { can } from '$lib/server/policy';
-import { reviewQueue } from '$lib/server/review';
+import { calendarGapOf } from '$lib/server/fund/calendar';
+import { sql } from '$lib/server/platform/database';
+import { authorize } from '$lib/server/access/guard';
+import { can } from '$lib/server/access/policy';
+import { reviewQueue } from '$lib/server/grants/review';
 import { fundFromSlug } from '../../fund.server';
 import type { PageServerLoad } from './$types';
 

@@ -1,11 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { fundProfile, updateFundProfile } from '$lib/server/fund-office';
-import { adoptPolicy, categoryTermsOf, currentPolicy, policyHistory } from '$lib/server/fund-policy';
-import { authorize, clientAddress } from '$lib/server/guard';
-import { can } from '$lib/server/policy';
+import { sql } from '$lib/server/platform/database';
+import { fundProfile, updateFundProfile } from '$lib/server/fund/fund-office';
+import { adoptPolicy, categoryTermsOf, currentPolicy, policyHistory } from '$lib/server/fund/fund-policy';
+import { authorize, clientAddress } from '$lib/server/access/guard';
+import { can } from '$lib/server/access/policy';
 import { fundFromSlug } from '../../fund.server';
 import { EXTRA_CATEGORY_ROWS, policyFromValues, valuesOfForm, valuesOfPolicy } from './policy-form';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';

@@ -8,7 +8,7 @@ import {
   parseFundPolicy,
   type FundPolicy,
   type FundPolicyCode
-} from '$lib/server/fund-policy';
+} from '$lib/server/fund/fund-policy';
 
 /**
  * The policy form as flat text fields (a browser without JavaScript posts nothing else), to and

@@ -1,10 +1,10 @@
 import { error, fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { authorize, clientAddress } from '$lib/server/guard';
-import { todayOf } from '$lib/server/money-in';
-import { publicNotice } from '$lib/server/notices';
-import { fileObjectionFromForm } from '$lib/server/objection-form';
+import { sql } from '$lib/server/platform/database';
+import { authorize, clientAddress } from '$lib/server/access/guard';
+import { todayOf } from '$lib/server/fund/money-in';
+import { publicNotice } from '$lib/server/grants/notices';
+import { fileObjectionFromForm } from '$lib/server/grants/objection-form';
 import { publicProject } from '$lib/server/public/projects';
 import { publicProjectParams } from './project.server';
 import type { Actions, PageServerLoad } from './$types';

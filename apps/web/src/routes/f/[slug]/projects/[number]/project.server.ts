@@ -1,7 +1,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
+import { sql } from '$lib/server/platform/database';
+import { authorize } from '$lib/server/access/guard';
 import { publicSite, type PublicFund } from '$lib/server/public/site';
 
 /** A project number as public URLs write it: 1, 2, 3, … without leading zeros. */

@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import type { FundRole } from '$lib/server/policy';
+import type { FundRole } from '$lib/server/access/policy';
 import type { PublicTimelineKind, PublicWho } from '$lib/server/public/projects';
 import { roleNames } from '../../../../funds/role-names';
 

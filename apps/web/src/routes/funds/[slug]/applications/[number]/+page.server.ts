@@ -1,9 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import * as applications from '$lib/server/applications';
-import { sql } from '$lib/server/database';
-import { authorize, authorizeCommand, clientAddress } from '$lib/server/guard';
-import { can } from '$lib/server/policy';
+import * as applications from '$lib/server/grants/applications';
+import { sql } from '$lib/server/platform/database';
+import { authorize, authorizeCommand, clientAddress } from '$lib/server/access/guard';
+import { can } from '$lib/server/access/policy';
 import { applicationFrom, presentation, submitAction } from '../application.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { attachmentResponse, findAttachment } from '$lib/server/attachments';
-import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
+import { attachmentResponse, findAttachment } from '$lib/server/platform/attachments';
+import { sql } from '$lib/server/platform/database';
+import { authorize } from '$lib/server/access/guard';
 import { fundFromSlug } from '../../../fund.server';
 import type { RequestHandler } from './$types';
 

@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
-import { can } from '$lib/server/policy';
-import { compoundOverview } from '$lib/server/members';
+import { sql } from '$lib/server/platform/database';
+import { authorize } from '$lib/server/access/guard';
+import { can } from '$lib/server/access/policy';
+import { compoundOverview } from '$lib/server/people/members';
 import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
 import type { PageServerLoad } from './$types';
 

@@ -1,10 +1,10 @@
 import { error } from '@sveltejs/kit';
 import { amountInWords, money } from '@gongjian/ledger';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
-import { todayOf } from '$lib/server/money-in';
-import { publicNotice } from '$lib/server/notices';
+import { sql } from '$lib/server/platform/database';
+import { authorize } from '$lib/server/access/guard';
+import { todayOf } from '$lib/server/fund/money-in';
+import { publicNotice } from '$lib/server/grants/notices';
 import { fundFromSlug } from '../../../fund.server';
 
 const NUMBER = /^[1-9][0-9]{0,8}$/;

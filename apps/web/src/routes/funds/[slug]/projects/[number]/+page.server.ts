@@ -1,10 +1,10 @@
 import { amountInWords, money } from '@gongjian/ledger';
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { calendarGapOf } from '$lib/server/calendar';
-import { sql } from '$lib/server/database';
-import { can } from '$lib/server/policy';
-import { projectStatement } from '$lib/server/project-statement';
+import { calendarGapOf } from '$lib/server/fund/calendar';
+import { sql } from '$lib/server/platform/database';
+import { can } from '$lib/server/access/policy';
+import { projectStatement } from '$lib/server/projects/project-statement';
 import { projectFrom } from '../project.server';
 import type { PageServerLoad } from './$types';
 

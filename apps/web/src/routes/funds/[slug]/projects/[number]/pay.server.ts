@@ -1,10 +1,10 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import type { FundRow } from '$lib/server/members';
-import { authorize } from '$lib/server/guard';
-import { can, type ApplicationRef } from '$lib/server/policy';
-import { loadProject, projectRefOf, type ProjectRow } from '$lib/server/project-core';
+import { sql } from '$lib/server/platform/database';
+import type { FundRow } from '$lib/server/people/members';
+import { authorize } from '$lib/server/access/guard';
+import { can, type ApplicationRef } from '$lib/server/access/policy';
+import { loadProject, projectRefOf, type ProjectRow } from '$lib/server/projects/project-core';
 import { fundFromSlug } from '../../../fund.server';
 
 /**

@@ -2,12 +2,12 @@ import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import { calendarGapOf } from '$lib/server/calendar';
-import { sql } from '$lib/server/database';
-import { authorize, authorizeCommand, clientAddress } from '$lib/server/guard';
-import { failureStatusOf } from '$lib/server/form-errors';
-import { can } from '$lib/server/policy';
-import * as review from '$lib/server/review';
+import { calendarGapOf } from '$lib/server/fund/calendar';
+import { sql } from '$lib/server/platform/database';
+import { authorize, authorizeCommand, clientAddress } from '$lib/server/access/guard';
+import { failureStatusOf } from '$lib/server/platform/form-errors';
+import { can } from '$lib/server/access/policy';
+import * as review from '$lib/server/grants/review';
 import { fundFromSlug } from '../../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { authorize } from '$lib/server/guard';
-import { voucherOf } from '$lib/server/vouchers';
+import { sql } from '$lib/server/platform/database';
+import { authorize } from '$lib/server/access/guard';
+import { voucherOf } from '$lib/server/fund/vouchers';
 import { fundFromSlug } from '../../../fund.server';
 import type { PageServerLoad } from './$types';
 

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { authorize, publicOrigin } from '$lib/server/guard';
-import { todayOf } from '$lib/server/money-in';
+import { sql } from '$lib/server/platform/database';
+import { authorize, publicOrigin } from '$lib/server/access/guard';
+import { todayOf } from '$lib/server/fund/money-in';
 import { finalAccount, printStamp } from '$lib/server/public/print';
 import type { PageServerLoad } from './$types';
 

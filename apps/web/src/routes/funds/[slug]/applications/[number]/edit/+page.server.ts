@@ -1,13 +1,13 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import * as limits from '$lib/application-limits';
-import * as applications from '$lib/server/applications';
-import { readUpload, SHA256_HEX, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
-import { sql } from '$lib/server/database';
-import { failureStatusOf } from '$lib/server/form-errors';
-import { formText } from '$lib/server/form-input';
-import { authorize, clientAddress } from '$lib/server/guard';
-import { can } from '$lib/server/policy';
+import * as applications from '$lib/server/grants/applications';
+import { readUpload, SHA256_HEX, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attachments';
+import { sql } from '$lib/server/platform/database';
+import { failureStatusOf } from '$lib/server/platform/form-errors';
+import { formText } from '$lib/server/platform/form-input';
+import { authorize, clientAddress } from '$lib/server/access/guard';
+import { can } from '$lib/server/access/policy';
 import { applicationFrom, presentation, submitAction } from '../../application.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

@@ -1,14 +1,14 @@
 import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
-import * as acceptance from '$lib/server/acceptance';
-import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
-import { sql } from '$lib/server/database';
-import { failureStatusOf } from '$lib/server/form-errors';
-import { calendarDate } from '$lib/server/form-input';
-import { authorizeCommand, clientAddress } from '$lib/server/guard';
-import { parseAmount, todayOf } from '$lib/server/money-in';
-import { can, hasConflictOfInterest } from '$lib/server/policy';
+import * as acceptance from '$lib/server/projects/acceptance';
+import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attachments';
+import { sql } from '$lib/server/platform/database';
+import { failureStatusOf } from '$lib/server/platform/form-errors';
+import { calendarDate } from '$lib/server/platform/form-input';
+import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
+import { parseAmount, todayOf } from '$lib/server/fund/money-in';
+import { can, hasConflictOfInterest } from '$lib/server/access/policy';
 import { projectFrom } from '../../project.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import * as closing from '$lib/server/closing';
-import { sql } from '$lib/server/database';
-import { failureStatusOf } from '$lib/server/form-errors';
-import { authorizeCommand, clientAddress } from '$lib/server/guard';
-import { can } from '$lib/server/policy';
+import * as closing from '$lib/server/projects/closing';
+import { sql } from '$lib/server/platform/database';
+import { failureStatusOf } from '$lib/server/platform/form-errors';
+import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
+import { can } from '$lib/server/access/policy';
 import { projectFrom } from '../../project.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

@@ -2,10 +2,10 @@ import { fail } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import * as evaluation from '$lib/server/evaluation';
-import { authorizeCommand, clientAddress, publicOrigin } from '$lib/server/guard';
-import { can } from '$lib/server/policy';
+import { sql } from '$lib/server/platform/database';
+import * as evaluation from '$lib/server/projects/evaluation';
+import { authorizeCommand, clientAddress, publicOrigin } from '$lib/server/access/guard';
+import { can } from '$lib/server/access/policy';
 import { projectPage, projectSummary } from '../raise/raise.server';
 import type { Actions, PageServerLoad } from './$types';
 

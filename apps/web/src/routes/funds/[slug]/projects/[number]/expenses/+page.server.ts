@@ -4,16 +4,16 @@ import * as v from 'valibot';
 import { statusName } from '$lib/application-texts';
 import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
-import { sql } from '$lib/server/database';
-import { calendarDate } from '$lib/server/form-input';
-import * as expenses from '$lib/server/expenses';
-import { authorizeCommand, clientAddress } from '$lib/server/guard';
-import { todayOf } from '$lib/server/money-in';
-import { can } from '$lib/server/policy';
+import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attachments';
+import { sql } from '$lib/server/platform/database';
+import { calendarDate } from '$lib/server/platform/form-input';
+import * as expenses from '$lib/server/projects/expenses';
+import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
+import { todayOf } from '$lib/server/fund/money-in';
+import { can } from '$lib/server/access/policy';
 import { projectPage, projectSummary } from '../pay.server';
 import type { Actions, PageServerLoad } from './$types';
-import { failureStatusOf, fieldErrorsOf } from '$lib/server/form-errors';
+import { failureStatusOf, fieldErrorsOf } from '$lib/server/platform/form-errors';
 
 /**
  * What one project spent: budget against actual per line, the money received and what is left in

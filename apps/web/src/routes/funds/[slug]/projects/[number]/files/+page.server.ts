@@ -1,11 +1,11 @@
 import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
-import { SHA256_HEX } from '$lib/server/attachments';
-import { sql } from '$lib/server/database';
-import { authorize, clientAddress } from '$lib/server/guard';
-import { can } from '$lib/server/policy';
-import { checkForPersonalData, projectFilesIn } from '$lib/server/privacy-check';
+import { SHA256_HEX } from '$lib/server/platform/attachments';
+import { sql } from '$lib/server/platform/database';
+import { authorize, clientAddress } from '$lib/server/access/guard';
+import { can } from '$lib/server/access/policy';
+import { checkForPersonalData, projectFilesIn } from '$lib/server/projects/privacy-check';
 import { projectFrom } from '../../project.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -5,14 +5,14 @@ import * as v from 'valibot';
 import { statusName } from '$lib/application-texts';
 import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { authorizeCommand, clientAddress } from '$lib/server/guard';
-import * as payouts from '$lib/server/payouts';
-import { can } from '$lib/server/policy';
+import { sql } from '$lib/server/platform/database';
+import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
+import * as payouts from '$lib/server/projects/payouts';
+import { can } from '$lib/server/access/policy';
 import { projectPage, projectSummary } from '../pay.server';
 import { limitReason } from './limits';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { failureStatusOf, fieldErrorsOf } from '$lib/server/form-errors';
+import { failureStatusOf, fieldErrorsOf } from '$lib/server/platform/form-errors';
 
 /**
  * The payouts of one project's match: what may be paid out now and why it is not more, the

@@ -3,16 +3,16 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/attachments';
-import { sql } from '$lib/server/database';
-import { calendarDate } from '$lib/server/form-input';
-import { authorizeCommand, clientAddress } from '$lib/server/guard';
-import { parseAmount, todayOf } from '$lib/server/money-in';
-import { can } from '$lib/server/policy';
-import * as raising from '$lib/server/self-raising';
+import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attachments';
+import { sql } from '$lib/server/platform/database';
+import { calendarDate } from '$lib/server/platform/form-input';
+import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
+import { parseAmount, todayOf } from '$lib/server/fund/money-in';
+import { can } from '$lib/server/access/policy';
+import * as raising from '$lib/server/projects/self-raising';
 import { projectPage, projectSummary } from './raise.server';
 import type { Actions, PageServerLoad } from './$types';
-import { failureStatusOf, fieldErrorsOf } from '$lib/server/form-errors';
+import { failureStatusOf, fieldErrorsOf } from '$lib/server/platform/form-errors';
 
 /**
  * Self-raising (自筹) of one project: the progress toward the target and the participation rate

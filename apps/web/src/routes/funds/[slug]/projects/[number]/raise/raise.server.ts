@@ -1,4 +1,4 @@
-import { can } from '$lib/server/policy';
+import { can } from '$lib/server/access/policy';
 import type { ProjectPage } from '../pay.server';
 
 // The same start as the payouts and expenses pages: the fund, the project, project.read.

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
+import { sql } from '$lib/server/platform/database';
 import { publicFile } from '$lib/server/public/projects';
 import { publicProjectParams } from '../../project.server';
 import type { RequestHandler } from './$types';

@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { attachmentResponse } from '$lib/server/attachments';
-import { sql } from '$lib/server/database';
-import { findProjectFile } from '$lib/server/privacy-check';
+import { attachmentResponse } from '$lib/server/platform/attachments';
+import { sql } from '$lib/server/platform/database';
+import { findProjectFile } from '$lib/server/projects/privacy-check';
 import { projectFrom } from '../../../project.server';
 import type { RequestHandler } from './$types';
 

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/database';
-import { receiptOf } from '$lib/server/self-raising';
+import { sql } from '$lib/server/platform/database';
+import { receiptOf } from '$lib/server/projects/self-raising';
 import { projectPage, projectSummary } from '../../raise/raise.server';
 import type { PageServerLoad } from './$types';
 

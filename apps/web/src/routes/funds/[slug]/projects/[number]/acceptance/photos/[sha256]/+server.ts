@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { findAcceptancePhoto } from '$lib/server/acceptance';
-import { attachmentResponse } from '$lib/server/attachments';
-import { sql } from '$lib/server/database';
+import { findAcceptancePhoto } from '$lib/server/projects/acceptance';
+import { attachmentResponse } from '$lib/server/platform/attachments';
+import { sql } from '$lib/server/platform/database';
 import { projectFrom } from '../../../../project.server';
 import type { RequestHandler } from './$types';
 

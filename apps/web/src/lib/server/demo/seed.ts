@@ -1,0 +1,140 @@
+import { seedDemoAcceptance } from './acceptance';
+import { seedDemoApplications } from './applications';
+import { seedDemoBooks } from './books';
+import { seedDemoActive, seedDemoClosed } from './closing';
+import { seedDemoPeople } from './people';
+import { seedDemoEvaluation } from './evaluation';
+import { seedDemoExpenses } from './expenses';
+import { seedDemoFundOffice } from './fund-office';
+import { seedDemoMoneyIn } from './money-in';
+import { seedDemoMoreStates } from './more-states';
+import { seedDemoPayouts } from './payouts';
+import { seedDemoPlatformAdmin } from './platform';
+import { seedDemoPrivacyChecks } from './privacy-check';
+import { seedDemoReview } from './review';
+import { seedDemoSelfRaising } from './self-raising';
+import type { Sql, Transaction } from '../db/client';
+
+/**
+ * The demo fund 桂花井社区共建基金 (slug `guihuajing`), the worked example of DOMAIN.md. Each
+ * capability adds a step here; a step runs once per database, in its own transaction, so an
+ * existing installation gains the new demo data on its next start and nothing runs twice.
+ */
+interface SeedStep {
+  name: string;
+  run(transaction: Transaction): Promise<void>;
+}
+
+export const DEMO_FUND_SLUG = 'guihuajing';
+
+const steps: readonly SeedStep[] = [
+  {
+    name: '001_demo_fund',
+    async run(transaction) {
+      await transaction`
+        insert into funds (slug, name_zh, name_en)
+        values (${DEMO_FUND_SLUG}, '桂花井社区共建基金', 'Guihuajing Community Co-building Fund')
+        on conflict (slug) do nothing`;
+    }
+  },
+  {
+    name: '002_demo_books',
+    async run(transaction) {
+      const [fund] = await transaction<
+        { id: string }[]
+      >`select id::text as id from funds where slug = ${DEMO_FUND_SLUG}`;
+      if (fund === undefined) throw new Error('The demo fund is missing although 001_demo_fund ran.');
+      await seedDemoBooks(transaction, fund.id);
+    }
+  },
+  {
+    name: '003_demo_people',
+    async run(transaction) {
+      await seedDemoPeople(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '004_demo_fund_office',
+    async run(transaction) {
+      await seedDemoFundOffice(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '005_demo_money_in',
+    async run(transaction) {
+      await seedDemoMoneyIn(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '006_demo_applications',
+    async run(transaction) {
+      await seedDemoApplications(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '007_demo_review',
+    async run(transaction) {
+      await seedDemoReview(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '008_demo_more_states',
+    async run(transaction) {
+      await seedDemoMoreStates(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    name: '009_demo_platform',
+    async run(transaction) {
+      await seedDemoPlatformAdmin(transaction);
+    }
+  },
+  {
+    // The active door repair (#6) raises money, is paid a first tranche, spends, is accepted and
+    // evaluated; a new project (#7) goes all the way to closed with its surplus refunded; and a
+    // third (#8) is left active, its match held, for a newcomer to raise money and pay out.
+    name: '010_demo_projects',
+    async run(transaction) {
+      const fundId = await demoFundId(transaction);
+      const now = new Date();
+      await seedDemoSelfRaising(transaction, fundId, now);
+      await seedDemoPayouts(transaction, fundId, now);
+      await seedDemoExpenses(transaction, fundId, now);
+      await seedDemoAcceptance(transaction, fundId, now);
+      await seedDemoEvaluation(transaction, fundId, now);
+      await seedDemoClosed(transaction, fundId, now);
+      await seedDemoActive(transaction, fundId, now);
+    }
+  },
+  {
+    // The public side: the project files someone checked for personal data are published; one
+    // is left unchecked, so the office's files page shows both states.
+    name: '011_demo_public',
+    async run(transaction) {
+      await seedDemoPrivacyChecks(transaction, await demoFundId(transaction), new Date());
+    }
+  }
+];
+
+async function demoFundId(transaction: Transaction): Promise<string> {
+  const [fund] = await transaction<{ id: string }[]>`select id::text as id from funds where slug = ${DEMO_FUND_SLUG}`;
+  if (fund === undefined) throw new Error('The demo fund is missing although 001_demo_fund ran.');
+  return fund.id;
+}
+
+export async function seedDemo(sql: Sql): Promise<string[]> {
+  const ran: string[] = [];
+  for (const step of steps) {
+    const didRun = await sql.begin(async (transaction) => {
+      // The lock makes two processes starting at once queue here instead of seeding twice.
+      await transaction`lock table demo_seed_steps in exclusive mode`;
+      const [done] = await transaction`select 1 from demo_seed_steps where name = ${step.name}`;
+      if (done) return false;
+      await step.run(transaction);
+      await transaction`insert into demo_seed_steps (name) values (${step.name})`;
+      return true;
+    });
+    if (didRun) ran.push(step.name);
+  }
+  return ran;
+}
