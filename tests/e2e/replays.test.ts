@@ -1,9 +1,9 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoPhoto } from '../../apps/web/src/lib/server/demo/acceptance';
 import { writeExpenseIn, writePayoutIn, writeSelfRaisedPaymentIn } from '../../apps/web/src/lib/server/demo/closing';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
-import { todayOf } from '../../apps/web/src/lib/server/fund/money-in';
 import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
 import { activateEndedNotices } from '../../apps/web/src/lib/server/grants/review';
 import { createTestUser, signInOverHttp } from '../support/people';
@@ -38,7 +38,7 @@ const office = fundFixture({
 const FUND = office.slug;
 const JOURNEY = 1;
 const CANCELLED = 2;
-const TODAY = todayOf(new Date());
+const TODAY = chinaDateOf(new Date());
 
 /** A real 1×1 PNG, as an invoice's photo. */
 const PNG = Buffer.from(

@@ -19,6 +19,7 @@ export type { MoneyFormatOptions, MoneyLocale } from './money/format.js';
 export { amountInWords, type AmountInWordsOptions } from './money/words.js';
 export { allocate, ALLOCATION_PARTS_MAX, type AllocateCode, type Weight } from './money/allocate.js';
 export { AMOUNT_INPUT_MAX, parseAmountInput, type AmountInputCode, type AmountInputOptions } from './money/input.js';
+export { CHINA_OFFSET_MS, checkBookDate, chinaDateOf, type BookDateCode } from './money/days.js';
 
 // Chart of accounts
 export {

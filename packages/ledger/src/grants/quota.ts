@@ -2,6 +2,7 @@ import { Money } from '../money/money.js';
 import type { MatchPolicy } from '../match/policy.js';
 import { ok, reject, type Result } from '../result.js';
 import type { ApplicationState } from './application.js';
+import { CHINA_OFFSET_MS } from '../money/days.js';
 
 /*
  * A compound's yearly quota (配额): the policy's cap per compound per year, less what the compound
@@ -44,9 +45,6 @@ export const QUOTA_STATES: readonly GrantState[] = GRANTED_STATES;
 export function countsAgainstQuota(state: ApplicationState): boolean {
   return (QUOTA_STATES as readonly ApplicationState[]).includes(state);
 }
-
-/** China's offset from UTC, all year: China has kept no daylight saving time since 1991. */
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /**
  * The year whose quota a decision taken at this instant counts in: the calendar year in China

@@ -27,7 +27,7 @@ import {
 import type { Sql, Transaction } from '../db/client';
 import { postGrouped } from './group';
 import { fundNotFound, ok, type FundCode } from './outcomes';
-import { withRetry, StaleReadError } from './retry';
+import { withRetry, StaleReadError } from '../db/retry';
 import { isFundId, sha256Native } from './rows';
 import { accountOfHold, entryById, flush, load, type LoadPlan, type Work } from './store';
 

@@ -9,7 +9,7 @@ import {
 } from '@gongjian/ledger';
 import type { Sql, Transaction } from '../db/client';
 import { fundNotFound, ok, type FundCode } from './outcomes';
-import { isInvariantFailure, withRetry } from './retry';
+import { isInvariantFailure, withRetry } from '../db/retry';
 import { flush, load } from './store';
 
 /**

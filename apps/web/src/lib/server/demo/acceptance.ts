@@ -1,5 +1,5 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import type { Transaction } from '../db/client';
-import { todayOf } from '../fund/money-in';
 import { demoActorIn } from './review';
 import { confirmAcceptanceIn, recordAcceptanceIn } from '../projects/acceptance';
 import { deflateSync } from 'node:zlib';
@@ -47,7 +47,7 @@ export async function seedDemoAcceptance(
     await recordAcceptanceIn(transaction, {
       ...common,
       actor: admin,
-      checkedOn: todayOf(now),
+      checkedOn: chinaDateOf(now),
       note: '现场查看：门禁主机已更换，刷卡、对讲和远程开门均正常，施工垃圾已清运。',
       costFinal: null,
       photos: [

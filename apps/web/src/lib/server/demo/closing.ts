@@ -1,11 +1,10 @@
-import { ACCOUNTS, Money, decideExpense, money, payoutReleasable } from '@gongjian/ledger';
+import { ACCOUNTS, Money, decideExpense, money, payoutReleasable, chinaDateOf } from '@gongjian/ledger';
 import { confirmAcceptanceIn, recordAcceptanceIn } from '../projects/acceptance';
 import { demoPhoto } from './acceptance';
 import { createDraftIn, saveDraftIn, submitApplicationIn } from '../grants/applications';
 import { demoNoticeEndedIn } from './calendar';
 import { closeIn, maskedHousehold } from '../projects/closing';
 import type { Transaction } from '../db/client';
-import { todayOf } from '../fund/money-in';
 import type { Actor } from '../access/policy';
 import {
   figuresOf,
@@ -66,7 +65,7 @@ export async function writeSelfRaisedPaymentIn(
       posting: {
         kind: 'post',
         command: {
-          date: todayOf(input.now),
+          date: chinaDateOf(input.now),
           memo: `自筹款：${maskedHousehold(household)} ${input.project.title}`,
           postings: [
             { account: accounts.funds, side: 'debit', amount },
@@ -80,7 +79,7 @@ export async function writeSelfRaisedPaymentIn(
   await transaction`
     insert into self_raised_payments (fund_id, application_id, household_id, amount, paid_on, method, entry_seq,
                                       recorded_by, recorded_at, create_key)
-    values (${input.fundId}, ${input.project.id}, ${input.householdId}, ${amount.toString()}, ${todayOf(input.now)},
+    values (${input.fundId}, ${input.project.id}, ${input.householdId}, ${amount.toString()}, ${chinaDateOf(input.now)},
             ${input.method ?? 'cash'}, ${seq}, ${input.recordedBy}, ${input.now}, ${input.key})`;
   return seq;
 }
@@ -104,7 +103,7 @@ export async function writePayoutIn(
         holdId: input.project.holdId,
         amount,
         command: {
-          date: todayOf(input.now),
+          date: chinaDateOf(input.now),
           memo: `拨付配套资金：${input.project.title}`,
           postings: [
             { account: accounts.funds, side: 'debit', amount },
@@ -150,7 +149,7 @@ export async function writeExpenseIn(
       posting: {
         kind: 'post',
         command: {
-          date: todayOf(input.now),
+          date: chinaDateOf(input.now),
           memo: `项目支出：${input.supplier} ${input.invoiceNo}`.trim(),
           postings: [
             ...(match.isPositive() ? [{ account: accounts.cost, side: 'debit' as const, amount: match }] : []),
@@ -168,7 +167,7 @@ export async function writeExpenseIn(
     insert into expenses (fund_id, application_id, line_no, supplier, invoice_no, invoice_date, amount, match_part,
                           self_raised_part, entry_seq, recorded_by, recorded_at, create_key)
     values (${input.fundId}, ${input.project.id}, ${input.lineNo}, ${input.supplier}, ${input.invoiceNo},
-            ${todayOf(input.now)}, ${amount.toString()}, ${match.toString()}, ${selfRaised.toString()}, ${seq},
+            ${chinaDateOf(input.now)}, ${amount.toString()}, ${match.toString()}, ${selfRaised.toString()}, ${seq},
             ${input.recordedBy}, ${input.now}, ${input.key})`;
   return seq;
 }
@@ -383,7 +382,7 @@ export async function seedDemoClosed(transaction: Transaction, fundId: string, n
       now,
       ip: null,
       actor: admin,
-      checkedOn: todayOf(now),
+      checkedOn: chinaDateOf(now),
       note: '40盏声控灯全部点亮，线路入管，楼道墙面已修补。',
       costFinal: money('3800.00'),
       photos: [

@@ -1,6 +1,7 @@
 import { money } from '@gongjian/ledger';
 import type { Transaction } from '../db/client';
-import { type MoneyInInput, Refusal, recordMoneyInIn, recordPledgeIn } from '../fund/money-in';
+import { type MoneyInInput, recordMoneyInIn, recordPledgeIn } from '../fund/money-in';
+import { Refusal } from '../platform/command';
 
 /**
  * The demo fund's money in for 2026, recorded by its administrator through the same use case
@@ -66,7 +67,7 @@ export async function seedDemoMoneyIn(transaction: Transaction, fundId: string, 
     try {
       await recordMoneyInIn(transaction, { ...common, ...payment, idempotencyKey: key });
     } catch (error) {
-      if (error instanceof Refusal) throw new Error(`demo seed: ${key} was refused (${error.code})`);
+      if (error instanceof Refusal) throw new Error(`demo seed: ${key} was refused (${error.failure.code})`);
       throw error;
     }
   }

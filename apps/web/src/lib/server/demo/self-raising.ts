@@ -1,5 +1,5 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import type { Transaction } from '../db/client';
-import { todayOf } from '../fund/money-in';
 import { loadProject, type ProjectRow } from '../projects/project-core';
 import { type RaiseMethod, Refusal, recordIn } from '../projects/self-raising';
 
@@ -21,7 +21,7 @@ export async function seedDemoSelfRaising(transaction: Transaction, fundId: stri
   const amounts = ['50.00', '40.00', '40.00', '60.00', '30.00', '40.00', '50.00', '40.00', '20.00'];
   const methods: readonly RaiseMethod[] = ['cash', 'wechat', 'bank', 'cash', 'hand', 'wechat'];
   // The grant was approved on the day the seed runs, so the money comes in that day too.
-  const date = todayOf(now);
+  const date = chinaDateOf(now);
   for (const [index, household] of households.entries()) {
     await recordIn(transaction, {
       fundId,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkDate, parseAmount, sourceOfAccount, todayOf } from './money-in';
+import { checkBookDate as checkDate, chinaDateOf as todayOf } from '@gongjian/ledger';
+import { parseAmount, sourceOfAccount } from './money-in';
 
 describe('parseAmount', () => {
   it('reads positive amounts of at most two decimals up to 99,999,999.99', () => {

@@ -1,15 +1,18 @@
 import {
   ACCOUNTS,
   Money,
-  isDate,
+  checkBookDate,
+  chinaDateOf,
   money,
   parseAmountInput,
   subAccountCode,
   type AmountInputCode,
+  type BookDateCode,
   type PostCode,
   type PostCommand
 } from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
+import { refuse, runCommand, type Failure } from '../platform/command';
 import { storeAttachmentIn, type Upload } from '../platform/attachments';
 import * as books from '../books';
 import type { Sql, Transaction } from '../db/client';
@@ -35,7 +38,7 @@ export const PAYER_LENGTH_MAX = 60;
 
 export type AmountCode = AmountInputCode;
 
-export type DateCode = 'date_must_be_valid' | 'date_must_not_be_in_the_future' | 'date_must_be_in_the_fiscal_year';
+export type DateCode = BookDateCode;
 
 type Denied = { ok: false; code: 'not_allowed' };
 
@@ -46,32 +49,6 @@ type Denied = { ok: false; code: 'not_allowed' };
 export function parseAmount(text: string): { ok: true; amount: Money } | { ok: false; code: AmountCode } {
   const parsed = parseAmountInput(text, { zero: 'refused' });
   return parsed.ok ? { ok: true, amount: parsed.value } : { ok: false, code: parsed.code };
-}
-
-/**
- * The books' days are China's days, as lib/format.ts shows them (its TIME_ZONE); that module is
- * for pages and is not imported here, so that the tests' plain TypeScript check can follow this
- * one.
- */
-const TIME_ZONE = 'Asia/Shanghai';
-
-/** Today's date in China (YYYY-MM-DD), where the fund keeps its books, wherever the server runs. */
-export function todayOf(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(now)
-    .slice(0, 10);
-}
-
-/**
- * The day money moved: a real date, not after today, and in the fund's fiscal year or the year
- * before (a slip from late December is often booked in January).
- */
-export function checkDate(input: { date: string; today: string; fiscalYear: number }): DateCode | null {
-  if (!isDate(input.date)) return 'date_must_be_valid';
-  if (input.date > input.today) return 'date_must_not_be_in_the_future';
-  const year = Number(input.date.slice(0, 4));
-  if (year !== input.fiscalYear && year !== input.fiscalYear - 1) return 'date_must_be_in_the_fiscal_year';
-  return null;
 }
 
 export interface MoneyInInput {
@@ -114,27 +91,15 @@ interface Command {
   ip: string | null;
 }
 
-/** Thrown inside the transaction to roll back what it wrote when the ledger refuses the entry. */
-export class Refusal extends Error {
-  constructor(readonly code: MoneyInCode) {
-    super(code);
-  }
-}
-
 /** Records one payment into the fund, by a fund administrator. */
 export async function recordMoneyIn(sql: Sql, input: Command & MoneyInInput): Promise<MoneyInResult> {
   if (!can(input.actor, 'fund.office.manage', { fundId: input.fundId }).allowed) {
     return { ok: false, code: 'not_allowed' };
   }
   const actorUserId = input.actor.kind === 'user' ? input.actor.userId : null;
-  try {
-    return await books.transact(sql, (transaction) =>
-      recordMoneyInIn(transaction, { ...input, actorUserId, checkToday: true })
-    );
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, code: error.code };
-    throw error;
-  }
+  return runCommand<{ ok: true; seq: number; replayed: boolean }, Failure<MoneyInCode>>(sql, (transaction) =>
+    recordMoneyInIn(transaction, { ...input, actorUserId, checkToday: true })
+  );
 }
 
 type PlainInput = Omit<Command, 'actor'> & MoneyInInput & { actorUserId: string | null; checkToday: boolean };
@@ -149,19 +114,19 @@ export async function recordMoneyInIn(
 ): Promise<{ ok: true; seq: number; replayed: boolean }> {
   const [fund] = await transaction<{ fiscal_year: number }[]>`
     select fiscal_year from funds where id = ${input.fundId}`;
-  if (fund === undefined) throw new Refusal('fund_not_found');
+  if (fund === undefined) refuse<MoneyInCode>('fund_not_found');
   const amount = parseAmount(input.amount);
-  if (!amount.ok) throw new Refusal(amount.code);
-  const dateCode = checkDate({
+  if (!amount.ok) refuse<MoneyInCode>(amount.code);
+  const dateCode = checkBookDate({
     date: input.date,
-    today: input.checkToday ? todayOf(input.now) : '9999-12-31',
+    today: input.checkToday ? chinaDateOf(input.now) : '9999-12-31',
     fiscalYear: fund.fiscal_year
   });
-  if (dateCode !== null) throw new Refusal(dateCode);
-  if (input.memo.length > MEMO_LENGTH_MAX) throw new Refusal('memo_must_be_short');
-  if (input.payer.length > PAYER_LENGTH_MAX) throw new Refusal('payer_must_be_short');
+  if (dateCode !== null) refuse<MoneyInCode>(dateCode);
+  if (input.memo.length > MEMO_LENGTH_MAX) refuse<MoneyInCode>('memo_must_be_short');
+  if (input.payer.length > PAYER_LENGTH_MAX) refuse<MoneyInCode>('payer_must_be_short');
   if ((input.source === 'government' || input.source === 'donation') && input.payer.trim() === '') {
-    throw new Refusal('payer_is_required');
+    refuse<MoneyInCode>('payer_is_required');
   }
   const credit = await creditAccountFor(transaction, input);
 
@@ -175,7 +140,7 @@ export async function recordMoneyInIn(
     select h.last_seq::text as last_seq,
            (select e.seq::text from entries e where e.fund_id = h.fund_id and e.idempotency_key = ${key}) as existing_seq
       from chain_heads h where h.fund_id = ${input.fundId} for update`;
-  if (head === undefined) throw new Refusal('fund_not_found');
+  if (head === undefined) refuse<MoneyInCode>('fund_not_found');
   const seq = head.existing_seq === null ? Number(head.last_seq) + 1 : Number(head.existing_seq);
 
   if (input.attachment !== null) {
@@ -205,7 +170,7 @@ export async function recordMoneyInIn(
     recordedAt: input.now.toISOString()
   });
   if (!posted.ok) {
-    throw new Refusal(
+    refuse<MoneyInCode>(
       posted.code === 'idempotency_key_reused' ? 'form_was_already_used_for_something_else' : posted.code
     );
   }
@@ -232,11 +197,11 @@ async function creditAccountFor(transaction: Transaction, input: PlainInput): Pr
     case 'unit': {
       const [unit] = await transaction<{ code: string; name: string }[]>`
         select code, name from units where id = ${input.unitId ?? '0'} and fund_id = ${input.fundId}`;
-      if (unit === undefined) throw new Refusal('unit_must_belong_to_fund');
+      if (unit === undefined) refuse<MoneyInCode>('unit_must_belong_to_fund');
       const code = subAccountCode({ parent: ACCOUNTS.donationsRestricted, dimension: 'unit', id: unit.code });
-      if (!code.ok) throw new Refusal('unit_code_cannot_name_an_account');
+      if (!code.ok) refuse<MoneyInCode>('unit_code_cannot_name_an_account');
       const opened = await books.openIn(transaction, { fundId: input.fundId, command: { code: code.value } });
-      if (!opened.ok) throw new Refusal(opened.code === 'fund_not_found' ? 'fund_not_found' : 'account_not_found');
+      if (!opened.ok) refuse<MoneyInCode>(opened.code === 'fund_not_found' ? 'fund_not_found' : 'account_not_found');
       return { code: code.value, label: `单位出资·${unit.name}` };
     }
     case 'government':

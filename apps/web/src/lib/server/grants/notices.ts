@@ -1,4 +1,4 @@
-import { Money, money, noticeIsRunning } from '@gongjian/ledger';
+import { Money, money, noticeIsRunning, chinaDateOf } from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
 import {
   OBJECTIONS_PER_FUND_RULE,
@@ -11,7 +11,6 @@ import {
 import * as books from '../books';
 import { yearsMissingFor } from '../fund/calendar';
 import type { Sql, Transaction } from '../db/client';
-import { todayOf } from '../fund/money-in';
 import { can, type Actor } from '../access/policy';
 import {
   Refusal,
@@ -211,7 +210,7 @@ export async function fileObjectionIn(
   input: { fundId: string; number: number; name: string; contact: string; body: string; now: Date; ip: string | null }
 ): Promise<FileObjectionResult> {
   const { name, contact, body } = input;
-  const today = todayOf(input.now);
+  const today = chinaDateOf(input.now);
   const application = await loadApplication(transaction, input.fundId, input.number, true);
   if (application === null) return { ok: false, code: 'application_not_found' };
   const noticeOpen =

@@ -15,14 +15,14 @@ import {
   type ApplicationEvent,
   type Vote,
   type VoteSeat,
-  type VoteTally
+  type VoteTally,
+  chinaDateOf
 } from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
 import * as books from '../books';
 import { noticeEndIn } from '../fund/calendar';
 import type { Sql, Transaction } from '../db/client';
 import { categoryLabelOf, parseFundPolicy, policyVersion, type FundPolicy } from '../fund/fund-policy';
-import { todayOf } from '../fund/money-in';
 import { compoundMatchedThisYear, lockCompoundQuota } from './quota';
 import { can, hasConflictOfInterest, type Actor, type ApplicationRef, type ApplicationStatus } from '../access/policy';
 
@@ -539,7 +539,7 @@ async function settle(
     amount: approved.amount,
     now: input.now
   });
-  const today = todayOf(input.now);
+  const today = chinaDateOf(input.now);
   const noticeEnd = await noticeEndIn(transaction, { startsOn: today, workingDays: input.policy.noticeWorkingDays });
   const decision = decided(application.status, { event: 'approve', tally });
   await applyTransition(transaction, {
@@ -772,7 +772,7 @@ export interface ReviewQueue {
 
 /** The review queue: what the fund administrator pre-checks and what the leaders vote on. */
 export async function reviewQueue(sql: Sql, input: { actor: Actor; fundId: string }): Promise<ReviewQueue> {
-  await activateEndedNotices(sql, { fundId: input.fundId, today: todayOf(new Date()) });
+  await activateEndedNotices(sql, { fundId: input.fundId, today: chinaDateOf(new Date()) });
   const actor = input.actor;
   const isAdmin = can(actor, 'objection.decide', { fundId: input.fundId }).allowed;
   const isLeader =

@@ -1,9 +1,8 @@
-import { decideTransition, isDate, money, type Money } from '@gongjian/ledger';
+import { decideTransition, isDate, money, type Money, chinaDateOf } from '@gongjian/ledger';
 import { storeAttachmentIn, type Upload } from '../platform/attachments';
 import { recordEvent } from '../platform/audit';
 import * as books from '../books';
 import type { Sql, Transaction } from '../db/client';
-import { todayOf } from '../fund/money-in';
 import { can, type Actor } from '../access/policy';
 import { loadProject, projectRefOf, type ProjectRow } from './project-core';
 import { applyTransition, loadApplication, Refusal } from '../grants/review';
@@ -75,7 +74,7 @@ export interface RecordAcceptanceInput extends Command {
 /** A real calendar day, not after today in China. */
 function dateRefusal(date: string, now: Date): RecordAcceptanceCode | null {
   if (!isDate(date)) return 'acceptance_date_must_be_valid';
-  return date > todayOf(now) ? 'acceptance_date_must_not_be_in_the_future' : null;
+  return date > chinaDateOf(now) ? 'acceptance_date_must_not_be_in_the_future' : null;
 }
 
 /** What can be refused before the database is asked: the date, the note, the photos' types and count. */

@@ -7,11 +7,11 @@ import {
   projectAccounts,
   refundsOf,
   type ClosingPlan,
-  type HouseholdPaid
+  type HouseholdPaid,
+  chinaDateOf
 } from '@gongjian/ledger';
 import * as books from '../books';
 import type { Sql, Transaction } from '../db/client';
-import { todayOf } from '../fund/money-in';
 import { can, type Actor } from '../access/policy';
 import {
   compoundAccountIn,
@@ -370,7 +370,7 @@ export async function closeIn(
   if (plan.surplusMode === 'keep' && plan.selfRaisedSurplus.isPositive()) {
     await openReserveIn(transaction, input.fundId, compoundCode);
   }
-  const date = todayOf(input.now);
+  const date = chinaDateOf(input.now);
   const entrySeqs: number[] = [];
   for (const [index, entry] of plan.entries.entries()) {
     const posted = await postVoucherIn(transaction, {

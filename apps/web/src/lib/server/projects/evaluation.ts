@@ -1,9 +1,9 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { createHash, randomBytes } from 'node:crypto';
 import { recordEvent } from '../platform/audit';
 import { EVALUATION_CODE_RULE, addressBlock, lockedUntil, recordFailure } from '../auth/throttle';
 import * as books from '../books';
 import type { Sql, Transaction } from '../db/client';
-import { todayOf } from '../fund/money-in';
 import { can, type Actor, type DenyReason } from '../access/policy';
 import { loadProject, projectRefOf, type ProjectRow } from './project-core';
 import { doorOf, type HouseholdDoor } from './self-raising';
@@ -58,7 +58,7 @@ export function codeHash(code: string): string {
 
 /** Midnight of the day in China: what an evaluation and its code keep of when they were made. */
 export function dayOf(now: Date): Date {
-  return new Date(`${todayOf(now)}T00:00:00+08:00`);
+  return new Date(`${chinaDateOf(now)}T00:00:00+08:00`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
-import { Money, decideExpense, money, type Posting } from '@gongjian/ledger';
+import { Money, decideExpense, money, type Posting, checkBookDate, chinaDateOf } from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
 import { storeAttachmentIn, type Upload } from '../platform/attachments';
 import * as books from '../books';
 import type { Sql, Transaction } from '../db/client';
-import { checkDate, parseAmount, todayOf, type AmountCode, type DateCode } from '../fund/money-in';
+import { parseAmount, type AmountCode, type DateCode } from '../fund/money-in';
 import { can, type Actor, type ApplicationStatus } from '../access/policy';
 import {
   loadProject,
@@ -129,10 +129,10 @@ export async function recordExpenseIn(
   if (!decision.allowed) return { ok: false, code: 'project_state_does_not_allow_it', status: project.status };
   const [fund] = await transaction<{ fiscalYear: number }[]>`
     select fiscal_year as "fiscalYear" from funds where id = ${input.fundId}`;
-  const dateCode = checkDate({
+  const dateCode = checkBookDate({
     date: input.invoiceDate,
-    today: input.checkToday ? todayOf(input.now) : '9999-12-31',
-    fiscalYear: fund?.fiscalYear ?? Number(todayOf(input.now).slice(0, 4))
+    today: input.checkToday ? chinaDateOf(input.now) : '9999-12-31',
+    fiscalYear: fund?.fiscalYear ?? Number(chinaDateOf(input.now).slice(0, 4))
   });
   if (dateCode !== null) return { ok: false, code: dateCode };
   const line = await budgetLineOf(transaction, project, input.lineNo);

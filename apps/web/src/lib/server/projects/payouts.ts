@@ -8,12 +8,13 @@ import {
   payoutReleasable,
   type PayoutPolicy,
   type ProjectFigures,
-  type ReleaseLimit
+  type ReleaseLimit,
+  chinaDateOf
 } from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
 import * as books from '../books';
 import type { Sql, Transaction } from '../db/client';
-import { parseAmount, todayOf, type AmountCode } from '../fund/money-in';
+import { parseAmount, type AmountCode } from '../fund/money-in';
 import { can, type Action, type Actor, type ApplicationStatus } from '../access/policy';
 import {
   figuresOf,
@@ -316,7 +317,7 @@ async function payIn(
       holdId: project.holdId,
       amount: input.amount,
       command: {
-        date: todayOf(input.now),
+        date: chinaDateOf(input.now),
         memo: memo.slice(0, 200),
         postings: [
           { account: accounts.funds, side: 'debit', amount: input.amount },

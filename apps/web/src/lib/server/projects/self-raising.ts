@@ -1,9 +1,17 @@
-import { amountInWords, Money, money, participationOf, type PostCode } from '@gongjian/ledger';
+import {
+  amountInWords,
+  Money,
+  money,
+  participationOf,
+  type PostCode,
+  checkBookDate,
+  chinaDateOf
+} from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
 import { storeAttachmentIn, type Upload } from '../platform/attachments';
 import * as books from '../books';
 import type { Sql, Transaction } from '../db/client';
-import { checkDate, parseAmount, todayOf, type AmountCode, type DateCode } from '../fund/money-in';
+import { parseAmount, type AmountCode, type DateCode } from '../fund/money-in';
 import { can, type Actor, type DenyReason } from '../access/policy';
 import {
   loadProject,
@@ -167,7 +175,7 @@ export async function recordIn(transaction: Transaction, input: PlainInput): Pro
     select fiscal_year as "fiscalYear" from funds where id = ${input.fundId}`;
   if (fund === undefined) throw new Refusal({ ok: false, code: 'project_not_found' });
   if (input.checkDates) {
-    const dateCode = checkDate({ date: input.date, today: todayOf(input.now), fiscalYear: fund.fiscalYear });
+    const dateCode = checkBookDate({ date: input.date, today: chinaDateOf(input.now), fiscalYear: fund.fiscalYear });
     if (dateCode !== null) throw new Refusal({ ok: false, code: dateCode });
   }
   const [household] = await transaction<(HouseholdDoor & { name: string })[]>`

@@ -1,8 +1,7 @@
-import { ACCOUNTS, Money, money, quotaLeft, quotaYearOf } from '@gongjian/ledger';
+import { ACCOUNTS, Money, money, quotaLeft, quotaYearOf, chinaDateOf } from '@gongjian/ledger';
 import type { Sql } from '../db/client';
 import { poolBalances, unitStatements, type PoolBalances } from '../fund/fund-office';
 import { currentPolicy } from '../fund/fund-policy';
-import { todayOf } from '../fund/money-in';
 import { quotaUsedByCompound } from '../grants/quota';
 import type { LedgerHead } from './site';
 
@@ -102,7 +101,7 @@ export interface FundPage {
 
 /** The first month shown (YYYY-MM) and the current one, in China's calendar. */
 export function monthWindow(now: Date): { first: string; current: string } {
-  const current = todayOf(now).slice(0, 7);
+  const current = chinaDateOf(now).slice(0, 7);
   const [year, month] = current.split('-').map(Number) as [number, number];
   const index = year * 12 + (month - 1) - (MONTHS_SHOWN - 1);
   const first = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;

@@ -7,13 +7,13 @@ import {
   isDate,
   isGrantState,
   money,
-  refundsOf
+  refundsOf,
+  chinaDateOf
 } from '@gongjian/ledger';
 import * as v from 'valibot';
 import { qrDataUrl } from '../auth/totp';
 import type { Sql } from '../db/client';
 import { currentPolicy } from '../fund/fund-policy';
-import { todayOf } from '../fund/money-in';
 import { publicNotice, type PublicNotice } from '../grants/notices';
 import { projectStatement } from '../projects/project-statement';
 import { maskedHouseholdOf } from '../projects/self-raising';
@@ -64,7 +64,7 @@ export function printStamp(input: {
 }): PrintStamp {
   const base = `${input.origin}/f/${input.slug}`;
   const url = `${base}${input.path}`;
-  return { url, qr: qrDataUrl(url), head: input.head, printedOn: todayOf(input.now), verifyUrl: `${base}/verify` };
+  return { url, qr: qrDataUrl(url), head: input.head, printedOn: chinaDateOf(input.now), verifyUrl: `${base}/verify` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ export interface PrintNotice {
   office: { community: string; street: string };
 }
 
-/** The books' days are China's days (as money-in.ts todayOf reads them). */
+/** The books' days are China's days (as money-in.ts chinaDateOf reads them). */
 const TIME_ZONE = 'Asia/Shanghai';
 
 /** The notice of an approved (or later) project, for printing; null for any other application. */
@@ -508,7 +508,7 @@ export async function finalAccount(
     compoundName: project.compoundName,
     status,
     final: closing !== null,
-    asOf: closing === null ? input.today : todayOf(closing.closedAt),
+    asOf: closing === null ? input.today : chinaDateOf(closing.closedAt),
     budget: {
       lines: statement.budget.lines.map((line) => ({
         item: line.item,
@@ -541,6 +541,8 @@ export async function finalAccount(
         ? null
         : { checkedOn: acceptance.checkedOn, cost: printAmount(acceptance.costFinal ?? statement.budget.actualTotal) },
     closing:
-      closing === null ? null : { on: todayOf(closing.closedAt), kind: closing.kind, surplusMode: closing.surplusMode }
+      closing === null
+        ? null
+        : { on: chinaDateOf(closing.closedAt), kind: closing.kind, surplusMode: closing.surplusMode }
   };
 }

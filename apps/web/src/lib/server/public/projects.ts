@@ -1,10 +1,9 @@
-import { GRANT_STATES, Money, money, participationOf } from '@gongjian/ledger';
+import { GRANT_STATES, Money, money, participationOf, chinaDateOf } from '@gongjian/ledger';
 import { personLabelsIn, type PersonLabel } from '../projects/acceptance';
 import { revisionSnapshot } from '../grants/applications';
 import { closingView } from '../projects/closing';
 import type { Sql } from '../db/client';
 import { categoryLabelOf, currentPolicy } from '../fund/fund-policy';
-import { todayOf } from '../fund/money-in';
 import { publicNotice, type PublicNotice } from '../grants/notices';
 import { projectPolicyIn } from '../projects/project-core';
 import { maskedHouseholdOf } from '../projects/self-raising';
@@ -582,7 +581,8 @@ export async function publicProject(
             surplus: closing.surplus,
             surplusMode: closing.surplusMode
           },
-    publicNotice: head.status === 'approved' ? await publicNotice(sql, { fundId, number, today: todayOf(now) }) : null
+    publicNotice:
+      head.status === 'approved' ? await publicNotice(sql, { fundId, number, today: chinaDateOf(now) }) : null
   };
 }
 

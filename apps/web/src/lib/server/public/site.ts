@@ -1,5 +1,5 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import type { Sql } from '../db/client';
-import { todayOf } from '../fund/money-in';
 
 /**
  * What every public page (/f/<slug>/…) knows about its fund: its names and where its books stand.
@@ -54,7 +54,7 @@ export async function publicSite(sql: Sql, slug: string, now: Date): Promise<Pub
   return {
     fund: { id: row.id, slug: row.slug, nameZh: row.nameZh, nameEn: row.nameEn },
     head: { seq, hash: row.hash },
-    stamp: `${row.seq}.${row.hash.slice(0, 16)}.${row.lastEvent}.${todayOf(now)}`
+    stamp: `${row.seq}.${row.hash.slice(0, 16)}.${row.lastEvent}.${chinaDateOf(now)}`
   };
 }
 

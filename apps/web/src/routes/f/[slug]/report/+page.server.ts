@@ -1,6 +1,6 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { sql } from '$lib/server/platform/database';
 import { authorize, publicOrigin } from '$lib/server/access/guard';
-import { todayOf } from '$lib/server/fund/money-in';
 import { parsePeriod, periodReport, printStamp } from '$lib/server/public/print';
 import type { PageServerLoad } from './$types';
 
@@ -13,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
   const { site } = await event.parent();
   const now = new Date();
-  const period = parsePeriod(event.url.searchParams, todayOf(now));
+  const period = parsePeriod(event.url.searchParams, chinaDateOf(now));
   if (!period.ok) return { period, report: null, stamp: null };
   const report = await periodReport(sql(), { fundId: site.fund.id, from: period.from, to: period.to });
   const query = new URLSearchParams({ from: period.from, to: period.to });

@@ -1,3 +1,4 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
@@ -8,6 +9,8 @@ import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { calendarDate } from '$lib/server/platform/form-input';
 import { authorize, clientAddress } from '$lib/server/access/guard';
 import * as moneyIn from '$lib/server/fund/money-in';
+import { MONEY_IN_REFUSALS, MONEY_IN_REFUSED, type MoneyInField } from '$lib/server/fund/money-in-refusals';
+import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { can } from '$lib/server/access/policy';
 import { DIGITS_ID, fundFromSlug } from '../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -48,7 +51,7 @@ export const load: PageServerLoad = async (event) => {
     // each action asks the policy again anyway.
     canManage: can(event.locals.actor, 'fund.office.manage', { fundId: fund.id }).allowed,
     idempotencyKey: randomUUID(),
-    today: moneyIn.todayOf(new Date())
+    today: chinaDateOf(new Date())
   };
 };
 
@@ -71,7 +74,7 @@ const PledgeForm = v.object({
   amount: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20))
 });
 
-type Field = 'date' | 'amount' | 'method' | 'memo' | 'payer' | 'unitId' | 'attachment' | 'form';
+type Field = MoneyInField;
 
 /** What each field says when valibot refuses its shape. */
 const fieldMessages: Record<Field, () => string> = {
@@ -87,38 +90,7 @@ const fieldMessages: Record<Field, () => string> = {
 
 /** A use case's refusal: the field it is about and what the page says. */
 function refusalOf(code: string): { field: Field; message: string } {
-  switch (code) {
-    case 'amount_must_be_a_number':
-      return { field: 'amount', message: m.money_error_amount() };
-    case 'amount_must_be_positive':
-      return { field: 'amount', message: m.money_error_amount_positive() };
-    case 'amount_must_have_at_most_two_decimals':
-      return { field: 'amount', message: m.money_error_amount_decimals() };
-    case 'amount_must_not_exceed_limit':
-      return { field: 'amount', message: m.money_error_amount_limit() };
-    case 'date_must_be_valid':
-      return { field: 'date', message: m.money_error_date() };
-    case 'date_must_not_be_in_the_future':
-      return { field: 'date', message: m.money_error_date_future() };
-    case 'date_must_be_in_the_fiscal_year':
-      return { field: 'date', message: m.money_error_date_year() };
-    case 'memo_must_be_short':
-      return { field: 'memo', message: m.money_error_memo() };
-    case 'payer_must_be_short':
-    case 'payer_is_required':
-      return { field: 'payer', message: m.money_error_payer() };
-    case 'unit_must_belong_to_fund':
-    case 'unit_code_cannot_name_an_account':
-      return { field: 'unitId', message: m.money_error_unit() };
-    case 'attachment_must_be_pdf_jpeg_or_png':
-      return { field: 'attachment', message: m.attachment_error_type() };
-    case 'attachment_must_not_exceed_10_mb':
-      return { field: 'attachment', message: m.attachment_error_size() };
-    case 'form_was_already_used_for_something_else':
-      return { field: 'form', message: m.money_error_form_used() };
-    default:
-      return { field: 'form', message: m.money_error_refused() };
-  }
+  return refusalMessage(MONEY_IN_REFUSALS, code, MONEY_IN_REFUSED);
 }
 
 /** The fields sent back so that a refused form keeps what was typed (never the file). */

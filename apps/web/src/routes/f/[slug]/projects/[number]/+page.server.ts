@@ -1,8 +1,8 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { error, fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
 import { authorize, clientAddress } from '$lib/server/access/guard';
-import { todayOf } from '$lib/server/fund/money-in';
 import { publicNotice } from '$lib/server/grants/notices';
 import { fileObjectionFromForm } from '$lib/server/grants/objection-form';
 import { publicProject } from '$lib/server/public/projects';
@@ -26,7 +26,7 @@ export const actions: Actions = {
   object: async (event) => {
     const { fund, number } = await publicProjectParams(event);
     const now = new Date();
-    const notice = await publicNotice(sql(), { fundId: fund.id, number, today: todayOf(now) });
+    const notice = await publicNotice(sql(), { fundId: fund.id, number, today: chinaDateOf(now) });
     if (notice === null) error(404, { message: m.error_not_found() });
     authorize(event, 'objection.file', { fundId: fund.id, noticeOpen: notice.open });
     const outcome = await fileObjectionFromForm(sql(), {

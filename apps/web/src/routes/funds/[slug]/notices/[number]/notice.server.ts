@@ -1,9 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { amountInWords, money } from '@gongjian/ledger';
+import { amountInWords, money, chinaDateOf } from '@gongjian/ledger';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
 import { authorize } from '$lib/server/access/guard';
-import { todayOf } from '$lib/server/fund/money-in';
 import { publicNotice } from '$lib/server/grants/notices';
 import { fundFromSlug } from '../../../fund.server';
 
@@ -18,7 +17,7 @@ export async function noticeOf(event: { params: { slug: string; number: string }
   authorize(event, 'notice.read', { fundId: fund.id });
   if (!NUMBER.test(event.params.number)) error(404, { message: m.error_not_found() });
   const number = Number(event.params.number);
-  const notice = await publicNotice(sql(), { fundId: fund.id, number, today: todayOf(new Date()) });
+  const notice = await publicNotice(sql(), { fundId: fund.id, number, today: chinaDateOf(new Date()) });
   if (notice === null) error(404, { message: m.error_not_found() });
   return {
     fund,

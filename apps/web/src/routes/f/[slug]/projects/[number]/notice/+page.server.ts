@@ -1,8 +1,8 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
 import { authorize, publicOrigin } from '$lib/server/access/guard';
-import { todayOf } from '$lib/server/fund/money-in';
 import { printNotice, printStamp } from '$lib/server/public/print';
 import type { PageServerLoad } from './$types';
 
@@ -18,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
   if (!NUMBER.test(event.params.number)) error(404, { message: m.error_not_found() });
   const now = new Date();
   const number = Number(event.params.number);
-  const notice = await printNotice(sql(), { fundId: site.fund.id, number, today: todayOf(now) });
+  const notice = await printNotice(sql(), { fundId: site.fund.id, number, today: chinaDateOf(now) });
   if (notice === null) error(404, { message: m.error_not_found() });
   const stamp = printStamp({
     origin: publicOrigin(event),

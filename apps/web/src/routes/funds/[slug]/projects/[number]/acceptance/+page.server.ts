@@ -1,3 +1,4 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
@@ -7,7 +8,7 @@ import { sql } from '$lib/server/platform/database';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { calendarDate } from '$lib/server/platform/form-input';
 import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
-import { parseAmount, todayOf } from '$lib/server/fund/money-in';
+import { parseAmount } from '$lib/server/fund/money-in';
 import { can, hasConflictOfInterest } from '$lib/server/access/policy';
 import { projectFrom } from '../../project.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -34,7 +35,7 @@ export const load: PageServerLoad = async (event) => {
     canConfirm: can(actor, 'project.accept.confirm', ref).allowed,
     viewerRecorded: view !== null && view.recordedById === userId,
     viewerRecused: isLeader && actor.kind === 'user' && hasConflictOfInterest(actor, ref),
-    today: todayOf(new Date()),
+    today: chinaDateOf(new Date()),
     photosPerKind: acceptance.ACCEPTANCE_PHOTOS_PER_KIND_MAX,
     done: event.url.searchParams.get('done')
   };

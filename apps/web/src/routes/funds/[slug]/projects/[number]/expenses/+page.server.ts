@@ -1,3 +1,4 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
@@ -9,7 +10,6 @@ import { sql } from '$lib/server/platform/database';
 import { calendarDate } from '$lib/server/platform/form-input';
 import * as expenses from '$lib/server/projects/expenses';
 import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
-import { todayOf } from '$lib/server/fund/money-in';
 import { can } from '$lib/server/access/policy';
 import { projectPage, projectSummary } from '../pay.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -32,7 +32,7 @@ export const load: PageServerLoad = async (event) => {
     overview,
     canRecord: can(event.locals.actor, 'project.expense', page.ref).allowed,
     key: randomUUID(),
-    today: todayOf(new Date()),
+    today: chinaDateOf(new Date()),
     prefill: { supplier: prefill('supplier', expenses.SUPPLIER_LENGTH_MAX), amount: prefill('amount', 20) },
     recorded: recorded !== null && /^[1-9][0-9]{0,17}$/.test(recorded) ? recorded : null
   };

@@ -1,3 +1,4 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
@@ -7,7 +8,7 @@ import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attac
 import { sql } from '$lib/server/platform/database';
 import { calendarDate } from '$lib/server/platform/form-input';
 import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
-import { parseAmount, todayOf } from '$lib/server/fund/money-in';
+import { parseAmount } from '$lib/server/fund/money-in';
 import { can } from '$lib/server/access/policy';
 import * as raising from '$lib/server/projects/self-raising';
 import { projectPage, projectSummary } from './raise.server';
@@ -34,7 +35,7 @@ export const load: PageServerLoad = async (event) => {
     // The households' full names are for the people who collect the money, not every reader.
     households: canRaise ? await raising.householdOptionsOf(db, page.project) : [],
     key: randomUUID(),
-    today: todayOf(new Date()),
+    today: chinaDateOf(new Date()),
     recorded: recorded !== null && /^[1-9][0-9]{0,17}$/.test(recorded) ? recorded : null
   };
 };
