@@ -31,18 +31,26 @@ const FILE_NAME = /^(\d{3})_[a-z0-9_]+\.sql$/;
 // that lets one process migrate while the others wait.
 const MIGRATION_LOCK_KEY = 7_351_029_113;
 
+/**
+ * sql/schema.sql is not a migration: it is the generated snapshot of the schema the migrations
+ * build (db/schema-snapshot.ts), for readers, and is never run.
+ */
+export const SCHEMA_SNAPSHOT_FILE = 'schema.sql';
+
 /** Sorts and checks migration files: names `NNN_words.sql`, numbered 1, 2, 3… without gaps. */
 export function parseMigrations(files: readonly MigrationFile[]): Migration[] {
-  const migrations = files.map((file) => {
-    const match = FILE_NAME.exec(file.name);
-    if (!match?.[1]) {
-      throw new StartupError(`sql/${file.name} is not named like 001_words.sql; rename it.`);
-    }
-    // Line endings are normalised so that a checkout with CRLF endings has the same checksums.
-    const text = file.text.replace(/\r\n/g, '\n');
-    const checksum = createHash('sha256').update(text).digest('hex');
-    return { version: Number.parseInt(match[1], 10), name: file.name, checksum, text };
-  });
+  const migrations = files
+    .filter((file) => file.name !== SCHEMA_SNAPSHOT_FILE)
+    .map((file) => {
+      const match = FILE_NAME.exec(file.name);
+      if (!match?.[1]) {
+        throw new StartupError(`sql/${file.name} is not named like 001_words.sql; rename it.`);
+      }
+      // Line endings are normalised so that a checkout with CRLF endings has the same checksums.
+      const text = file.text.replace(/\r\n/g, '\n');
+      const checksum = createHash('sha256').update(text).digest('hex');
+      return { version: Number.parseInt(match[1], 10), name: file.name, checksum, text };
+    });
   migrations.sort((a, b) => a.version - b.version);
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
