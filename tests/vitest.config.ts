@@ -22,7 +22,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           root,
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/web/src/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'apps/web/src/**/*.test.ts',
+            'tests/unit/**/*.test.ts'
+          ],
           environment: 'node'
         }
       },
