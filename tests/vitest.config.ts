@@ -52,6 +52,11 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
           fileParallelism: false,
+          // expect.poll gives up after 1 s by default: shorter than one form post and re-render on
+          // a loaded 2-core machine, so a test failed by the clock while the page was still
+          // answering. A poll still ends the moment its condition holds; only a page that never
+          // gets there waits this long, and then the test fails with the condition it missed.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
           testTimeout: 90_000,
           hookTimeout: 180_000
         }
