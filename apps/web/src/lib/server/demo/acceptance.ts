@@ -1,6 +1,6 @@
 import { chinaDateOf } from '@gongjian/ledger';
 import type { Transaction } from '../db/client';
-import { demoActorIn } from './review';
+import { demoActorIn, demoOk } from './workflow';
 import { confirmAcceptanceIn, recordAcceptanceIn } from '../projects/acceptance';
 import { deflateSync } from 'node:zlib';
 import { sha256Hex, type Upload } from '../platform/attachments';
@@ -91,8 +91,4 @@ export function demoPhoto(top: readonly [number, number, number], bottom: readon
   ]);
   const content = new Uint8Array(bytes);
   return { bytes: content, mediaType: 'image/png', sha256: sha256Hex(content), originalName: 'demo.png' };
-}
-
-export function demoOk(what: string, result: { ok: boolean; code?: string }): void {
-  if (!result.ok) throw new Error(`demo seed: ${what} was refused (${result.code ?? 'unknown'})`);
 }

@@ -1,7 +1,6 @@
 import { ACCOUNTS, Money, decideExpense, money, payoutReleasable, chinaDateOf } from '@gongjian/ledger';
 import { confirmAcceptanceIn, recordAcceptanceIn } from '../projects/acceptance';
 import { demoPhoto } from './acceptance';
-import { createDraftIn, saveDraftIn, submitApplicationIn } from '../grants/applications';
 import { demoNoticeEndedIn } from './calendar';
 import { closeIn, maskedHousehold } from '../projects/closing';
 import type { Transaction } from '../db/client';
@@ -17,8 +16,16 @@ import {
   projectPolicyIn,
   type ProjectRow
 } from '../projects/project-core';
-import { castVoteIn, precheckIn } from '../grants/review';
-import { demoActorIn } from './review';
+import {
+  approveDemoIn,
+  demoActorIn,
+  demoLeadersIn,
+  demoOk,
+  demoUserIdOf as userIdOf,
+  precheckDemoIn,
+  submitDemoApplicationIn,
+  type DemoApplication
+} from './workflow';
 
 /*
  * A project's history written straight into its tables and the books, each row with its entry
@@ -182,12 +189,6 @@ export async function releasableIn(transaction: Transaction, fundId: string, pro
 // ---------------------------------------------------------------------------------------------
 // The demo's closed project
 
-function demoOk(what: string, result: { ok: boolean; code?: string }): void {
-  if (!result.ok) throw new Error(`demo seed: ${what} was refused (${result.code ?? 'unknown'})`);
-}
-
-const userIdOf = (actor: Actor): string => (actor.kind === 'user' ? actor.userId : '0');
-
 /** Ten households' shares of the 1,600.00 to raise, unequal as real ones are. */
 const DEMO_SHARES = [
   '200.00',
@@ -202,44 +203,53 @@ const DEMO_SHARES = [
   '200.00'
 ];
 
-/** What a demo project is: whose, what, and its budget. */
+/** What a demo project is: whose, and what its committee applied for. */
 interface DemoProjectSpec {
   committeeLogin: string;
-  compoundCode: string;
-  draftKey: string;
-  basics: { title: string; description: string; location: string };
-  lines: { item: string; quantity: string; unitPrice: string }[];
-  selfRaiseTarget: string;
+  application: DemoApplication;
 }
+
+/** The meeting both demo projects' households held (25 households, 20 agreeing). */
+const MEETING = { date: '2026-09-20', total: '25', present: '21', agreeing: '20' };
 
 const LIGHTING: DemoProjectSpec = {
   committeeLogin: 'demo-committee',
-  compoundCode: 'c-guihua-3',
-  draftKey: '00000000-0000-4000-8000-000000000901',
-  basics: {
-    title: '楼道照明改造',
-    description: '1号楼和3号楼楼道灯老化，更换为声控LED灯并重新布线。',
-    location: '桂花井3号院1号楼、3号楼'
-  },
-  lines: [
-    { item: '声控LED灯具', quantity: '40', unitPrice: '60.00' },
-    { item: '布线及安装', quantity: '1', unitPrice: '1600.00' }
-  ],
-  selfRaiseTarget: '1600.00'
+  application: {
+    compoundCode: 'c-guihua-3',
+    draftKey: '00000000-0000-4000-8000-000000000901',
+    basics: {
+      title: '楼道照明改造',
+      category: 'repairs',
+      description: '1号楼和3号楼楼道灯老化，更换为声控LED灯并重新布线。',
+      location: '桂花井3号院1号楼、3号楼'
+    },
+    lines: [
+      { item: '声控LED灯具', quantity: '40', unitPrice: '60.00' },
+      { item: '布线及安装', quantity: '1', unitPrice: '1600.00' }
+    ],
+    selfRaiseTarget: '1600.00',
+    householdsExpected: '25',
+    meeting: MEETING
+  }
 };
 
 /** 南街小区's bicycle shed: an active grant, approved and through its notice, raising its share. */
 const BICYCLE_SHED: DemoProjectSpec = {
   committeeLogin: 'demo-committee-b',
-  compoundCode: 'c-nanjie',
-  draftKey: '00000000-0000-4000-8000-000000000902',
-  basics: {
-    title: '非机动车棚加装充电桩',
-    description: '车棚内加装8个智能充电口，防止电动车进楼道充电。',
-    location: '南街小区2号楼北侧车棚'
-  },
-  lines: [{ item: '智能充电桩（8口）', quantity: '1', unitPrice: '6000.00' }],
-  selfRaiseTarget: '2400.00'
+  application: {
+    compoundCode: 'c-nanjie',
+    draftKey: '00000000-0000-4000-8000-000000000902',
+    basics: {
+      title: '非机动车棚加装充电桩',
+      category: 'repairs',
+      description: '车棚内加装8个智能充电口，防止电动车进楼道充电。',
+      location: '南街小区2号楼北侧车棚'
+    },
+    lines: [{ item: '智能充电桩（8口）', quantity: '1', unitPrice: '6000.00' }],
+    selfRaiseTarget: '2400.00',
+    householdsExpected: '25',
+    meeting: MEETING
+  }
 };
 
 /**
@@ -256,57 +266,12 @@ async function demoProjectIn(
   now: Date,
   spec: DemoProjectSpec = LIGHTING
 ): Promise<number> {
-  const committee = await demoActorIn(transaction, spec.committeeLogin);
+  const moment = { fundId, now };
+  const actor = await demoActorIn(transaction, spec.committeeLogin);
   const admin = await demoActorIn(transaction, 'demo-admin');
-  const leaders = await Promise.all(
-    ['demo-leader', 'demo-leader2', 'demo-leader3'].map((loginName) => demoActorIn(transaction, loginName))
-  );
-  const common = { fundId, now, ip: null };
-  const [compound] = await transaction<{ id: string }[]>`
-    select id::text as id from compounds where fund_id = ${fundId} and code = ${spec.compoundCode}`;
-  if (compound === undefined) throw new Error(`demo seed: no compound ${spec.compoundCode}`);
-  const created = await createDraftIn(transaction, {
-    ...common,
-    actor: committee,
-    compoundId: compound.id,
-    idempotencyKey: spec.draftKey
-  });
-  if (!created.ok) throw new Error(`demo seed: creating the lighting draft was refused (${created.code})`);
-  const number = created.number;
-  const save = async (draft: Parameters<typeof saveDraftIn>[1]['draft']) =>
-    demoOk(
-      `saving step ${draft.step} of #${number}`,
-      await saveDraftIn(transaction, { ...common, actor: committee, number, draft })
-    );
-  await save({ step: 'basics', category: 'repairs', ...spec.basics });
-  await save({ step: 'budget', lines: spec.lines });
-  await save({ step: 'selfraise', selfRaiseTarget: spec.selfRaiseTarget, householdsExpected: '25' });
-  await save({
-    step: 'meeting',
-    meetingDate: '2026-09-20',
-    householdsTotal: '25',
-    householdsPresent: '21',
-    householdsAgreeing: '20',
-    minutes: null
-  });
-  demoOk(`submitting #${number}`, await submitApplicationIn(transaction, { ...common, actor: committee, number }));
-  demoOk(
-    `pre-checking #${number}`,
-    await precheckIn(transaction, { ...common, actor: admin, number, outcome: 'pass', comments: '材料齐全。' })
-  );
-  for (const leader of leaders) {
-    demoOk(
-      `a vote on #${number}`,
-      await castVoteIn(transaction, {
-        ...common,
-        actor: leader,
-        seatId: userIdOf(leader),
-        number,
-        choice: 'approve',
-        reason: ''
-      })
-    );
-  }
+  const number = await submitDemoApplicationIn(transaction, { ...moment, actor, application: spec.application });
+  await precheckDemoIn(transaction, { ...moment, admin, number, outcome: 'pass', comments: '材料齐全。' });
+  await approveDemoIn(transaction, { ...moment, leaders: await demoLeadersIn(transaction), number });
   await demoNoticeEndedIn(transaction, { fundId, number, now, what: `project #${number}` });
   return number;
 }
@@ -322,104 +287,132 @@ async function demoProjectIn(
  */
 export async function seedDemoClosed(transaction: Transaction, fundId: string, now: Date): Promise<void> {
   const number = await demoProjectIn(transaction, fundId, now);
-  const committee = await demoActorIn(transaction, 'demo-committee');
-  const admin = await demoActorIn(transaction, 'demo-admin');
-  const leader = await demoActorIn(transaction, 'demo-leader2');
-  const reload = async (): Promise<ProjectRow> => {
-    const project = await loadProject(transaction, { fundId, number, lock: true });
-    if (project === null) throw new Error(`demo seed: project #${number} is missing`);
-    return project;
-  };
-  const households = await transaction<{ id: string }[]>`
-    select h.id::text as id from households h join compounds c on c.id = h.compound_id
-     where c.fund_id = ${fundId} and c.code = 'c-guihua-3' order by h.id limit ${DEMO_SHARES.length}`;
-  const key = (what: string) => `demo-closed-${number}-${what}`;
-  for (const [index, household] of households.entries()) {
-    await writeSelfRaisedPaymentIn(transaction, {
-      fundId,
-      project: await reload(),
-      now,
-      key: key(`payment-${index + 1}`),
-      householdId: household.id,
-      amount: DEMO_SHARES[index] ?? '0',
-      recordedBy: userIdOf(committee),
-      method: index % 3 === 0 ? 'wechat' : 'cash'
-    });
+  const project = new ClosedDemo(transaction, fundId, now, number, {
+    committee: await demoActorIn(transaction, 'demo-committee'),
+    admin: await demoActorIn(transaction, 'demo-admin'),
+    leader: await demoActorIn(transaction, 'demo-leader2')
+  });
+  await project.raiseShares();
+  await project.payOut('payout-1');
+  await project.spend('expense-1', '2800.00', 'No.31415926');
+  await project.accept();
+  // The check found the actual cost to be 3,800.00: the final tranche is the match on it (60%,
+  // 2,280.00) less the 1,200.00 paid, and the supplier's last invoice is paid from it.
+  await project.payOut('payout-2');
+  await project.spend('expense-2', '1000.00', 'No.31415927');
+  await project.close();
+}
+
+/** The closed demo project's steps, each through the same writing code as its page. */
+class ClosedDemo {
+  constructor(
+    private readonly transaction: Transaction,
+    private readonly fundId: string,
+    private readonly now: Date,
+    private readonly number: number,
+    private readonly people: { committee: Actor; admin: Actor; leader: Actor }
+  ) {}
+
+  private key(what: string): string {
+    return `demo-closed-${this.number}-${what}`;
   }
-  const payout = async (what: string) => {
-    const project = await reload();
-    const amount = (await releasableIn(transaction, fundId, project)).toString();
-    await writePayoutIn(transaction, {
-      fundId,
+
+  private async reload(): Promise<ProjectRow> {
+    const project = await loadProject(this.transaction, { fundId: this.fundId, number: this.number, lock: true });
+    if (project === null) throw new Error(`demo seed: project #${this.number} is missing`);
+    return project;
+  }
+
+  async raiseShares(): Promise<void> {
+    const households = await this.transaction<{ id: string }[]>`
+      select h.id::text as id from households h join compounds c on c.id = h.compound_id
+       where c.fund_id = ${this.fundId} and c.code = 'c-guihua-3' order by h.id limit ${DEMO_SHARES.length}`;
+    for (const [index, household] of households.entries()) {
+      await writeSelfRaisedPaymentIn(this.transaction, {
+        fundId: this.fundId,
+        project: await this.reload(),
+        now: this.now,
+        key: this.key(`payment-${index + 1}`),
+        householdId: household.id,
+        amount: DEMO_SHARES[index] ?? '0',
+        recordedBy: userIdOf(this.people.committee),
+        method: index % 3 === 0 ? 'wechat' : 'cash'
+      });
+    }
+  }
+
+  async payOut(what: string): Promise<void> {
+    const project = await this.reload();
+    const amount = (await releasableIn(this.transaction, this.fundId, project)).toString();
+    await writePayoutIn(this.transaction, {
+      fundId: this.fundId,
       project,
-      now,
-      key: key(what),
+      now: this.now,
+      key: this.key(what),
       amount,
-      requestedBy: userIdOf(admin),
+      requestedBy: userIdOf(this.people.admin),
       approvedBy: null,
       payeeName: '桂花井3号院居委会'
     });
-  };
-  await payout('payout-1');
-  const expense = async (what: string, amount: string, invoiceNo: string) =>
-    writeExpenseIn(transaction, {
-      fundId,
-      project: await reload(),
-      now,
-      key: key(what),
+  }
+
+  async spend(what: string, amount: string, invoiceNo: string): Promise<void> {
+    await writeExpenseIn(this.transaction, {
+      fundId: this.fundId,
+      project: await this.reload(),
+      now: this.now,
+      key: this.key(what),
       amount,
       supplier: '明亮照明工程部',
       invoiceNo,
       lineNo: null,
-      recordedBy: userIdOf(committee)
+      recordedBy: userIdOf(this.people.committee)
     });
-  await expense('expense-1', '2800.00', 'No.31415926');
-  demoOk(
-    `recording the acceptance of #${number}`,
-    await recordAcceptanceIn(transaction, {
-      fundId,
-      number,
-      now,
-      ip: null,
-      actor: admin,
-      checkedOn: chinaDateOf(now),
-      note: '40盏声控灯全部点亮，线路入管，楼道墙面已修补。',
-      costFinal: money('3800.00'),
-      photos: [
-        { kind: 'before', upload: demoPhoto([70, 70, 60], [40, 40, 35]) },
-        { kind: 'after', upload: demoPhoto([250, 240, 200], [230, 230, 220]) }
-      ]
-    })
-  );
-  const [recorded] = await transaction<{ at: Date }[]>`
-    select recorded_at as at from acceptances where application_id = ${(await reload()).id}`;
-  if (recorded === undefined) throw new Error('demo seed: the lighting acceptance was not written');
-  demoOk(
-    `confirming the acceptance of #${number}`,
-    await confirmAcceptanceIn(transaction, {
-      fundId,
-      number,
-      now,
-      ip: null,
-      actor: leader,
-      seen: String(recorded.at.getTime())
-    })
-  );
-  // The check found the actual cost to be 3,800.00: the final tranche is the match on it (60%,
-  // 2,280.00) less the 1,200.00 paid, and the supplier's last invoice is paid from it.
-  await payout('payout-2');
-  await expense('expense-2', '1000.00', 'No.31415927');
-  demoOk(
-    `closing #${number}`,
-    await closeIn(transaction, {
-      fundId,
-      number,
-      now,
-      ip: null,
-      actor: admin,
-      idempotencyKey: '00000000-0000-4000-8000-000000000902',
-      kind: 'close',
-      reason: ''
-    })
-  );
+  }
+
+  /** The acceptance, recorded by the office with photos and confirmed by a second person. */
+  async accept(): Promise<void> {
+    const common = { fundId: this.fundId, number: this.number, now: this.now, ip: null };
+    demoOk(
+      `recording the acceptance of #${this.number}`,
+      await recordAcceptanceIn(this.transaction, {
+        ...common,
+        actor: this.people.admin,
+        checkedOn: chinaDateOf(this.now),
+        note: '40盏声控灯全部点亮，线路入管，楼道墙面已修补。',
+        costFinal: money('3800.00'),
+        photos: [
+          { kind: 'before', upload: demoPhoto([70, 70, 60], [40, 40, 35]) },
+          { kind: 'after', upload: demoPhoto([250, 240, 200], [230, 230, 220]) }
+        ]
+      })
+    );
+    const [recorded] = await this.transaction<{ at: Date }[]>`
+      select recorded_at as at from acceptances where application_id = ${(await this.reload()).id}`;
+    if (recorded === undefined) throw new Error('demo seed: the lighting acceptance was not written');
+    demoOk(
+      `confirming the acceptance of #${this.number}`,
+      await confirmAcceptanceIn(this.transaction, {
+        ...common,
+        actor: this.people.leader,
+        seen: String(recorded.at.getTime())
+      })
+    );
+  }
+
+  async close(): Promise<void> {
+    demoOk(
+      `closing #${this.number}`,
+      await closeIn(this.transaction, {
+        fundId: this.fundId,
+        number: this.number,
+        now: this.now,
+        ip: null,
+        actor: this.people.admin,
+        idempotencyKey: '00000000-0000-4000-8000-000000000902',
+        kind: 'close',
+        reason: ''
+      })
+    );
+  }
 }

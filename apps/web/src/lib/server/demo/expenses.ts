@@ -2,7 +2,7 @@ import { Money, money } from '@gongjian/ledger';
 import type { Transaction } from '../db/client';
 import { projectMoneyIn } from '../projects/project-core';
 import { demoDoorRepairIn } from './payouts';
-import { demoActorIn } from './review';
+import { demoActorIn } from './workflow';
 import { recordExpenseIn } from '../projects/expenses';
 
 /**

@@ -1,6 +1,6 @@
 import { payoutReleasable } from '@gongjian/ledger';
 import type { Transaction } from '../db/client';
-import { demoActorIn } from './review';
+import { demoActorIn } from './workflow';
 import { loadProject, type ProjectRow } from '../projects/project-core';
 import { figuresIn, requestPayoutIn } from '../projects/payouts';
 

@@ -3,37 +3,9 @@ import type { Transaction } from '../db/client';
 import { DEMO_PASSWORD } from './people';
 import { decideObjectionIn, fileObjectionIn } from '../grants/notices';
 import type { Actor } from '../access/policy';
-import { castVoteIn, precheckIn } from '../grants/review';
+import { approveDemoIn, demoActorIn, demoLeadersIn, demoOk, precheckDemoIn } from './workflow';
 
 /** The demo fund's review: written through the review's use cases, inside the seed's transaction. */
-
-/** A demo person as the policy sees them, from their memberships. */
-export async function demoActorIn(transaction: Transaction, loginName: string): Promise<Actor> {
-  const [user] = await transaction<{ id: string }[]>`select id::text as id from users where login_name = ${loginName}`;
-  if (user === undefined) throw new Error(`demo seed: no user ${loginName}`);
-  const memberships = await transaction<
-    {
-      fundId: string;
-      role: 'fund_admin' | 'leader' | 'committee' | 'supervisor';
-      unitId: string | null;
-      compoundId: string | null;
-    }[]
-  >`
-    select fund_id::text as "fundId", role, unit_id::text as "unitId", compound_id::text as "compoundId"
-      from memberships where user_id = ${user.id}`;
-  return {
-    kind: 'user',
-    userId: user.id,
-    platformAdmin: false,
-    memberships,
-    totpEnrolled: false,
-    fundsRequiringTotp: []
-  };
-}
-
-function demoOk(what: string, result: { ok: boolean; code?: string }): void {
-  if (!result.ok) throw new Error(`demo seed: ${what} was refused (${result.code ?? 'unknown'})`);
-}
 
 /**
  * The demo's review, through the use cases so that every rule holds: a third leader (孙委员,
@@ -42,6 +14,39 @@ function demoOk(what: string, result: { ok: boolean; code?: string }): void {
  * opens its notice; one objection to it, dismissed; and #3 (南街小区) returned with comments.
  */
 export async function seedDemoReview(transaction: Transaction, fundId: string, now: Date): Promise<void> {
+  await addThirdLeaderIn(transaction, fundId);
+  const admin = await demoActorIn(transaction, 'demo-admin');
+  const moment = { fundId, now };
+  if ((await statusOf(transaction, fundId, 1)) === 'submitted') {
+    await precheckDemoIn(transaction, {
+      ...moment,
+      admin,
+      number: 1,
+      outcome: 'pass',
+      comments: '材料齐全，提交领导小组表决。'
+    });
+    await approveDemoIn(transaction, { ...moment, leaders: await demoLeadersIn(transaction), number: 1 });
+    await objectionsToFirstIn(transaction, { ...moment, admin });
+  }
+  if ((await statusOf(transaction, fundId, 3)) === 'submitted') {
+    await precheckDemoIn(transaction, {
+      ...moment,
+      admin,
+      number: 3,
+      outcome: 'return',
+      comments: '请补充两家以上供应商报价单。'
+    });
+  }
+}
+
+async function statusOf(transaction: Transaction, fundId: string, number: number): Promise<string | undefined> {
+  const [row] = await transaction<{ status: string }[]>`
+    select status from applications where fund_id = ${fundId} and number = ${number}`;
+  return row?.status;
+}
+
+/** 孙委员 (grid-03), so that the quorum of three leaders is reachable. */
+async function addThirdLeaderIn(transaction: Transaction, fundId: string): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const [leader3] = await transaction<{ id: string }[]>`
     insert into users (login_name, display_name, password_hash)
@@ -53,80 +58,42 @@ export async function seedDemoReview(transaction: Transaction, fundId: string, n
     insert into memberships (fund_id, user_id, role, unit_id)
     values (${fundId}, ${leader3.id}, 'leader', (select id from units where fund_id = ${fundId} and code = 'grid-03'))
     on conflict do nothing`;
+}
 
-  const admin = await demoActorIn(transaction, 'demo-admin');
-  const common = { fundId, now, ip: null };
-  const [first] = await transaction<{ status: string }[]>`
-    select status from applications where fund_id = ${fundId} and number = 1`;
-  if (first?.status === 'submitted') {
-    demoOk(
-      'pre-checking #1',
-      await precheckIn(transaction, {
-        ...common,
-        actor: admin,
-        number: 1,
-        outcome: 'pass',
-        comments: '材料齐全，提交领导小组表决。'
-      })
-    );
-    for (const loginName of ['demo-leader', 'demo-leader2', 'demo-leader3']) {
-      const actor = await demoActorIn(transaction, loginName);
-      const seatId = actor.kind === 'user' ? actor.userId : '';
-      demoOk(
-        `${loginName}'s vote on #1`,
-        await castVoteIn(transaction, { ...common, actor, seatId, number: 1, choice: 'approve', reason: '' })
-      );
+/**
+ * Two objections to #1 during its notice: a resident's question, dismissed with an answer, and an
+ * advertisement posted through the form, which the office marks as spam, so the office's notice
+ * page shows the outcomes used and the public counts leave the advertisement out.
+ */
+async function objectionsToFirstIn(
+  transaction: Transaction,
+  moment: { fundId: string; now: Date; admin: Actor }
+): Promise<void> {
+  const common = { fundId: moment.fundId, now: moment.now, ip: null };
+  const actorUserId = moment.admin.kind === 'user' ? moment.admin.userId : null;
+  const objections = [
+    {
+      filed: { name: '周先生', contact: '1390000xxxx', body: '道闸一体机的报价是否偏高？希望公开比价情况。' },
+      outcome: 'dismissed' as const,
+      note: '已比较三家报价，所选报价最低；已电话答复周先生。'
+    },
+    {
+      filed: { name: '广告', contact: 'ad@example.com', body: '专业安装道闸，价格优惠，欢迎来电咨询。' },
+      outcome: 'spam' as const,
+      note: '广告，与本项目无关。'
     }
-    const filed = await fileObjectionIn(transaction, {
-      ...common,
-      number: 1,
-      name: '周先生',
-      contact: '1390000xxxx',
-      body: '道闸一体机的报价是否偏高？希望公开比价情况。'
-    });
-    if (!filed.ok) throw new Error(`demo seed: the objection was refused (${filed.code})`);
+  ];
+  for (const { filed, outcome, note } of objections) {
+    const objection = await fileObjectionIn(transaction, { ...common, number: 1, ...filed });
+    if (!objection.ok) throw new Error(`demo seed: an objection was refused (${objection.code})`);
     demoOk(
-      'dismissing the objection',
+      `deciding the objection of ${filed.name}`,
       await decideObjectionIn(transaction, {
         ...common,
-        objectionId: filed.objectionId,
-        outcome: 'dismissed',
-        note: '已比较三家报价，所选报价最低；已电话答复周先生。',
-        actorUserId: admin.kind === 'user' ? admin.userId : null
-      })
-    );
-    // An advertisement posted through the objection form: the office marks it as spam, so the
-    // office's notice page shows all three outcomes' buttons used and the public counts leave it out.
-    const spam = await fileObjectionIn(transaction, {
-      ...common,
-      number: 1,
-      name: '广告',
-      contact: 'ad@example.com',
-      body: '专业安装道闸，价格优惠，欢迎来电咨询。'
-    });
-    if (!spam.ok) throw new Error(`demo seed: the spam objection was refused (${spam.code})`);
-    demoOk(
-      'marking the advertisement as spam',
-      await decideObjectionIn(transaction, {
-        ...common,
-        objectionId: spam.objectionId,
-        outcome: 'spam',
-        note: '广告，与本项目无关。',
-        actorUserId: admin.kind === 'user' ? admin.userId : null
-      })
-    );
-  }
-  const [third] = await transaction<{ status: string }[]>`
-    select status from applications where fund_id = ${fundId} and number = 3`;
-  if (third?.status === 'submitted') {
-    demoOk(
-      'returning #3',
-      await precheckIn(transaction, {
-        ...common,
-        actor: admin,
-        number: 3,
-        outcome: 'return',
-        comments: '请补充两家以上供应商报价单。'
+        objectionId: objection.objectionId,
+        outcome,
+        note,
+        actorUserId
       })
     );
   }
