@@ -7,14 +7,13 @@ import {
   matchPreview,
   refOf,
   revisionSnapshot,
-  selfRaiseShares,
   type ApplicationDetail
 } from '$lib/server/grants/applications';
 import { sql } from '$lib/server/platform/database';
 import { categoryTermsOf, currentPolicy } from '$lib/server/fund/fund-policy';
 import { authorize, authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import type { ApplicationRef } from '$lib/server/access/policy';
-import { Money, checkOwnersConsent } from '@gongjian/ledger';
+import { Money, checkOwnersConsent, selfRaiseShares } from '@gongjian/ledger';
 import { fundFromSlug } from '../../fund.server';
 import type { FundRow } from '$lib/server/people/members';
 

@@ -1,3 +1,4 @@
+import { chinaDateOf, type BudgetLineInput } from '@gongjian/ledger';
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import * as limits from '$lib/application-limits';
@@ -52,7 +53,7 @@ export const load: PageServerLoad = async (event) => {
     step,
     steps: [...STEPS],
     budgetRows: budgetRowsOf(event.url, detail.lines.length),
-    today: applications.chinaDateOf(new Date()),
+    today: chinaDateOf(new Date()),
     missing,
     saved: event.url.searchParams.get('saved') === '1'
   };
@@ -149,7 +150,7 @@ export const actions: Actions = {
   budget: async (event) => {
     await editable(event);
     const form = await event.request.formData();
-    const rows: applications.BudgetLineInput[] = [];
+    const rows: BudgetLineInput[] = [];
     for (let index = 0; index < applications.BUDGET_LINES_MAX + 10; index += 1) {
       const row = v.safeParse(RowForm, {
         item: form.get(`item_${index}`) ?? undefined,
