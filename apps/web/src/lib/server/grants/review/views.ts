@@ -1,6 +1,6 @@
 import { ACCOUNTS, budgetTotal, chinaDateOf, isConflicted, money, quotaYearOf } from '@gongjian/ledger';
 import type { Sql, Transaction } from '../../db/client';
-import { categoryLabelOf, policyVersion } from '../../fund/fund-policy';
+import { categoryLabelOf, policyVersion, type FundPolicy } from '../../fund/fund-policy';
 import { compoundMatchedThisYear } from '../quota';
 import { can, hasConflictOfInterest, type Actor, type ApplicationStatus } from '../../access/policy';
 import { activateEndedNotices } from './notice-end';
@@ -193,12 +193,43 @@ export interface ReviewView {
   objections: ObjectionView[];
 }
 
+type ReviewRow = Omit<ReviewView['application'], 'categoryLabel'>;
+
 /** Everything a reviewer needs about one application. Returns null when it does not exist. */
 export async function reviewView(
   sql: Sql,
   input: { actor: Actor; fundId: string; number: number }
 ): Promise<ReviewView | null> {
-  const [row] = await sql<Omit<ReviewView['application'], 'categoryLabel'>[]>`
+  const row = await reviewRowOf(sql, input);
+  if (row === null) return null;
+  const [facts, pool, voting, quota] = await Promise.all([
+    applicationFactsOf(sql, { ...input, row }),
+    poolFigures(sql, input.fundId),
+    votingOf(sql, { ...input, row }),
+    quotaOf(sql, { fundId: input.fundId, row })
+  ]);
+  const rules = facts.policy?.policy ?? null;
+  const categoryLabel = rules === null ? undefined : categoryLabelOf(rules, row.category);
+  return {
+    application: {
+      ...row,
+      categoryLabel: categoryLabel === undefined ? null : { zh: categoryLabel.labelZh, en: categoryLabel.labelEn }
+    },
+    budget: facts.budget,
+    budgetTotal: budgetTotal(facts.budget).toString(),
+    resolution: facts.resolution,
+    policy: facts.policy === null ? null : policyTermsOf(facts.policy, row),
+    quota: { ...quota, cap: rules?.match.capPerCompoundPerYear?.toString() ?? null },
+    history: facts.history,
+    pool,
+    ...voting,
+    timeline: facts.timeline,
+    objections: facts.objections
+  };
+}
+
+async function reviewRowOf(sql: Sql, input: { fundId: string; number: number }): Promise<ReviewRow | null> {
+  const [row] = await sql<ReviewRow[]>`
     select a.id::text as id, a.number, a.title, a.category, a.description, a.location, a.status,
            a.compound_id::text as "compoundId", c.name as "compoundName", u.name as "applicantUnitName",
            a.applicant_unit_id::text as "applicantUnitId",
@@ -212,9 +243,13 @@ export async function reviewView(
       join compounds c on c.id = a.compound_id
       left join units u on u.id = a.applicant_unit_id
      where a.fund_id = ${input.fundId} and a.number = ${input.number}`;
-  if (row === undefined) return null;
-  const { applicantUnitId, ...application } = row;
-  const [budget, resolutionRows, policy, pool, votes, seats, timeline, objections, history] = await Promise.all([
+  return row ?? null;
+}
+
+/** The application's own records: budget, meeting, policy version, timeline, objections and the compound's history. */
+async function applicationFactsOf(sql: Sql, input: { actor: Actor; fundId: string; row: ReviewRow }) {
+  const { row } = input;
+  const [budget, resolutionRows, policy, timeline, objections, history] = await Promise.all([
     sql<BudgetLineView[]>`
         select line_no as "lineNo", item, quantity::text as quantity, unit_price::text as "unitPrice",
                amount::text as amount
@@ -224,14 +259,6 @@ export async function reviewView(
                households_present as "householdsPresent", households_agreeing as "householdsAgreeing"
           from resolutions where application_id = ${row.id}`,
     row.policyVersion === null ? Promise.resolve(null) : policyVersion(sql, input.fundId, row.policyVersion),
-    poolFigures(sql, input.fundId),
-    sql<(VoteView & { seatUserId: string })[]>`
-        select v.seat_user_id::text as "seatUserId", us.display_name as "voterName", un.name as "unitName",
-               v.choice, v.override_ratio as "overrideRatio", v.reason, v.cast_at as "castAt"
-          from votes v join users us on us.id = v.seat_user_id left join units un on un.id = v.unit_id
-         where v.application_id = ${row.id} and v.revision = ${row.revision}
-         order by v.cast_at, v.seat_user_id`,
-    seatsOf(sql, input.fundId),
     sql<TransitionView[]>`
         select t.from_status as "fromStatus", t.to_status as "toStatus", t.event, us.display_name as "actorName",
                t.at, t.comments, t.revision
@@ -249,7 +276,25 @@ export async function reviewView(
            and status <> 'draft'
          order by number desc limit 20`
   ]);
-  const applicant = { compoundId: row.compoundId, applicantUnitId };
+  return { budget, resolution: resolutionRows[0] ?? null, policy, timeline, objections, history };
+}
+
+/** The votes on the current revision, their counts, and who sits out for a conflict of interest. */
+async function votingOf(
+  sql: Sql,
+  input: { actor: Actor; fundId: string; row: ReviewRow }
+): Promise<Pick<ReviewView, 'votes' | 'counts' | 'recusals' | 'eligibleSeats' | 'viewerRecused' | 'viewerVoted'>> {
+  const { row } = input;
+  const [votes, seats] = await Promise.all([
+    sql<(VoteView & { seatUserId: string })[]>`
+        select v.seat_user_id::text as "seatUserId", us.display_name as "voterName", un.name as "unitName",
+               v.choice, v.override_ratio as "overrideRatio", v.reason, v.cast_at as "castAt"
+          from votes v join users us on us.id = v.seat_user_id left join units un on un.id = v.unit_id
+         where v.application_id = ${row.id} and v.revision = ${row.revision}
+         order by v.cast_at, v.seat_user_id`,
+    seatsOf(sql, input.fundId)
+  ]);
+  const applicant = { compoundId: row.compoundId, applicantUnitId: row.applicantUnitId };
   const recusedSeats = seats.filter((seat) => isConflicted(voteSeatOf(seat), applicant));
   const names = await sql<{ id: string; name: string; unitName: string | null }[]>`
     select u.id::text as id, u.display_name as name,
@@ -259,51 +304,45 @@ export async function reviewView(
   const viewerId = userIdOf(input.actor);
   const counts = { approve: 0, reject: 0, return: 0 };
   for (const vote of votes) counts[vote.choice] += 1;
-  const now = new Date();
-  const fiscalYear = quotaYearOf(now);
-  const used = (
-    await compoundMatchedThisYear(sql, {
-      fundId: input.fundId,
-      compoundId: row.compoundId,
-      exceptApplicationId: row.id,
-      at: now
-    })
-  ).toString();
-  const rules = policy?.policy ?? null;
-  const categoryLabel = rules === null ? undefined : categoryLabelOf(rules, row.category);
   return {
-    application: {
-      ...application,
-      applicantUnitId,
-      categoryLabel: categoryLabel === undefined ? null : { zh: categoryLabel.labelZh, en: categoryLabel.labelEn }
-    },
-    budget,
-    budgetTotal: budgetTotal(budget).toString(),
-    resolution: resolutionRows[0] ?? null,
-    policy:
-      rules === null || policy === null
-        ? null
-        : {
-            version: policy.version,
-            ratio: ratioOf(rules, row),
-            overrideMin: rules.match.overrideBand.ratioMin,
-            overrideMax: rules.match.overrideBand.ratioMax,
-            capPerCompoundPerYear: rules.match.capPerCompoundPerYear?.toString() ?? null,
-            quorum: rules.vote.quorum,
-            majority: rules.vote.majority,
-            noticeWorkingDays: rules.noticeWorkingDays
-          },
-    quota: { used, cap: rules?.match.capPerCompoundPerYear?.toString() ?? null, fiscalYear },
-    history,
-    pool,
     votes: votes.map(({ seatUserId: _seat, ...vote }) => vote),
     counts,
     recusals: names.map((name) => ({ name: name.name, unitName: name.unitName })),
     eligibleSeats: seats.length - recusedSeats.length,
     viewerRecused: recusedSeats.some((seat) => seat.userId === viewerId),
-    viewerVoted: votes.some((vote) => vote.seatUserId === viewerId),
-    timeline,
-    objections
+    viewerVoted: votes.some((vote) => vote.seatUserId === viewerId)
+  };
+}
+
+/** What the compound was granted this quota year, other than this application. */
+async function quotaOf(
+  sql: Sql,
+  input: { fundId: string; row: ReviewRow }
+): Promise<{ used: string; fiscalYear: number }> {
+  const now = new Date();
+  const used = await compoundMatchedThisYear(sql, {
+    fundId: input.fundId,
+    compoundId: input.row.compoundId,
+    exceptApplicationId: input.row.id,
+    at: now
+  });
+  return { used: used.toString(), fiscalYear: quotaYearOf(now) };
+}
+
+function policyTermsOf(
+  policy: { version: number; policy: FundPolicy },
+  row: ReviewRow
+): NonNullable<ReviewView['policy']> {
+  const rules = policy.policy;
+  return {
+    version: policy.version,
+    ratio: ratioOf(rules, row),
+    overrideMin: rules.match.overrideBand.ratioMin,
+    overrideMax: rules.match.overrideBand.ratioMax,
+    capPerCompoundPerYear: rules.match.capPerCompoundPerYear?.toString() ?? null,
+    quorum: rules.vote.quorum,
+    majority: rules.vote.majority,
+    noticeWorkingDays: rules.noticeWorkingDays
   };
 }
 
