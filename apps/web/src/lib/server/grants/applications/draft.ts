@@ -216,7 +216,8 @@ async function selfRaiseTargetOf(
 ): Promise<{ ok: true; target: Money } | { ok: false; code: string }> {
   if (text.trim() !== '') {
     const parsed = parseAmountInput(text, { zero: 'allowed' });
-    return parsed.ok ? { ok: true, target: parsed.value } : { ok: false, code: 'self_raise_target_must_be_an_amount' };
+    // A mistyped target is refused with the one amount rule's own codes (the form's shared sentences).
+    return parsed.ok ? { ok: true, target: parsed.value } : { ok: false, code: parsed.code };
   }
   // Left empty, the target is what the match leaves to raise: the budget total less the match.
   const detail = await applicationView(transaction, { fundId: input.fundId, number: input.number });
