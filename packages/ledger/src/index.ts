@@ -164,6 +164,23 @@ export {
 } from './grants/quota.js';
 export { participationOf, type Participation } from './grants/participation.js';
 export {
+  BUDGET_LINES_MAX,
+  QUANTITY_MAX,
+  budgetTotal,
+  lineAmount,
+  parseBudgetLines,
+  parseQuantity,
+  parseUnitPrice,
+  selfRaiseShares,
+  type BudgetCode,
+  type BudgetLine,
+  type BudgetLineCode,
+  type BudgetLineInput,
+  type QuantityCode,
+  type ShareGroup,
+  type UnitPriceCode
+} from './grants/budget.js';
+export {
   CALENDAR_HOLIDAYS_MAX,
   CALENDAR_LIST_LENGTH_MAX,
   CALENDAR_RANGE_DAYS_MAX,

@@ -1,5 +1,6 @@
 import { Money, money, noticeIsRunning, chinaDateOf } from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
+import { runCommand } from '../platform/command';
 import {
   OBJECTIONS_PER_FUND_RULE,
   OBJECTIONS_PER_PROJECT_RULE,
@@ -13,7 +14,6 @@ import { yearsMissingFor } from '../fund/calendar';
 import type { Sql, Transaction } from '../db/client';
 import { can, type Actor } from '../access/policy';
 import {
-  Refusal,
   activateEndedNotices,
   applyTransition,
   decided,
@@ -316,12 +316,9 @@ export async function decideObjection(
   if (note === '' || note.length > OBJECTION_NOTE_MAX) return { ok: false, code: 'note_is_required' };
   if (!/^[0-9]{1,18}$/.test(input.objectionId)) return { ok: false, code: 'objection_not_found' };
   const actorUserId = input.actor.kind === 'user' ? input.actor.userId : null;
-  try {
-    return await books.transact(sql, (transaction) => decideObjectionIn(transaction, { ...input, note, actorUserId }));
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, code: error.code as DecideObjectionCode };
-    throw error;
-  }
+  return runCommand<DecideObjectionResult, { ok: false; code: DecideObjectionCode }>(sql, (transaction) =>
+    decideObjectionIn(transaction, { ...input, note, actorUserId })
+  );
 }
 
 /** The decision inside a transaction the caller holds, after the policy check (the demo seed too). */

@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import * as applications from '$lib/server/grants/applications';
+import { applicationRefusalText } from '$lib/server/grants/application-refusals';
 import { sql } from '$lib/server/platform/database';
 import { authorize, clientAddress } from '$lib/server/access/guard';
 import { DIGITS_ID, fundFromSlug } from '../../fund.server';
@@ -41,7 +42,8 @@ export const actions: Actions = {
     // member may start applications only for the compounds they serve.
     authorize(event, 'application.create', { fundId: fund.id, compoundId });
     const parsed = v.safeParse(CreateForm, form);
-    if (!parsed.success) return fail(400, { code: 'invalid_input' as const });
+    if (!parsed.success)
+      return fail(400, { code: 'invalid_input' as const, message: applicationRefusalText('invalid_input') });
     const result = await applications.createDraft(sql(), {
       actor: event.locals.actor,
       fundId: fund.id,
@@ -50,7 +52,12 @@ export const actions: Actions = {
       now: new Date(),
       ip: clientAddress(event)
     });
-    if (!result.ok) return fail(result.code === 'not_allowed' ? 403 : 400, { code: result.code });
+    if (!result.ok) {
+      return fail(result.code === 'not_allowed' ? 403 : 400, {
+        code: result.code,
+        message: applicationRefusalText(result.code)
+      });
+    }
     redirect(303, `/funds/${fund.slug}/applications/${result.number}/edit?step=basics`);
   }
 };

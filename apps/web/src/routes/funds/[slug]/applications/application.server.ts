@@ -7,14 +7,14 @@ import {
   matchPreview,
   refOf,
   revisionSnapshot,
-  selfRaiseShares,
   type ApplicationDetail
 } from '$lib/server/grants/applications';
 import { sql } from '$lib/server/platform/database';
+import { applicationRefusalText } from '$lib/server/grants/application-refusals';
 import { categoryTermsOf, currentPolicy } from '$lib/server/fund/fund-policy';
 import { authorize, authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import type { ApplicationRef } from '$lib/server/access/policy';
-import { Money, checkOwnersConsent } from '@gongjian/ledger';
+import { Money, checkOwnersConsent, selfRaiseShares } from '@gongjian/ledger';
 import { fundFromSlug } from '../../fund.server';
 import type { FundRow } from '$lib/server/people/members';
 
@@ -151,11 +151,17 @@ export async function submitAction(event: SubmitEvent) {
   });
   if (!result.ok) {
     if (result.code === 'application_must_be_complete') {
-      return fail(400, { action: 'submit' as const, code: result.code, missing: result.missing });
+      return fail(400, {
+        action: 'submit' as const,
+        code: result.code,
+        message: applicationRefusalText(result.code),
+        missing: result.missing
+      });
     }
     return fail(result.code === 'not_allowed' ? 403 : 409, {
       action: 'submit' as const,
       code: result.code,
+      message: applicationRefusalText(result.code),
       missing: []
     });
   }

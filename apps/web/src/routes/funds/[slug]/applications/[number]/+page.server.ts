@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import * as applications from '$lib/server/grants/applications';
+import { applicationRefusalText } from '$lib/server/grants/application-refusals';
 import { sql } from '$lib/server/platform/database';
 import { authorize, authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import { can } from '$lib/server/access/policy';
@@ -38,7 +39,14 @@ export const actions: Actions = {
     // Withdrawn already by this committee's first press: the use case answers that as a replay.
     authorizeCommand(event, 'application.withdraw', ref);
     const parsed = v.safeParse(WithdrawForm, Object.fromEntries(await event.request.formData()));
-    if (!parsed.success) return fail(400, { action: 'withdraw' as const, code: 'confirm_required', missing: [] });
+    if (!parsed.success) {
+      return fail(400, {
+        action: 'withdraw' as const,
+        code: 'confirm_required',
+        message: applicationRefusalText('confirm_required'),
+        missing: []
+      });
+    }
     const result = await applications.withdrawApplication(sql(), {
       actor: event.locals.actor,
       fundId: fund.id,
@@ -50,6 +58,7 @@ export const actions: Actions = {
       return fail(result.code === 'not_allowed' ? 403 : 409, {
         action: 'withdraw' as const,
         code: result.code,
+        message: applicationRefusalText(result.code),
         missing: []
       });
     }

@@ -8,6 +8,8 @@ import { authorize, clientAddress } from '$lib/server/access/guard';
 import { can } from '$lib/server/access/policy';
 import * as notices from '$lib/server/grants/notices';
 import { fileObjectionFromForm } from '$lib/server/grants/objection-form';
+import { OBJECTION_DECISION_REFUSALS, OBJECTION_DECISION_REFUSED } from '$lib/server/grants/notice-refusals';
+import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
 import { noticeOf } from './notice.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -91,14 +93,7 @@ export const actions: Actions = {
       redirect(303, `/funds/${fund.slug}/review/${String(number)}`);
     }
     if (result.ok) return { action: 'decide' as const, decided: true };
-    const message =
-      result.code === 'note_is_required'
-        ? m.objection_error_note()
-        : result.code === 'objection_already_decided'
-          ? m.objection_error_decided()
-          : result.code === 'not_allowed'
-            ? m.review_error_not_allowed()
-            : m.review_error_state();
+    const { message } = refusalMessage(OBJECTION_DECISION_REFUSALS, result.code, OBJECTION_DECISION_REFUSED);
     return fail(failureStatusOf(result.code), {
       action: 'decide' as const,
       objectionId,

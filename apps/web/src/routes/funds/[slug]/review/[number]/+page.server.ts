@@ -2,12 +2,15 @@ import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
+import type { Locale } from '$lib/paraglide/runtime';
 import { calendarGapOf } from '$lib/server/fund/calendar';
 import { sql } from '$lib/server/platform/database';
 import { authorize, authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { can } from '$lib/server/access/policy';
 import * as review from '$lib/server/grants/review';
+import { PRECHECK_REFUSALS, REVIEW_REFUSED, voteRefusals } from '$lib/server/grants/review-refusals';
+import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { fundFromSlug } from '../../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -73,8 +76,6 @@ const VoteForm = v.object({
   reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(review.COMMENTS_LENGTH_MAX)), '')
 });
 
-type Field = 'outcome' | 'comments' | 'choice' | 'overrideRatio' | 'reason' | 'form';
-
 function textOf(form: FormData, key: string): string {
   const value = form.get(key);
   return typeof value === 'string' ? value.slice(0, review.COMMENTS_LENGTH_MAX) : '';
@@ -102,21 +103,12 @@ export const actions: Actions = {
       ip: clientAddress(event)
     });
     if (result.ok) return { action: 'precheck' as const, done: true };
-    const errors: Partial<Record<Field, string>> = {};
-    switch (result.code) {
-      case 'return_needs_comments':
-      case 'reject_needs_a_reason':
-        errors.comments = m.review_error_comments();
-        break;
-      case 'comments_must_be_short':
-        errors.comments = m.review_error_too_long();
-        break;
-      case 'not_allowed':
-        return fail(403, { action: 'precheck' as const, errors: { form: m.review_error_not_allowed() }, values });
-      default:
-        errors.form = m.review_error_state();
-    }
-    return fail(failureStatusOf(result.code), { action: 'precheck' as const, errors, values });
+    const refusal = refusalMessage(PRECHECK_REFUSALS, result.code, REVIEW_REFUSED);
+    return fail(failureStatusOf(result.code), {
+      action: 'precheck' as const,
+      errors: { [refusal.field]: refusal.message },
+      values
+    });
   },
 
   vote: async (event) => {
@@ -148,49 +140,24 @@ export const actions: Actions = {
       now: new Date(),
       ip: clientAddress(event)
     });
-    if (result.ok) {
-      const short = result.quotaShort;
-      const quotaShort =
-        short === undefined
-          ? null
-          : m.review_vote_returned_quota({
-              left: formatMoney(short.left, event.locals.locale),
-              match: formatMoney(short.match, event.locals.locale)
-            });
-      return { action: 'vote' as const, done: true, quotaShort };
-    }
-    const errors: Partial<Record<Field, string>> = {};
-    switch (result.code) {
-      case 'reject_needs_a_reason':
-      case 'override_needs_a_reason':
-        errors.reason = m.review_error_reason();
-        break;
-      case 'return_needs_comments':
-        errors.reason = m.review_error_comments();
-        break;
-      case 'comments_must_be_short':
-        errors.reason = m.review_error_too_long();
-        break;
-      case 'ratio_must_be_between_0_and_1':
-      case 'override_outside_band':
-        errors.overrideRatio = m.review_error_ratio(band);
-        break;
-      case 'voter_is_recused':
-        errors.form = m.review_error_recused();
-        break;
-      case 'vote_already_cast':
-        errors.form = m.review_error_already_voted();
-        break;
-      case 'pool_cannot_cover_the_match':
-        errors.form = m.review_error_pool({ available: formatMoney(result.available, event.locals.locale) });
-        break;
-      case 'not_allowed':
-      case 'voter_has_no_seat':
-        errors.form = m.review_error_not_allowed();
-        break;
-      default:
-        errors.form = m.review_error_state();
-    }
-    return fail(failureStatusOf(result.code), { action: 'vote' as const, errors, values });
+    const locale = event.locals.locale;
+    if (result.ok) return { action: 'vote' as const, done: true, quotaShort: quotaShortOf(result, locale) };
+    const available = result.code === 'pool_cannot_cover_the_match' ? formatMoney(result.available, locale) : '';
+    const refusal = refusalMessage(voteRefusals({ band, available }), result.code, REVIEW_REFUSED);
+    return fail(failureStatusOf(result.code), {
+      action: 'vote' as const,
+      errors: { [refusal.field]: refusal.message },
+      values
+    });
   }
 };
+
+/** The sentence telling the leaders that the approval went back for the quota, or null. */
+function quotaShortOf(result: review.CastVoteResult & { ok: true }, locale: Locale): string | null {
+  const short = result.quotaShort;
+  if (short === undefined) return null;
+  return m.review_vote_returned_quota({
+    left: formatMoney(short.left, locale),
+    match: formatMoney(short.match, locale)
+  });
+}

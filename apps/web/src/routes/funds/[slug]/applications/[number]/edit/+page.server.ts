@@ -1,7 +1,9 @@
+import { chinaDateOf, type BudgetLineInput } from '@gongjian/ledger';
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import * as limits from '$lib/application-limits';
 import * as applications from '$lib/server/grants/applications';
+import { applicationRefusalTexts } from '$lib/server/grants/application-refusals';
 import { readUpload, SHA256_HEX, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attachments';
 import { sql } from '$lib/server/platform/database';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
@@ -52,7 +54,7 @@ export const load: PageServerLoad = async (event) => {
     step,
     steps: [...STEPS],
     budgetRows: budgetRowsOf(event.url, detail.lines.length),
-    today: applications.chinaDateOf(new Date()),
+    today: chinaDateOf(new Date()),
     missing,
     saved: event.url.searchParams.get('saved') === '1'
   };
@@ -109,10 +111,18 @@ function echo(form: FormData): Record<string, string> {
   return values;
 }
 
+/** Sends a step back with its refusals as sentences, and what was typed. */
+function refused(
+  status: number,
+  payload: { step: Step; errors: Record<string, string>; values: Record<string, string> }
+) {
+  return fail(status, { ...payload, errors: applicationRefusalTexts(payload.errors) });
+}
+
 /** Saves one step and moves on, or sends the form back with what each field needs. */
 async function save(event: Event, step: Step, form: FormData, draft: applications.DraftInput | null, errors = {}) {
   const { fund, detail } = await editable(event);
-  if (draft === null) return fail(400, { step, errors: { form: 'invalid', ...errors }, values: echo(form) });
+  if (draft === null) return refused(400, { step, errors: { form: 'invalid', ...errors }, values: echo(form) });
   const result = await applications.saveDraft(sql(), {
     actor: event.locals.actor,
     fundId: fund.id,
@@ -123,7 +133,7 @@ async function save(event: Event, step: Step, form: FormData, draft: application
   });
   if (!result.ok) {
     const fieldErrors = result.code === 'invalid_input' ? result.errors : { form: result.code };
-    return fail(failureStatusOf(result.code), { step, errors: fieldErrors, values: echo(form) });
+    return refused(failureStatusOf(result.code), { step, errors: fieldErrors, values: echo(form) });
   }
   const next = draft.step === 'quote_add' || draft.step === 'quote_remove' ? 'quotes' : nextStep(step);
   redirect(303, `/funds/${fund.slug}/applications/${detail.number}/edit?step=${next}&saved=1`);
@@ -149,7 +159,7 @@ export const actions: Actions = {
   budget: async (event) => {
     await editable(event);
     const form = await event.request.formData();
-    const rows: applications.BudgetLineInput[] = [];
+    const rows: BudgetLineInput[] = [];
     for (let index = 0; index < applications.BUDGET_LINES_MAX + 10; index += 1) {
       const row = v.safeParse(RowForm, {
         item: form.get(`item_${index}`) ?? undefined,
@@ -176,11 +186,11 @@ export const actions: Actions = {
   meeting: async (event) => {
     await editable(event);
     if (tooLarge(event))
-      return fail(413, { step: 'meeting', errors: { minutes: 'attachment_must_not_exceed_10_mb' }, values: {} });
+      return refused(413, { step: 'meeting', errors: { minutes: 'attachment_must_not_exceed_10_mb' }, values: {} });
     const form = await event.request.formData();
     const parsed = v.safeParse(MeetingForm, Object.fromEntries(form));
     const minutes = await uploadOf(event, form, 'minutes');
-    if (!minutes.ok) return fail(400, { step: 'meeting', errors: { minutes: minutes.code }, values: echo(form) });
+    if (!minutes.ok) return refused(400, { step: 'meeting', errors: { minutes: minutes.code }, values: echo(form) });
     return save(
       event,
       'meeting',
@@ -191,11 +201,12 @@ export const actions: Actions = {
   quote: async (event) => {
     await editable(event);
     if (tooLarge(event))
-      return fail(413, { step: 'quotes', errors: { quote: 'attachment_must_not_exceed_10_mb' }, values: {} });
+      return refused(413, { step: 'quotes', errors: { quote: 'attachment_must_not_exceed_10_mb' }, values: {} });
     const form = await event.request.formData();
     const quote = await uploadOf(event, form, 'quote');
-    if (!quote.ok) return fail(400, { step: 'quotes', errors: { quote: quote.code }, values: {} });
-    if (quote.upload === null) return fail(400, { step: 'quotes', errors: { quote: 'quote_is_required' }, values: {} });
+    if (!quote.ok) return refused(400, { step: 'quotes', errors: { quote: quote.code }, values: {} });
+    if (quote.upload === null)
+      return refused(400, { step: 'quotes', errors: { quote: 'quote_is_required' }, values: {} });
     return save(event, 'quotes', form, { step: 'quote_add', quote: quote.upload });
   },
   quoteRemove: async (event) => {
