@@ -297,59 +297,12 @@ export async function fundPage(sql: Sql, fundId: string, now: Date, head?: Ledge
   ]);
   const inRows = flowRows.filter((row) => row.figure === 'in');
   const outRows = flowRows.filter((row) => row.figure !== 'in');
-
-  const numbers = [...new Set(outRows.flatMap((row) => (row.key === '' ? [] : [Number(row.key)])))];
-  const applications =
-    numbers.length === 0
-      ? []
-      : await sql<{ number: number; title: string; category: string }[]>`
-          select number, title, category from applications
-           where fund_id = ${fundId} and number = any(${numbers}::int[])`;
-  const byNumber = new Map(applications.map((application) => [application.number, application]));
-  const categoryOf = (project: string): string =>
-    project === '' ? '' : (byNumber.get(Number(project))?.category ?? '');
-
-  // Spending by category: the query's rows by project, added up per category with Money.
-  const spent = outRows.filter((row) => row.figure === 'out');
-  const categoryRows = new Map<string, Money>();
-  for (const row of spent) {
-    const key = `${row.month ?? ''}|${categoryOf(row.key)}`;
-    categoryRows.set(key, (categoryRows.get(key) ?? Money.zero()).plus(money(row.amount)));
-  }
-  const categoryKeys = [...new Set(spent.map((row) => categoryOf(row.key)))].sort((a, b) =>
-    a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)
-  );
-  const outGrouped: GroupedRow[] = [...categoryRows.entries()].map(([key, amount]) => {
-    const [month, category] = key.split('|') as [string, string];
-    return { month: month === '' ? null : month, key: category, amount: amount.toString() };
-  });
-
-  const projectTotals = new Map<string, { spent: Money; refunded: Money }>();
-  for (const row of outRows) {
-    if (row.month !== null) continue;
-    const entry = projectTotals.get(row.key) ?? { spent: Money.zero(), refunded: Money.zero() };
-    if (row.figure === 'out') entry.spent = entry.spent.plus(money(row.amount));
-    else entry.refunded = entry.refunded.plus(money(row.amount));
-    projectTotals.set(row.key, entry);
-  }
-  const projects: ProjectSpending[] = [...projectTotals.entries()]
-    .map(([project, totals]) => {
-      const application = project === '' ? undefined : byNumber.get(Number(project));
-      return {
-        number: project === '' ? null : Number(project),
-        title: application?.title ?? null,
-        category: application?.category ?? null,
-        spent: totals.spent.toString(),
-        refunded: totals.refunded.toString()
-      };
-    })
-    .sort((a, b) => (a.number ?? Number.MAX_SAFE_INTEGER) - (b.number ?? Number.MAX_SAFE_INTEGER));
-
+  const byNumber = await projectsNamedIn(sql, fundId, outRows);
+  const spending = spendingByCategory(outRows, byNumber);
+  const projects = projectSpendingOf(outRows, byNumber);
   const labels = policy?.policy.categoryLabels ?? {};
   const categoryLabels: Record<string, CategoryLabelPair> = {};
   for (const [key, label] of Object.entries(labels)) categoryLabels[key] = { zh: label.labelZh, en: label.labelEn };
-
-  const cap = policy?.policy.match.capPerCompoundPerYear ?? null;
   const months = monthsAxis([flowRows], window);
   return {
     fiscalYear: fund.fiscalYear,
@@ -361,10 +314,86 @@ export async function fundPage(sql: Sql, fundId: string, now: Date, head?: Ledge
       inRows.map((row) => ({ month: row.month, key: row.key, amount: row.amount })),
       months
     ),
-    moneyOut: monthTable(categoryKeys, outGrouped, months),
+    moneyOut: monthTable(spending.categoryKeys, spending.rows, months),
     projects,
     refunded: Money.sum(projects.map((project) => money(project.refunded))).toString(),
     categoryLabels,
+    ...contributorsOf(statements),
+    quota: quotaOf(quotaRows, policy)
+  };
+}
+
+/** A project the flows name, by its number. */
+interface NamedProject {
+  number: number;
+  title: string;
+  category: string;
+}
+
+/** The title and category of each project that spent or refunded money, by number. */
+async function projectsNamedIn(sql: Sql, fundId: string, outRows: FlowRow[]): Promise<Map<number, NamedProject>> {
+  const numbers = [...new Set(outRows.flatMap((row) => (row.key === '' ? [] : [Number(row.key)])))];
+  const applications =
+    numbers.length === 0
+      ? []
+      : await sql<NamedProject[]>`
+          select number, title, category from applications
+           where fund_id = ${fundId} and number = any(${numbers}::int[])`;
+  return new Map(applications.map((application) => [application.number, application]));
+}
+
+/** Spending by category: the query's rows by project, added up per category with Money. */
+function spendingByCategory(
+  outRows: FlowRow[],
+  byNumber: Map<number, NamedProject>
+): { categoryKeys: string[]; rows: GroupedRow[] } {
+  const categoryOf = (project: string): string =>
+    project === '' ? '' : (byNumber.get(Number(project))?.category ?? '');
+  const spent = outRows.filter((row) => row.figure === 'out');
+  const categoryRows = new Map<string, Money>();
+  for (const row of spent) {
+    const key = `${row.month ?? ''}|${categoryOf(row.key)}`;
+    categoryRows.set(key, (categoryRows.get(key) ?? Money.zero()).plus(money(row.amount)));
+  }
+  const categoryKeys = [...new Set(spent.map((row) => categoryOf(row.key)))].sort((a, b) =>
+    a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)
+  );
+  const rows: GroupedRow[] = [...categoryRows.entries()].map(([key, amount]) => {
+    const [month, category] = key.split('|') as [string, string];
+    return { month: month === '' ? null : month, key: category, amount: amount.toString() };
+  });
+  return { categoryKeys, rows };
+}
+
+/** What each project (and the fund's own costs, number null) spent and refunded over the fund's life. */
+function projectSpendingOf(outRows: FlowRow[], byNumber: Map<number, NamedProject>): ProjectSpending[] {
+  const projectTotals = new Map<string, { spent: Money; refunded: Money }>();
+  for (const row of outRows) {
+    if (row.month !== null) continue;
+    const entry = projectTotals.get(row.key) ?? { spent: Money.zero(), refunded: Money.zero() };
+    if (row.figure === 'out') entry.spent = entry.spent.plus(money(row.amount));
+    else entry.refunded = entry.refunded.plus(money(row.amount));
+    projectTotals.set(row.key, entry);
+  }
+  return [...projectTotals.entries()]
+    .map(([project, totals]) => {
+      const application = project === '' ? undefined : byNumber.get(Number(project));
+      return {
+        number: project === '' ? null : Number(project),
+        title: application?.title ?? null,
+        category: application?.category ?? null,
+        spent: totals.spent.toString(),
+        refunded: totals.refunded.toString()
+      };
+    })
+    .sort((a, b) => (a.number ?? Number.MAX_SAFE_INTEGER) - (b.number ?? Number.MAX_SAFE_INTEGER));
+}
+
+/** The units' pledges and payments this fiscal year, and their totals. */
+function contributorsOf(
+  statements: Awaited<ReturnType<typeof unitStatements>>
+): Pick<FundPage, 'contributors' | 'contributorTotals'> {
+  return {
     contributors: statements.map((row) => ({
       name: row.name,
       pledged: row.pledged,
@@ -375,11 +404,19 @@ export async function fundPage(sql: Sql, fundId: string, now: Date, head?: Ledge
       pledged: Money.sum(statements.map((row) => money(row.pledged ?? '0'))).toString(),
       paid: Money.sum(statements.map((row) => money(row.paid))).toString(),
       outstanding: Money.sum(statements.map((row) => money(row.outstanding))).toString()
-    },
-    quota: quotaRows.map((row) => ({
-      ...row,
-      cap: cap === null ? null : cap.toString(),
-      remaining: policy === null ? null : (quotaLeft(policy.policy.match, money(row.used))?.toString() ?? null)
-    }))
+    }
   };
+}
+
+/** Each compound's match used this quota year, with the policy's cap and what is left of it. */
+function quotaOf(
+  quotaRows: Awaited<ReturnType<typeof quotaUsedByCompound>>,
+  policy: Awaited<ReturnType<typeof currentPolicy>>
+): FundPage['quota'] {
+  const cap = policy?.policy.match.capPerCompoundPerYear ?? null;
+  return quotaRows.map((row) => ({
+    ...row,
+    cap: cap === null ? null : cap.toString(),
+    remaining: policy === null ? null : (quotaLeft(policy.policy.match, money(row.used))?.toString() ?? null)
+  }));
 }

@@ -347,22 +347,75 @@ export async function periodReport(
       select account_code as code, (debits_posted - credits_posted)::text as balance from account_balances
        where fund_id = ${input.fundId} and (account_code like '1%' or account_code like '2%')`,
     reservedOn(sql, { fundId: input.fundId, days: [start, input.to] }),
-    sql<{ key: string; number: number; title: string; category: string }[]>`
+    sql<ReportProject[]>`
       select number::text as key, number, title, category from applications where fund_id = ${input.fundId}
        and status = any(${[...GRANT_STATES]}::text[])`,
     currentPolicy(sql, input.fundId)
   ]);
-  const endBalances = new Map<string, Money>();
-  const startBalances = new Map<string, Money>();
-  for (const row of current) endBalances.set(row.code, money(row.balance));
-  for (const row of changes) {
-    if (row.after) endBalances.set(row.code, (endBalances.get(row.code) ?? Money.zero()).minus(money(row.change)));
-  }
-  for (const [code, balance] of endBalances) startBalances.set(code, balance);
-  for (const row of changes) {
-    if (!row.after) startBalances.set(row.code, (startBalances.get(row.code) ?? Money.zero()).minus(money(row.change)));
-  }
+  const balances = balancesAtEnds(current, changes);
+  const { sources, uses, refunds } = sourcesAndUsesOf(flows);
+  const useRows = useRowsOf(uses, projects);
+  const sourcesTotal = Money.sum([...sources.values()]);
+  const usesTotal = Money.sum([...uses.values()]);
+  const startView = balancesOf(balances.start, reserved[0]);
+  const endView = balancesOf(balances.end, reserved[1]);
+  const expectedEnd = money(startView.total.amount).plus(sourcesTotal).minus(usesTotal).minus(refunds);
+  return {
+    from: input.from,
+    to: input.to,
+    sources: REPORT_SOURCES.map((kind) => ({ kind, amount: (sources.get(kind) ?? Money.zero()).toString() })),
+    sourcesTotal: printAmount(sourcesTotal),
+    uses: useRows,
+    usesByCategory: usesByCategoryOf(useRows),
+    categoryLabels: Object.fromEntries(
+      Object.entries(policy?.policy.categoryLabels ?? {}).map(([key, label]) => [
+        key,
+        { zh: label.labelZh, en: label.labelEn }
+      ])
+    ),
+    usesTotal: printAmount(usesTotal),
+    refunds: printAmount(refunds),
+    start: startView,
+    end: endView,
+    balanced: expectedEnd.equals(money(endView.total.amount))
+  };
+}
 
+/** A public project the period's uses may name, keyed by its number as text. */
+interface ReportProject {
+  key: string;
+  number: number;
+  title: string;
+  category: string;
+}
+
+/**
+ * The balances of the asset and payable accounts at the end of the period and at its start: today's
+ * balances less what changed after the period, then less what changed within it.
+ */
+function balancesAtEnds(
+  current: { code: string; balance: string }[],
+  changes: Awaited<ReturnType<typeof changesOf>>
+): { start: Map<string, Money>; end: Map<string, Money> } {
+  const end = new Map<string, Money>();
+  const start = new Map<string, Money>();
+  for (const row of current) end.set(row.code, money(row.balance));
+  for (const row of changes) {
+    if (row.after) end.set(row.code, (end.get(row.code) ?? Money.zero()).minus(money(row.change)));
+  }
+  for (const [code, balance] of end) start.set(code, balance);
+  for (const row of changes) {
+    if (!row.after) start.set(row.code, (start.get(row.code) ?? Money.zero()).minus(money(row.change)));
+  }
+  return { start, end };
+}
+
+/** The period's flows sorted into sources by kind, uses by project ('' for the fund's own) and refunds. */
+function sourcesAndUsesOf(flows: Awaited<ReturnType<typeof flowsOf>>): {
+  sources: Map<ReportSource, Money>;
+  uses: Map<string, Money>;
+  refunds: Money;
+} {
   const sources = new Map<ReportSource, Money>(REPORT_SOURCES.map((kind) => [kind, Money.zero()]));
   const addSource = (kind: ReportSource, change: Money) =>
     sources.set(kind, (sources.get(kind) ?? Money.zero()).plus(change));
@@ -379,8 +432,13 @@ export async function periodReport(
     else if (change.isPositive()) addSource('other', change);
     else uses.set('', (uses.get('') ?? Money.zero()).minus(change));
   }
+  return { sources, uses, refunds };
+}
+
+/** The uses that are not zero, by project number (the fund's own last). */
+function useRowsOf(uses: Map<string, Money>, projects: ReportProject[]): ReportProjectUse[] {
   const projectOf = new Map(projects.map((row) => [row.key, row]));
-  const useRows: ReportProjectUse[] = [...uses.entries()]
+  return [...uses.entries()]
     .filter(([, amount]) => !amount.isZero())
     .map(([key, amount]) => {
       const project = projectOf.get(key);
@@ -392,36 +450,16 @@ export async function periodReport(
       };
     })
     .sort((a, b) => (a.number ?? Number.MAX_SAFE_INTEGER) - (b.number ?? Number.MAX_SAFE_INTEGER));
+}
+
+function usesByCategoryOf(useRows: ReportProjectUse[]): PeriodReport['usesByCategory'] {
   const byCategory = new Map<string, Money>();
   for (const row of useRows) {
     byCategory.set(row.category, (byCategory.get(row.category) ?? Money.zero()).plus(money(row.amount.amount)));
   }
-  const sourcesTotal = Money.sum([...sources.values()]);
-  const usesTotal = Money.sum([...uses.values()]);
-  const startView = balancesOf(startBalances, reserved[0]);
-  const endView = balancesOf(endBalances, reserved[1]);
-  const expectedEnd = money(startView.total.amount).plus(sourcesTotal).minus(usesTotal).minus(refunds);
-  return {
-    from: input.from,
-    to: input.to,
-    sources: REPORT_SOURCES.map((kind) => ({ kind, amount: (sources.get(kind) ?? Money.zero()).toString() })),
-    sourcesTotal: printAmount(sourcesTotal),
-    uses: useRows,
-    usesByCategory: [...byCategory.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([category, amount]) => ({ category, amount: amount.toString() })),
-    categoryLabels: Object.fromEntries(
-      Object.entries(policy?.policy.categoryLabels ?? {}).map(([key, label]) => [
-        key,
-        { zh: label.labelZh, en: label.labelEn }
-      ])
-    ),
-    usesTotal: printAmount(usesTotal),
-    refunds: printAmount(refunds),
-    start: startView,
-    end: endView,
-    balanced: expectedEnd.equals(money(endView.total.amount))
-  };
+  return [...byCategory.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([category, amount]) => ({ category, amount: amount.toString() }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,46 +505,22 @@ export async function finalAccount(
   const statement = await projectStatement(sql, { fundId: input.fundId, number: input.number });
   if (statement === null || !isGrantState(statement.project.status)) return null;
   const { project, closing, acceptance } = statement;
+  const households = await sql<HouseholdPaidRow[]>`
+    select h.id::text as "householdId", h.building, h.unit_no as "unitNo", h.room, h.name, sum(p.amount)::text as paid
+      from self_raised_payments p join households h on h.id = p.household_id
+     where p.application_id = ${project.id}
+     group by h.id order by h.id`;
   const expenses = statement.uses.expenses;
   const matchSpentSoFar = Money.sum(expenses.map((row) => money(row.matchPart)));
   // At the close the fund's cost is trued up to the final match; the rest of the spending was the households'.
   const matchSpent = closing === null ? matchSpentSoFar : money(closing.matchFinal);
   const actual = money(statement.budget.actualTotal);
-  const selfSpent = actual.minus(matchSpent);
-  const households = await sql<
-    { householdId: string; building: string; unitNo: string; room: string; name: string; paid: string }[]
-  >`
-    select h.id::text as "householdId", h.building, h.unit_no as "unitNo", h.room, h.name, sum(p.amount)::text as paid
-      from self_raised_payments p join households h on h.id = p.household_id
-     where p.application_id = ${project.id}
-     group by h.id order by h.id`;
-  // The close refunded the surplus in proportion to what each household paid (refundsOf, as
-  // closing.ts planned it); the same division of the same figures gives each household's share.
   const refunded = money(statement.uses.refunded);
-  const division = refunded.isPositive()
-    ? refundsOf(
-        refunded,
-        households.map((row) => ({
-          householdId: row.householdId,
-          label: maskedHouseholdOf(row),
-          paid: money(row.paid)
-        }))
-      )
-    : null;
-  const refunds =
-    division !== null && division.ok
-      ? division.value.map((row) => ({
-          label: row.household.label,
-          paid: row.household.paid.toString(),
-          refund: row.refund.toString()
-        }))
-      : [];
-  const status = project.status as FinalAccount['status'];
   return {
     number: project.number,
     title: project.title,
     compoundName: project.compoundName,
-    status,
+    status: project.status as FinalAccount['status'],
     final: closing !== null,
     asOf: closing === null ? input.today : chinaDateOf(closing.closedAt),
     budget: {
@@ -530,11 +544,11 @@ export async function finalAccount(
       target: money(project.selfRaiseTarget).toString(),
       received: printAmount(statement.sources.selfRaisedReceived),
       households: statement.sources.householdsPaid,
-      spent: printAmount(selfSpent),
+      spent: printAmount(actual.minus(matchSpent)),
       refunded: printAmount(refunded),
       kept: printAmount(statement.uses.kept)
     },
-    refunds,
+    refunds: householdRefundsOf(refunded, households),
     held: printAmount(statement.balance.funds),
     acceptance:
       acceptance === null
@@ -545,4 +559,36 @@ export async function finalAccount(
         ? null
         : { on: chinaDateOf(closing.closedAt), kind: closing.kind, surplusMode: closing.surplusMode }
   };
+}
+
+/** What one household paid towards a project, with its door and name (masked before it is shown). */
+interface HouseholdPaidRow {
+  householdId: string;
+  building: string;
+  unitNo: string;
+  room: string;
+  name: string;
+  paid: string;
+}
+
+/**
+ * Each household's refund. The close refunded the surplus in proportion to what each household paid
+ * (refundsOf, as closing.ts planned it); the same division of the same figures gives each household's share.
+ */
+function householdRefundsOf(refunded: Money, households: HouseholdPaidRow[]): FinalAccount['refunds'] {
+  if (!refunded.isPositive()) return [];
+  const division = refundsOf(
+    refunded,
+    households.map((row) => ({
+      householdId: row.householdId,
+      label: maskedHouseholdOf(row),
+      paid: money(row.paid)
+    }))
+  );
+  if (!division.ok) return [];
+  return division.value.map((row) => ({
+    label: row.household.label,
+    paid: row.household.paid.toString(),
+    refund: row.refund.toString()
+  }));
 }

@@ -243,6 +243,28 @@ export interface PublicProject {
 /** Household payments shown on one page; a compound has at most a few hundred households. */
 const PAYMENTS_SHOWN_MAX = 2000;
 
+/** The application's own row, as the public page reads it. */
+interface ProjectHead {
+  id: string;
+  number: number;
+  title: string;
+  description: string;
+  location: string;
+  compoundId: string;
+  compoundName: string;
+  category: string;
+  status: PublicProjectStatus;
+  revision: number;
+  policyVersion: number | null;
+  approvedAmount: string;
+  approvedRatio: string | null;
+  selfRaiseTarget: string;
+  householdsExpected: number;
+  decidedAt: Date | null;
+  noticeStartsOn: string | null;
+  noticeEndsOn: string | null;
+}
+
 /** One public project, or null when the number names no project (an application before approval is none). */
 export async function publicProject(
   sql: Sql,
@@ -251,254 +273,37 @@ export async function publicProject(
   now: Date
 ): Promise<PublicProject | null> {
   if (!Number.isSafeInteger(number) || number < 1 || number > 2_147_483_647) return null;
-  const [head] = await sql<
-    {
-      id: string;
-      number: number;
-      title: string;
-      description: string;
-      location: string;
-      compoundId: string;
-      compoundName: string;
-      category: string;
-      status: PublicProjectStatus;
-      revision: number;
-      policyVersion: number | null;
-      approvedAmount: string;
-      approvedRatio: string | null;
-      selfRaiseTarget: string;
-      householdsExpected: number;
-      decidedAt: Date | null;
-      noticeStartsOn: string | null;
-      noticeEndsOn: string | null;
-    }[]
-  >`
-    select a.id::text as id, a.number, a.title, a.description, a.location, a.compound_id::text as "compoundId",
-           c.name as "compoundName", a.category, a.status, a.revision, a.policy_version as "policyVersion",
-           coalesce(a.approved_amount, 0)::text as "approvedAmount", a.approved_ratio as "approvedRatio",
-           coalesce(a.self_raise_target, 0)::text as "selfRaiseTarget",
-           coalesce(a.households_expected, 0) as "householdsExpected", a.decided_at as "decidedAt",
-           to_char(a.notice_starts_on, 'YYYY-MM-DD') as "noticeStartsOn",
-           to_char(a.notice_ends_on, 'YYYY-MM-DD') as "noticeEndsOn"
-      from applications a join compounds c on c.id = a.compound_id
-     where a.fund_id = ${fundId} and a.number = ${number}
-       and a.status = any(${PUBLIC_PROJECT_STATUSES}::text[])`;
-  if (head === undefined) return null;
+  const head = await projectHeadIn(sql, fundId, number);
+  if (head === null) return null;
   const id = head.id;
   const [
-    transitions,
-    votes,
-    objections,
+    history,
     budget,
-    payments,
-    households,
+    selfRaised,
     payouts,
     expenses,
     acceptance,
-    photos,
     evaluations,
     closing,
     snapshot,
     policy,
     policyNow
   ] = await Promise.all([
-    sql<{ at: Date; event: string; actor: string | null }[]>`
-      select at, event, actor_user_id::text as actor from application_transitions
-       where application_id = ${id} order by id`,
-    sql<{ at: Date; choice: string; seat: string; unitName: string | null }[]>`
-      select v.cast_at as at, v.choice, v.seat_user_id::text as seat, un.name as "unitName"
-        from votes v left join units un on un.id = v.unit_id
-       where v.application_id = ${id} order by v.cast_at`,
-    sql<{ filedAt: Date; status: string; decidedAt: Date | null; decidedBy: string | null }[]>`
-      select filed_at as "filedAt", status, decided_at as "decidedAt", decided_by::text as "decidedBy"
-        from objections where application_id = ${id} and status <> 'spam' order by id`,
-    sql<PublicBudgetLine[]>`
-      select b.item, b.quantity::text as quantity, b.unit_price::text as "unitPrice", b.amount::text as amount,
-             (select coalesce(sum(e.amount), 0)::numeric(18, 2)::text from expenses e
-               where e.application_id = b.application_id and e.line_no = b.line_no) as actual
-        from budget_lines b where b.application_id = ${id} order by b.line_no`,
-    sql<
-      {
-        building: string;
-        unitNo: string;
-        name: string;
-        amount: string;
-        date: string;
-        receipt: string | null;
-      }[]
-    >`
-      select h.building, h.unit_no as "unitNo", h.name, p.amount::text as amount,
-             to_char(p.paid_on, 'YYYY-MM-DD') as date,
-             case when f.checked_for_personal_data_at is not null then p.receipt_sha256 end as receipt
-        from self_raised_payments p
-        join households h on h.id = p.household_id
-        left join attachments f on f.fund_id = p.fund_id and f.sha256 = p.receipt_sha256
-       where p.application_id = ${id}
-       order by p.paid_on, p.id
-       limit ${PAYMENTS_SHOWN_MAX}`,
-    sql<{ paid: number; received: string }[]>`
-      select (select count(distinct household_id)::int from self_raised_payments where application_id = ${id}) as paid,
-             (select coalesce(sum(amount), 0)::text from self_raised_payments where application_id = ${id}) as received`,
-    sql<
-      {
-        amount: string;
-        payeeKind: 'committee' | 'supplier';
-        payeeName: string;
-        status: 'waiting' | 'paid' | 'cancelled';
-        requestedAt: Date;
-        approvedAt: Date | null;
-        requestedBy: string;
-        approvedBy: string | null;
-      }[]
-    >`
-      select amount::text as amount, payee_kind as "payeeKind", payee_name as "payeeName", status,
-             requested_at as "requestedAt", approved_at as "approvedAt", requested_by::text as "requestedBy",
-             approved_by::text as "approvedBy"
-        from payouts where application_id = ${id} order by id`,
-    sql<(Omit<PublicExpense, 'receiptWaiting'> & { hasFile: boolean })[]>`
-      select to_char(e.invoice_date, 'YYYY-MM-DD') as date, b.item, e.supplier, e.amount::text as amount,
-             e.entry_seq::int as "entrySeq", en.voucher_number as "voucherNumber",
-             case when f.checked_for_personal_data_at is not null then e.attachment_sha256 end as receipt,
-             e.attachment_sha256 is not null as "hasFile"
-        from expenses e
-        left join budget_lines b on b.application_id = e.application_id and b.line_no = e.line_no
-        left join entries en on en.fund_id = e.fund_id and en.seq = e.entry_seq
-        left join attachments f on f.fund_id = e.fund_id and f.sha256 = e.attachment_sha256
-       where e.application_id = ${id}
-       order by e.invoice_date, e.id`,
-    sql<
-      {
-        checkedOn: string;
-        costFinal: string | null;
-        recordedAt: Date;
-        recordedBy: string;
-        confirmedAt: Date | null;
-        confirmedBy: string | null;
-      }[]
-    >`
-      select to_char(checked_on, 'YYYY-MM-DD') as "checkedOn", cost_final::text as "costFinal",
-             recorded_at as "recordedAt", recorded_by::text as "recordedBy",
-             confirmed_at as "confirmedAt", confirmed_by::text as "confirmedBy"
-        from acceptances where application_id = ${id}`,
-    sql<{ sha256: string; kind: 'before' | 'after'; checked: boolean }[]>`
-      select p.sha256, p.kind, f.checked_for_personal_data_at is not null as checked
-        from acceptance_photos p join attachments f on f.fund_id = p.fund_id and f.sha256 = p.sha256
-       where p.application_id = ${id}
-       order by p.kind desc, p.added_at, p.sha256`,
-    sql<{ rating: string; count: number }[]>`
-      select rating, count(*)::int as count from evaluations where application_id = ${id} group by rating`,
+    historyRowsOf(sql, id),
+    budgetRowsOf(sql, id),
+    selfRaisedRowsOf(sql, id),
+    payoutRowsOf(sql, id),
+    expenseRowsOf(sql, id),
+    acceptanceRowsOf(sql, id),
+    evaluationRowsOf(sql, id),
     closingView(sql, id),
     revisionSnapshot(sql, { applicationId: id, revision: head.revision }),
     head.policyVersion === null ? Promise.resolve(null) : projectPolicyIn(sql, fundId, head.policyVersion),
     currentPolicy(sql, fundId)
   ]);
-
-  const accepted = acceptance[0] ?? null;
-  const labels = await personLabelsIn(sql, fundId, [
-    ...transitions.flatMap((row) => (row.actor === null ? [] : [row.actor])),
-    ...votes.map((row) => row.seat),
-    ...objections.flatMap((row) => (row.decidedBy === null ? [] : [row.decidedBy])),
-    ...payouts.flatMap((row) => [row.requestedBy, ...(row.approvedBy === null ? [] : [row.approvedBy])]),
-    ...(accepted === null
-      ? []
-      : [accepted.recordedBy, ...(accepted.confirmedBy === null ? [] : [accepted.confirmedBy])])
-  ]);
-  const person = (userId: string | null): PublicWho => {
-    if (userId === null) return { kind: 'system' };
-    const label: PersonLabel = labels.get(userId) ?? { role: null, placeName: null };
-    return { kind: 'person', role: label.role, placeName: label.placeName };
-  };
-
-  const timeline: PublicTimelineItem[] = [
-    ...transitions.map((row) => ({
-      at: row.at,
-      kind: 'transition' as const,
-      event: row.event,
-      amount: null,
-      who: person(row.actor)
-    })),
-    ...votes.map((row) => ({
-      at: row.at,
-      kind: 'vote' as const,
-      event: row.choice,
-      amount: null,
-      // A leadership seat is its unit: the vote's own unit, or the member's seat today.
-      who:
-        row.unitName === null ? person(row.seat) : { kind: 'person' as const, role: 'leader', placeName: row.unitName }
-    })),
-    ...objections.flatMap((row): PublicTimelineItem[] => [
-      { at: row.filedAt, kind: 'objection_filed', event: '', amount: null, who: { kind: 'resident' } },
-      ...(row.decidedAt === null
-        ? []
-        : [
-            {
-              at: row.decidedAt,
-              kind: 'objection_decided' as const,
-              event: row.status,
-              amount: null,
-              who: person(row.decidedBy)
-            }
-          ])
-    ]),
-    ...payouts.flatMap((row): PublicTimelineItem[] => {
-      const requested: PublicTimelineItem = {
-        at: row.requestedAt,
-        kind: 'payout_requested',
-        event: '',
-        amount: row.amount,
-        who: person(row.requestedBy)
-      };
-      if (row.status === 'waiting') return [requested];
-      return [
-        requested,
-        {
-          at: row.approvedAt ?? row.requestedAt,
-          kind: row.status === 'paid' ? 'payout_paid' : 'payout_cancelled',
-          event: '',
-          amount: row.amount,
-          who: person(row.approvedBy ?? row.requestedBy)
-        }
-      ];
-    }),
-    ...(accepted === null
-      ? []
-      : [
-          {
-            at: accepted.recordedAt,
-            kind: 'acceptance_recorded' as const,
-            event: '',
-            amount: null,
-            who: person(accepted.recordedBy)
-          },
-          ...(accepted.confirmedAt === null
-            ? []
-            : [
-                {
-                  at: accepted.confirmedAt,
-                  kind: 'acceptance_confirmed' as const,
-                  event: '',
-                  amount: null,
-                  who: person(accepted.confirmedBy)
-                }
-              ])
-        ])
-  ].sort((a, b) => a.at.getTime() - b.at.getTime());
-
-  const budgetTotal = Money.sum(budget.map((line) => money(line.amount)));
-  const spent = Money.sum(expenses.map((row) => money(row.amount)));
-  const approved = money(head.approvedAmount);
-  const selfShare = budgetTotal.minus(approved);
-  const counted = households[0] ?? { paid: 0, received: '0' };
-  // The payout rule's own definition of participation (the ledger's), so this page and the payout agree.
-  const participation = participationOf({
-    householdsPaid: counted.paid,
-    householdsExpected: head.householdsExpected,
-    participationMin: policy?.participationMin ?? null
-  });
-  const count = (rating: string) => evaluations.find((row) => row.rating === rating)?.count ?? 0;
+  const person = await publicWhoIn(sql, fundId, { history, payouts, accepted: acceptance.accepted });
   const labelNow = policyNow === null ? undefined : categoryLabelOf(policyNow.policy, head.category);
-  const computed = snapshot === null ? null : money(snapshot.match.amount);
-
+  const budgetTotal = Money.sum(budget.map((line) => money(line.amount)));
   return {
     number: head.number,
     title: head.title,
@@ -513,76 +318,380 @@ export async function publicProject(
       head.noticeStartsOn === null || head.noticeEndsOn === null
         ? null
         : { startsOn: head.noticeStartsOn, endsOn: head.noticeEndsOn },
-    timeline,
-    budget: {
-      lines: budget.map((line) => ({ ...line, actual: money(line.actual).toString() })),
-      total: budgetTotal.toString(),
-      spent: spent.toString()
-    },
-    match: {
-      approved: approved.toString(),
-      ratio: head.approvedRatio,
-      selfRaisedShare: (selfShare.isNegative() ? Money.zero() : selfShare).toString(),
-      policyVersion: head.policyVersion,
-      working: snapshot?.working ?? null,
-      computed: computed === null || computed.equals(approved) ? null : computed.toString()
-    },
-    selfRaising: {
-      target: money(head.selfRaiseTarget).toString(),
-      received: money(counted.received).toString(),
-      householdsPaid: participation.householdsPaid,
-      householdsExpected: participation.householdsExpected,
-      participationPercent: participation.percent,
-      participationMinPercent: participation.percentMin,
-      participationMet: participation.met,
-      // The room is left out: building–unit and the first character of the name are what the
-      // notice board shows, and a door number with a surname would name the household.
-      payments: payments.map((row) => ({
-        household: maskedHouseholdOf({ building: row.building, unitNo: row.unitNo, room: '', name: row.name }),
-        amount: row.amount,
-        date: row.date,
-        receipt: row.receipt
-      }))
-    },
-    payouts: {
-      lines: payouts.map((row) => ({
-        amount: row.amount,
-        date: row.approvedAt ?? row.requestedAt,
-        supplier: row.payeeKind === 'supplier' ? row.payeeName : null,
-        status: row.status
-      })),
-      paid: Money.sum(payouts.filter((row) => row.status === 'paid').map((row) => money(row.amount))).toString()
-    },
+    timeline: timelineOf({ history, payouts, accepted: acceptance.accepted }, person),
+    budget: budgetOf(budget, budgetTotal, expenses),
+    match: matchOf(head, budgetTotal, snapshot),
+    selfRaising: selfRaisingOf(head, selfRaised, policy?.participationMin ?? null),
+    payouts: payoutsOf(payouts),
     expenses: expenses.map(({ hasFile, ...row }) => ({ ...row, receiptWaiting: hasFile && row.receipt === null })),
-    acceptance:
-      accepted === null
-        ? null
-        : {
-            checkedOn: accepted.checkedOn,
-            confirmed: accepted.confirmedAt !== null,
-            costFinal: accepted.costFinal,
-            photos: photos.filter((photo) => photo.checked).map(({ sha256, kind }) => ({ sha256, kind })),
-            photosWaiting: photos.filter((photo) => !photo.checked).length
-          },
-    evaluation: {
-      satisfied: count('satisfied'),
-      mostlySatisfied: count('mostly_satisfied'),
-      notSatisfied: count('not_satisfied'),
-      total: evaluations.reduce((sum, row) => sum + row.count, 0)
-    },
-    closing:
-      closing === null
-        ? null
-        : {
-            kind: closing.kind,
-            closedAt: closing.closedAt,
-            matchFinal: closing.matchFinal,
-            matchReturned: closing.matchReturned,
-            surplus: closing.surplus,
-            surplusMode: closing.surplusMode
-          },
+    acceptance: acceptanceOf(acceptance),
+    evaluation: evaluationOf(evaluations),
+    closing: closingOf(closing),
     publicNotice:
       head.status === 'approved' ? await publicNotice(sql, { fundId, number, today: chinaDateOf(now) }) : null
+  };
+}
+
+/** The application by its number, when it is a public project. */
+async function projectHeadIn(sql: Sql, fundId: string, number: number): Promise<ProjectHead | null> {
+  const [head] = await sql<ProjectHead[]>`
+    select a.id::text as id, a.number, a.title, a.description, a.location, a.compound_id::text as "compoundId",
+           c.name as "compoundName", a.category, a.status, a.revision, a.policy_version as "policyVersion",
+           coalesce(a.approved_amount, 0)::text as "approvedAmount", a.approved_ratio as "approvedRatio",
+           coalesce(a.self_raise_target, 0)::text as "selfRaiseTarget",
+           coalesce(a.households_expected, 0) as "householdsExpected", a.decided_at as "decidedAt",
+           to_char(a.notice_starts_on, 'YYYY-MM-DD') as "noticeStartsOn",
+           to_char(a.notice_ends_on, 'YYYY-MM-DD') as "noticeEndsOn"
+      from applications a join compounds c on c.id = a.compound_id
+     where a.fund_id = ${fundId} and a.number = ${number}
+       and a.status = any(${PUBLIC_PROJECT_STATUSES}::text[])`;
+  return head ?? null;
+}
+
+interface HistoryRows {
+  transitions: { at: Date; event: string; actor: string | null }[];
+  votes: { at: Date; choice: string; seat: string; unitName: string | null }[];
+  objections: { filedAt: Date; status: string; decidedAt: Date | null; decidedBy: string | null }[];
+}
+
+/** The application's transitions, the leadership's votes and the objections (spam left out). */
+async function historyRowsOf(sql: Sql, id: string): Promise<HistoryRows> {
+  const [transitions, votes, objections] = await Promise.all([
+    sql<HistoryRows['transitions']>`
+      select at, event, actor_user_id::text as actor from application_transitions
+       where application_id = ${id} order by id`,
+    sql<HistoryRows['votes']>`
+      select v.cast_at as at, v.choice, v.seat_user_id::text as seat, un.name as "unitName"
+        from votes v left join units un on un.id = v.unit_id
+       where v.application_id = ${id} order by v.cast_at`,
+    sql<HistoryRows['objections']>`
+      select filed_at as "filedAt", status, decided_at as "decidedAt", decided_by::text as "decidedBy"
+        from objections where application_id = ${id} and status <> 'spam' order by id`
+  ]);
+  return { transitions, votes, objections };
+}
+
+function budgetRowsOf(sql: Sql, id: string) {
+  return sql<PublicBudgetLine[]>`
+    select b.item, b.quantity::text as quantity, b.unit_price::text as "unitPrice", b.amount::text as amount,
+           (select coalesce(sum(e.amount), 0)::numeric(18, 2)::text from expenses e
+             where e.application_id = b.application_id and e.line_no = b.line_no) as actual
+      from budget_lines b where b.application_id = ${id} order by b.line_no`;
+}
+
+interface SelfRaisedRows {
+  payments: { building: string; unitNo: string; name: string; amount: string; date: string; receipt: string | null }[];
+  counted: { paid: number; received: string };
+}
+
+/** The households' payments (the first PAYMENTS_SHOWN_MAX) and their count and sum over all of them. */
+async function selfRaisedRowsOf(sql: Sql, id: string): Promise<SelfRaisedRows> {
+  const [payments, households] = await Promise.all([
+    sql<SelfRaisedRows['payments']>`
+      select h.building, h.unit_no as "unitNo", h.name, p.amount::text as amount,
+             to_char(p.paid_on, 'YYYY-MM-DD') as date,
+             case when f.checked_for_personal_data_at is not null then p.receipt_sha256 end as receipt
+        from self_raised_payments p
+        join households h on h.id = p.household_id
+        left join attachments f on f.fund_id = p.fund_id and f.sha256 = p.receipt_sha256
+       where p.application_id = ${id}
+       order by p.paid_on, p.id
+       limit ${PAYMENTS_SHOWN_MAX}`,
+    sql<SelfRaisedRows['counted'][]>`
+      select (select count(distinct household_id)::int from self_raised_payments where application_id = ${id}) as paid,
+             (select coalesce(sum(amount), 0)::text from self_raised_payments where application_id = ${id}) as received`
+  ]);
+  return { payments, counted: households[0] ?? { paid: 0, received: '0' } };
+}
+
+interface PayoutRow {
+  amount: string;
+  payeeKind: 'committee' | 'supplier';
+  payeeName: string;
+  status: 'waiting' | 'paid' | 'cancelled';
+  requestedAt: Date;
+  approvedAt: Date | null;
+  requestedBy: string;
+  approvedBy: string | null;
+}
+
+function payoutRowsOf(sql: Sql, id: string) {
+  return sql<PayoutRow[]>`
+    select amount::text as amount, payee_kind as "payeeKind", payee_name as "payeeName", status,
+           requested_at as "requestedAt", approved_at as "approvedAt", requested_by::text as "requestedBy",
+           approved_by::text as "approvedBy"
+      from payouts where application_id = ${id} order by id`;
+}
+
+function expenseRowsOf(sql: Sql, id: string) {
+  return sql<(Omit<PublicExpense, 'receiptWaiting'> & { hasFile: boolean })[]>`
+    select to_char(e.invoice_date, 'YYYY-MM-DD') as date, b.item, e.supplier, e.amount::text as amount,
+           e.entry_seq::int as "entrySeq", en.voucher_number as "voucherNumber",
+           case when f.checked_for_personal_data_at is not null then e.attachment_sha256 end as receipt,
+           e.attachment_sha256 is not null as "hasFile"
+      from expenses e
+      left join budget_lines b on b.application_id = e.application_id and b.line_no = e.line_no
+      left join entries en on en.fund_id = e.fund_id and en.seq = e.entry_seq
+      left join attachments f on f.fund_id = e.fund_id and f.sha256 = e.attachment_sha256
+     where e.application_id = ${id}
+     order by e.invoice_date, e.id`;
+}
+
+interface AcceptanceRow {
+  checkedOn: string;
+  costFinal: string | null;
+  recordedAt: Date;
+  recordedBy: string;
+  confirmedAt: Date | null;
+  confirmedBy: string | null;
+}
+
+interface AcceptanceRows {
+  accepted: AcceptanceRow | null;
+  photos: { sha256: string; kind: 'before' | 'after'; checked: boolean }[];
+}
+
+/** The acceptance, if one was recorded, and its photos. */
+async function acceptanceRowsOf(sql: Sql, id: string): Promise<AcceptanceRows> {
+  const [acceptance, photos] = await Promise.all([
+    sql<AcceptanceRow[]>`
+      select to_char(checked_on, 'YYYY-MM-DD') as "checkedOn", cost_final::text as "costFinal",
+             recorded_at as "recordedAt", recorded_by::text as "recordedBy",
+             confirmed_at as "confirmedAt", confirmed_by::text as "confirmedBy"
+        from acceptances where application_id = ${id}`,
+    sql<AcceptanceRows['photos']>`
+      select p.sha256, p.kind, f.checked_for_personal_data_at is not null as checked
+        from acceptance_photos p join attachments f on f.fund_id = p.fund_id and f.sha256 = p.sha256
+       where p.application_id = ${id}
+       order by p.kind desc, p.added_at, p.sha256`
+  ]);
+  return { accepted: acceptance[0] ?? null, photos };
+}
+
+function evaluationRowsOf(sql: Sql, id: string) {
+  return sql<{ rating: string; count: number }[]>`
+    select rating, count(*)::int as count from evaluations where application_id = ${id} group by rating`;
+}
+
+/** The rows the timeline is made of. */
+interface TimelineRows {
+  history: HistoryRows;
+  payouts: PayoutRow[];
+  accepted: AcceptanceRow | null;
+}
+
+/** How to name, for the public, the account that did something: its role and unit or compound, or the system. */
+async function publicWhoIn(
+  sql: Sql,
+  fundId: string,
+  { history, payouts, accepted }: TimelineRows
+): Promise<(userId: string | null) => PublicWho> {
+  const labels = await personLabelsIn(sql, fundId, [
+    ...history.transitions.flatMap((row) => (row.actor === null ? [] : [row.actor])),
+    ...history.votes.map((row) => row.seat),
+    ...history.objections.flatMap((row) => (row.decidedBy === null ? [] : [row.decidedBy])),
+    ...payouts.flatMap((row) => [row.requestedBy, ...(row.approvedBy === null ? [] : [row.approvedBy])]),
+    ...(accepted === null
+      ? []
+      : [accepted.recordedBy, ...(accepted.confirmedBy === null ? [] : [accepted.confirmedBy])])
+  ]);
+  return (userId) => {
+    if (userId === null) return { kind: 'system' };
+    const label: PersonLabel = labels.get(userId) ?? { role: null, placeName: null };
+    return { kind: 'person', role: label.role, placeName: label.placeName };
+  };
+}
+
+/** Everything that happened to the project, oldest first. */
+function timelineOf(
+  { history, payouts, accepted }: TimelineRows,
+  person: (userId: string | null) => PublicWho
+): PublicTimelineItem[] {
+  return [
+    ...history.transitions.map((row) => ({
+      at: row.at,
+      kind: 'transition' as const,
+      event: row.event,
+      amount: null,
+      who: person(row.actor)
+    })),
+    ...history.votes.map((row) => ({
+      at: row.at,
+      kind: 'vote' as const,
+      event: row.choice,
+      amount: null,
+      // A leadership seat is its unit: the vote's own unit, or the member's seat today.
+      who:
+        row.unitName === null ? person(row.seat) : { kind: 'person' as const, role: 'leader', placeName: row.unitName }
+    })),
+    ...history.objections.flatMap((row) => objectionTimeline(row, person)),
+    ...payouts.flatMap((row) => payoutTimeline(row, person)),
+    ...(accepted === null ? [] : acceptanceTimeline(accepted, person))
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+function objectionTimeline(
+  row: HistoryRows['objections'][number],
+  person: (userId: string | null) => PublicWho
+): PublicTimelineItem[] {
+  const filed: PublicTimelineItem = {
+    at: row.filedAt,
+    kind: 'objection_filed',
+    event: '',
+    amount: null,
+    who: { kind: 'resident' }
+  };
+  if (row.decidedAt === null) return [filed];
+  return [
+    filed,
+    { at: row.decidedAt, kind: 'objection_decided', event: row.status, amount: null, who: person(row.decidedBy) }
+  ];
+}
+
+function payoutTimeline(row: PayoutRow, person: (userId: string | null) => PublicWho): PublicTimelineItem[] {
+  const requested: PublicTimelineItem = {
+    at: row.requestedAt,
+    kind: 'payout_requested',
+    event: '',
+    amount: row.amount,
+    who: person(row.requestedBy)
+  };
+  if (row.status === 'waiting') return [requested];
+  return [
+    requested,
+    {
+      at: row.approvedAt ?? row.requestedAt,
+      kind: row.status === 'paid' ? 'payout_paid' : 'payout_cancelled',
+      event: '',
+      amount: row.amount,
+      who: person(row.approvedBy ?? row.requestedBy)
+    }
+  ];
+}
+
+function acceptanceTimeline(
+  accepted: AcceptanceRow,
+  person: (userId: string | null) => PublicWho
+): PublicTimelineItem[] {
+  const recorded: PublicTimelineItem = {
+    at: accepted.recordedAt,
+    kind: 'acceptance_recorded',
+    event: '',
+    amount: null,
+    who: person(accepted.recordedBy)
+  };
+  if (accepted.confirmedAt === null) return [recorded];
+  return [
+    recorded,
+    {
+      at: accepted.confirmedAt,
+      kind: 'acceptance_confirmed',
+      event: '',
+      amount: null,
+      who: person(accepted.confirmedBy)
+    }
+  ];
+}
+
+function budgetOf(lines: PublicBudgetLine[], total: Money, expenses: { amount: string }[]): PublicProject['budget'] {
+  return {
+    lines: lines.map((line) => ({ ...line, actual: money(line.actual).toString() })),
+    total: total.toString(),
+    spent: Money.sum(expenses.map((row) => money(row.amount))).toString()
+  };
+}
+
+function matchOf(
+  head: ProjectHead,
+  budgetTotal: Money,
+  snapshot: Awaited<ReturnType<typeof revisionSnapshot>>
+): PublicProject['match'] {
+  const approved = money(head.approvedAmount);
+  // What the budget leaves to the households, never below zero. The ledger has no rule for this share yet.
+  const selfShare = budgetTotal.minus(approved);
+  const computed = snapshot === null ? null : money(snapshot.match.amount);
+  return {
+    approved: approved.toString(),
+    ratio: head.approvedRatio,
+    selfRaisedShare: (selfShare.isNegative() ? Money.zero() : selfShare).toString(),
+    policyVersion: head.policyVersion,
+    working: snapshot?.working ?? null,
+    computed: computed === null || computed.equals(approved) ? null : computed.toString()
+  };
+}
+
+function selfRaisingOf(
+  head: ProjectHead,
+  { payments, counted }: SelfRaisedRows,
+  participationMin: string | null
+): PublicProject['selfRaising'] {
+  // The payout rule's own definition of participation (the ledger's), so this page and the payout agree.
+  const participation = participationOf({
+    householdsPaid: counted.paid,
+    householdsExpected: head.householdsExpected,
+    participationMin
+  });
+  return {
+    target: money(head.selfRaiseTarget).toString(),
+    received: money(counted.received).toString(),
+    householdsPaid: participation.householdsPaid,
+    householdsExpected: participation.householdsExpected,
+    participationPercent: participation.percent,
+    participationMinPercent: participation.percentMin,
+    participationMet: participation.met,
+    // The room is left out: building–unit and the first character of the name are what the
+    // notice board shows, and a door number with a surname would name the household.
+    payments: payments.map((row) => ({
+      household: maskedHouseholdOf({ building: row.building, unitNo: row.unitNo, room: '', name: row.name }),
+      amount: row.amount,
+      date: row.date,
+      receipt: row.receipt
+    }))
+  };
+}
+
+function payoutsOf(payouts: PayoutRow[]): PublicProject['payouts'] {
+  return {
+    lines: payouts.map((row) => ({
+      amount: row.amount,
+      date: row.approvedAt ?? row.requestedAt,
+      supplier: row.payeeKind === 'supplier' ? row.payeeName : null,
+      status: row.status
+    })),
+    paid: Money.sum(payouts.filter((row) => row.status === 'paid').map((row) => money(row.amount))).toString()
+  };
+}
+
+function acceptanceOf({ accepted, photos }: AcceptanceRows): PublicProject['acceptance'] {
+  if (accepted === null) return null;
+  return {
+    checkedOn: accepted.checkedOn,
+    confirmed: accepted.confirmedAt !== null,
+    costFinal: accepted.costFinal,
+    photos: photos.filter((photo) => photo.checked).map(({ sha256, kind }) => ({ sha256, kind })),
+    photosWaiting: photos.filter((photo) => !photo.checked).length
+  };
+}
+
+function evaluationOf(evaluations: { rating: string; count: number }[]): PublicProject['evaluation'] {
+  const count = (rating: string) => evaluations.find((row) => row.rating === rating)?.count ?? 0;
+  return {
+    satisfied: count('satisfied'),
+    mostlySatisfied: count('mostly_satisfied'),
+    notSatisfied: count('not_satisfied'),
+    total: evaluations.reduce((sum, row) => sum + row.count, 0)
+  };
+}
+
+function closingOf(closing: Awaited<ReturnType<typeof closingView>>): PublicProject['closing'] {
+  if (closing === null) return null;
+  return {
+    kind: closing.kind,
+    closedAt: closing.closedAt,
+    matchFinal: closing.matchFinal,
+    matchReturned: closing.matchReturned,
+    surplus: closing.surplus,
+    surplusMode: closing.surplusMode
   };
 }
 
