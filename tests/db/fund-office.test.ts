@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import { DEMO_GRID_UNITS, seedDemoBooks } from '../../apps/web/src/lib/server/demo/books';
@@ -147,7 +148,18 @@ describe('parsing a policy', () => {
       'categoryLabels.lights'
     ]
   ])('refuses %s', (_label, json, code, field) => {
-    expect(parseFundPolicy(json)).toEqual({ ok: false, code, field });
+    expect(parseFundPolicy(json)).toMatchObject({ ok: false, code, field });
+  });
+
+  it('says the highest ratio the ledger allows, for the form to show', () => {
+    const json = changed((j) => (j.match.categories['safety'] = { ratio: '0.85' }));
+    const ratioMax = new Decimal(1).minus(DEMO_POLICY_JSON.match.selfRaisedShareMin).toString();
+    expect(parseFundPolicy(json)).toEqual({
+      ok: false,
+      code: 'ratio_must_leave_self_raised_minimum',
+      field: 'match.categories.safety.ratio',
+      ratioMax
+    });
   });
 });
 

@@ -19,6 +19,19 @@ export function authorize<A extends Action>(event: GuardEvent, action: A, resour
   if (!decision.allowed) refuse(event, decision, action, resource);
 }
 
+/**
+ * Whether the actor may do this, for a page that shows or explains something by the answer (a
+ * leader's section, a button). It is never a gate: a load or action that needs the right asks
+ * `authorize`, and the use case asks the policy again.
+ */
+export function allows<A extends Action>(
+  event: Pick<RequestEvent, 'locals'>,
+  action: A,
+  resource: Resources[A]
+): boolean {
+  return can(event.locals.actor, action, resource).allowed;
+}
+
 /** What the gate of a command lets through: allowed now, or held back only by the thing's state. */
 export type CommandGate = 'allowed' | 'state';
 

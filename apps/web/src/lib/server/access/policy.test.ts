@@ -141,6 +141,7 @@ const table: [label: string, expected: string, question: Question][] = [
   ['withdraw a draft of B', 's-+------', { action: 'application.withdraw', resource: application(B, 'draft') }],
   ['object during the notice', '+++++++++', { action: 'objection.file', resource: { fundId: F, noticeOpen: true } }],
   ['object after the notice', 'xxxxxxxxx', { action: 'objection.file', resource: { fundId: F, noticeOpen: false } }],
+  ['a seat on the leadership', 's--++----', { action: 'fund.leadership.seat', resource: { fundId: F } }],
   ['decide an objection', 's----+-+-', { action: 'objection.decide', resource: { fundId: F } }],
   ['read a notice', '+++++++++', { action: 'notice.read', resource: { fundId: F } }],
   ['set up a new fund', 's------+-', { action: 'platform.funds.manage', resource: null }],
@@ -203,6 +204,7 @@ describe('the role × action table', () => {
       'application.vote': true,
       'application.withdraw': true,
       'objection.file': true,
+      'fund.leadership.seat': true,
       'objection.decide': true,
       'notice.read': true,
       'platform.funds.manage': true,
@@ -233,7 +235,8 @@ describe('the role × action table', () => {
       { action: 'application.read', resource: { ...application(A, 'submitted'), fundId: G } },
       { action: 'application.vote', resource: { ...application(A, 'in_review'), fundId: G } },
       { action: 'application.withdraw', resource: { ...application(A, 'submitted'), fundId: G } },
-      { action: 'objection.decide', resource: { fundId: G } }
+      { action: 'objection.decide', resource: { fundId: G } },
+      { action: 'fund.leadership.seat', resource: { fundId: G } }
     ];
     for (const name of ['committeeA', 'leader', 'leaderOnA', 'fundAdmin', 'supervisor'] as const) {
       expect(inG.map((question) => outcome(ask(actors[name], question)))).toEqual(inG.map(() => '-'));
@@ -519,6 +522,23 @@ describe('general rules', () => {
         if (!holdsRole(actor, app.fundId, 'leader')) {
           expect(can(actor, 'application.vote', app)).toEqual({ allowed: false, reason: 'role_required' });
         }
+      })
+    );
+  });
+
+  it('a leadership seat is held by the fund’s leaders alone, as a page used to check the memberships itself', () => {
+    fc.assert(
+      fc.property(userArb(), applicationArb, (actor, app) => {
+        const seat = can(actor, 'fund.leadership.seat', { fundId: app.fundId });
+        const leads = actor.memberships.some((item) => item.fundId === app.fundId && item.role === 'leader');
+        // The one difference: a leader who must first enrol the fund's second factor is sent to do
+        // so, as on every page of the fund, before any page asks whether they sit.
+        const expected = !leads
+          ? { allowed: false, reason: 'role_required' }
+          : mustEnrolSecondFactor(actor, app.fundId)
+            ? { allowed: false, reason: 'second_factor_enrolment_required' }
+            : { allowed: true };
+        expect(seat).toEqual(expected);
       })
     );
   });

@@ -90,6 +90,11 @@ export interface Resources {
   'application.withdraw': ApplicationRef;
   /** Filing an objection against an approved application while its notice is open: anyone may. */
   'objection.file': NoticeRef;
+  /**
+   * A seat on the fund's leadership group, asked by pages that show a leader what only a leader
+   * sees (the vote's section, why they are recused); the vote and the confirmation have their own.
+   */
+  'fund.leadership.seat': FundRef;
   /** Dismissing or upholding an objection. */
   'objection.decide': FundRef;
   /** The public notice (公示) of an approved application. */
@@ -197,6 +202,7 @@ const rules: { [A in Action]: Rule<A> } = {
     return WITHDRAWABLE.includes(application.status) ? ALLOW : deny('state_does_not_allow_it');
   },
   'objection.file': (_user, notice) => objectionWindow(notice),
+  'fund.leadership.seat': (user, { fundId }) => holds(user, fundId, ['leader']),
   'objection.decide': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
   'notice.read': () => ALLOW,
   // A fund administrator acts inside one fund; creating a fund belongs to whoever runs the platform.

@@ -118,6 +118,8 @@ export type ParsedPolicy =
       code: FundPolicyCode;
       /** The JSON path of the offending field, such as "match.ratioDefault" or "categories.safety.ratio". */
       field: string | null;
+      /** For ratio_must_leave_self_raised_minimum, the highest ratio the ledger allows ("0.8"). */
+      ratioMax?: string;
     };
 
 /** Reads a policy from its JSON form and checks it as the ledger checks match rules. */
@@ -157,7 +159,13 @@ export function parseFundPolicy(json: unknown): ParsedPolicy {
   const checked = checkMatchPolicy(match);
   if (!checked.ok) {
     const field = typeof checked['field'] === 'string' ? `match.${checked['field']}` : null;
-    return { ok: false, code: checked.code, field: field ?? matchFieldOf(checked.code) };
+    const ratioMax = checked['ratioMax'];
+    return {
+      ok: false,
+      code: checked.code,
+      field: field ?? matchFieldOf(checked.code),
+      ...(typeof ratioMax === 'string' ? { ratioMax } : {})
+    };
   }
   if (new Decimal(form.vote.majority).lt('0.5')) {
     return { ok: false, code: 'majority_must_be_between_half_and_one', field: 'vote.majority' };

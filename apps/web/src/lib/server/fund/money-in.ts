@@ -107,11 +107,34 @@ type PlainInput = Omit<Command, 'actor'> & MoneyInInput & { actorUserId: string 
 /**
  * The use case inside a transaction the caller holds, for the demo seed too. Refusals that come
  * after something was written throw a Refusal, so that the caller's transaction rolls back.
+ * Its steps keep this order, which is the lock order: the checks and the income account (which
+ * may open a unit's sub-account), then the chain head, then the entry.
  */
 export async function recordMoneyInIn(
   transaction: Transaction,
   input: PlainInput
 ): Promise<{ ok: true; seq: number; replayed: boolean }> {
+  const amount = await checkedAmountIn(transaction, input);
+  const credit = await creditAccountFor(transaction, input);
+  const { seq, replayed } = await nextSeqIn(transaction, input);
+  const entryId = await postMoneyInIn(transaction, input, { amount, credit, seq });
+  if (!replayed) {
+    await recordEvent(transaction, {
+      action: 'money.recorded',
+      outcome: 'ok',
+      at: input.now,
+      actorUserId: input.actorUserId,
+      fundId: input.fundId,
+      resourceType: 'entry',
+      resourceId: entryId,
+      detail: { reason: input.source, amount: amount.toString(), entrySeq: seq }
+    });
+  }
+  return { ok: true, seq, replayed };
+}
+
+/** The amount of a payment whose fields pass every check; any other payment is refused. */
+async function checkedAmountIn(transaction: Transaction, input: PlainInput): Promise<Money> {
   const [fund] = await transaction<{ fiscal_year: number }[]>`
     select fiscal_year from funds where id = ${input.fundId}`;
   if (fund === undefined) refuse<MoneyInCode>('fund_not_found');
@@ -128,21 +151,34 @@ export async function recordMoneyInIn(
   if ((input.source === 'government' || input.source === 'donation') && input.payer.trim() === '') {
     refuse<MoneyInCode>('payer_is_required');
   }
-  const credit = await creditAccountFor(transaction, input);
+  return amount.amount;
+}
 
+/** The entry's number, with the fund's chain head locked until the transaction ends. */
+async function nextSeqIn(transaction: Transaction, input: PlainInput): Promise<{ seq: number; replayed: boolean }> {
   // The chain head is locked first (the posting path's own lock order), so that no other entry
   // can take the next number between reading it and posting: the voucher number is the entry's
   // seq, which the books number 1, 2, 3, … without gaps in each fund, so vouchers have no gaps
   // either. An entry already recorded under this form's key keeps its number, and the ledger
   // then decides whether the retry is the same request (a replay) or a different one (refused).
-  const key = `money-in:${input.idempotencyKey}`;
+  const key = moneyInKey(input);
   const [head] = await transaction<{ last_seq: string; existing_seq: string | null }[]>`
     select h.last_seq::text as last_seq,
            (select e.seq::text from entries e where e.fund_id = h.fund_id and e.idempotency_key = ${key}) as existing_seq
       from chain_heads h where h.fund_id = ${input.fundId} for update`;
   if (head === undefined) refuse<MoneyInCode>('fund_not_found');
-  const seq = head.existing_seq === null ? Number(head.last_seq) + 1 : Number(head.existing_seq);
+  const replayed = head.existing_seq !== null;
+  return { seq: head.existing_seq === null ? Number(head.last_seq) + 1 : Number(head.existing_seq), replayed };
+}
 
+const moneyInKey = (input: PlainInput) => `money-in:${input.idempotencyKey}`;
+
+/** Stores the payment's attachment and posts its entry as number `seq`; the entry's id. */
+async function postMoneyInIn(
+  transaction: Transaction,
+  input: PlainInput,
+  { amount, credit, seq }: { amount: Money; credit: { code: string; label: string }; seq: number }
+): Promise<string> {
   if (input.attachment !== null) {
     await storeAttachmentIn(transaction, {
       fundId: input.fundId,
@@ -154,14 +190,14 @@ export async function recordMoneyInIn(
   const command: PostCommand = {
     date: input.date,
     memo: memoOf(input, credit.label),
-    idempotencyKey: key,
+    idempotencyKey: moneyInKey(input),
     references: {
       voucherNumber: voucherNumberOf(seq),
       ...(input.attachment === null ? {} : { attachmentHashes: [input.attachment.sha256] })
     },
     postings: [
-      { account: input.method === 'bank' ? ACCOUNTS.pool : ACCOUNTS.cash, side: 'debit', amount: amount.amount },
-      { account: credit.code, side: 'credit', amount: amount.amount }
+      { account: input.method === 'bank' ? ACCOUNTS.pool : ACCOUNTS.cash, side: 'debit', amount },
+      { account: credit.code, side: 'credit', amount }
     ]
   };
   const posted = await books.postIn(transaction, {
@@ -174,21 +210,8 @@ export async function recordMoneyInIn(
       posted.code === 'idempotency_key_reused' ? 'form_was_already_used_for_something_else' : posted.code
     );
   }
-  const replayed = head.existing_seq !== null;
   if (posted.value.seq !== seq) throw new Error(`money in: expected entry ${seq}, the books wrote ${posted.value.seq}`);
-  if (!replayed) {
-    await recordEvent(transaction, {
-      action: 'money.recorded',
-      outcome: 'ok',
-      at: input.now,
-      actorUserId: input.actorUserId,
-      fundId: input.fundId,
-      resourceType: 'entry',
-      resourceId: posted.value.id,
-      detail: { reason: input.source, amount: amount.amount.toString(), entrySeq: seq }
-    });
-  }
-  return { ok: true, seq, replayed };
+  return posted.value.id;
 }
 
 /** The income account a payment is credited to, opening a unit's sub-account on its first payment. */

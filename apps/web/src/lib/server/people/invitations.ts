@@ -96,6 +96,9 @@ export type AcceptResult =
 
 type Newcomer = { kind: 'new'; displayName: string; loginName: string; password: string };
 type SignedIn = { kind: 'existing'; userId: string };
+/** A newcomer whose login name and password passed the checks, the password hashed. */
+type CheckedNewcomer = { displayName: string; loginName: string; passwordHash: string };
+type AcceptFailure = Exclude<AcceptResult, { ok: true }>;
 
 /** Takes up an invitation: as a new account, or as a role added to the signed-in account. */
 export async function acceptInvitation(
@@ -110,19 +113,8 @@ export async function acceptInvitation(
   }
 ): Promise<AcceptResult> {
   const { now, ip, account } = input;
-  let newcomer: { displayName: string; loginName: string; passwordHash: string } | null = null;
-  if (account.kind === 'new') {
-    const loginName = normaliseLoginName(account.loginName);
-    if (!isValidLoginName(loginName)) return { ok: false, code: 'login_name_is_not_valid' };
-    const problem = checkNewPassword(account.password, { loginName });
-    if (problem !== null) return { ok: false, code: problem };
-    // Hashing takes tens of milliseconds; it happens before the transaction takes any lock.
-    newcomer = {
-      displayName: account.displayName.trim(),
-      loginName,
-      passwordHash: await hashPassword(account.password)
-    };
-  }
+  const newcomer = account.kind === 'new' ? await checkedNewcomer(account) : null;
+  if (newcomer !== null && 'ok' in newcomer) return newcomer;
   return sql.begin(async (transaction): Promise<AcceptResult> => {
     const link = await findLink(transaction, input.token, true);
     const problem = problemOf(link, 'invite', now);
@@ -138,60 +130,79 @@ export async function acceptInvitation(
     }
     if (problem !== null || link === undefined || link.role === null)
       return { ok: false, code: problem ?? 'link_is_unknown' };
-    let userId: string;
-    let platformAdmin = false;
-    if (newcomer !== null) {
-      const [created] = await transaction<{ id: string }[]>`
-        insert into users (login_name, display_name, password_hash, created_at, password_changed_at)
-        values (${newcomer.loginName}, ${newcomer.displayName}, ${newcomer.passwordHash}, ${now}, ${now})
-        on conflict (login_name) do nothing
-        returning id::text as id`;
-      if (created === undefined) return { ok: false, code: 'login_name_is_taken' };
-      userId = created.id;
-    } else {
-      const existing = account as SignedIn;
-      const [user] = await transaction<{ platform_admin: boolean }[]>`
-        select platform_admin from users where id = ${existing.userId} and status = 'active' for update`;
-      if (user === undefined) return { ok: false, code: 'link_is_unknown' };
-      userId = existing.userId;
-      platformAdmin = user.platform_admin;
-    }
-    await transaction`
-      insert into memberships (fund_id, user_id, role, unit_id, compound_id, created_at)
-      values (${link.fund_id}, ${userId}, ${link.role}, ${link.unit_id}, ${link.compound_id}, ${now})
-      on conflict do nothing`;
-    await transaction`update invitations set used_at = ${now}, used_by = ${userId} where id = ${link.id}`;
-    // A new role can change how long sessions may last, so the user starts afresh everywhere.
-    const revoked = await invalidateUserSessions(transaction, userId);
-    const session = await newFullSession(transaction, { userId, platformAdmin, now, ip });
-    const roleDetail = {
-      role: link.role,
-      ...(link.unit_id === null ? {} : { unitId: link.unit_id }),
-      ...(link.compound_id === null ? {} : { compoundId: link.compound_id })
-    };
-    await recordEvent(transaction, {
-      action: 'invitation.accepted',
-      outcome: 'ok',
-      at: now,
-      ip,
-      actorUserId: userId,
-      fundId: link.fund_id,
-      resourceType: 'invitation',
-      resourceId: link.id
-    });
-    await recordEvent(transaction, {
-      action: 'membership.added',
-      outcome: 'ok',
-      at: now,
-      ip,
-      actorUserId: userId,
-      fundId: link.fund_id,
-      resourceType: 'user',
-      resourceId: userId,
-      detail: { ...roleDetail, sessionsRevoked: revoked }
-    });
+    const user = await accountIn(transaction, newcomer ?? (account as SignedIn), now);
+    if ('ok' in user) return user;
+    const session = await takeUpIn(transaction, { ...link, role: link.role }, { ...user, now, ip });
     return { ok: true, session, fundId: link.fund_id };
   });
+}
+
+/** Checks a newcomer's login name and password, and hashes the password. */
+async function checkedNewcomer(account: Newcomer): Promise<CheckedNewcomer | AcceptFailure> {
+  const loginName = normaliseLoginName(account.loginName);
+  if (!isValidLoginName(loginName)) return { ok: false, code: 'login_name_is_not_valid' };
+  const problem = checkNewPassword(account.password, { loginName });
+  if (problem !== null) return { ok: false, code: problem };
+  // Hashing takes tens of milliseconds; it happens before the transaction takes any lock.
+  return { displayName: account.displayName.trim(), loginName, passwordHash: await hashPassword(account.password) };
+}
+
+/** The account that takes the role up: the newcomer's, created now, or the signed-in one, locked. */
+async function accountIn(
+  transaction: Transaction,
+  account: CheckedNewcomer | SignedIn,
+  now: Date
+): Promise<{ userId: string; platformAdmin: boolean } | AcceptFailure> {
+  if (!('kind' in account)) {
+    const [created] = await transaction<{ id: string }[]>`
+      insert into users (login_name, display_name, password_hash, created_at, password_changed_at)
+      values (${account.loginName}, ${account.displayName}, ${account.passwordHash}, ${now}, ${now})
+      on conflict (login_name) do nothing
+      returning id::text as id`;
+    if (created === undefined) return { ok: false, code: 'login_name_is_taken' };
+    return { userId: created.id, platformAdmin: false };
+  }
+  const [user] = await transaction<{ platform_admin: boolean }[]>`
+    select platform_admin from users where id = ${account.userId} and status = 'active' for update`;
+  if (user === undefined) return { ok: false, code: 'link_is_unknown' };
+  return { userId: account.userId, platformAdmin: user.platform_admin };
+}
+
+/** Gives the user the invitation's role, uses the link up, and starts the user's one new session. */
+async function takeUpIn(
+  transaction: Transaction,
+  link: LinkRow & { role: FundRole },
+  who: { userId: string; platformAdmin: boolean; now: Date; ip: string | null }
+): Promise<NewSession> {
+  const { userId, platformAdmin, now, ip } = who;
+  await transaction`
+    insert into memberships (fund_id, user_id, role, unit_id, compound_id, created_at)
+    values (${link.fund_id}, ${userId}, ${link.role}, ${link.unit_id}, ${link.compound_id}, ${now})
+    on conflict do nothing`;
+  await transaction`update invitations set used_at = ${now}, used_by = ${userId} where id = ${link.id}`;
+  // A new role can change how long sessions may last, so the user starts afresh everywhere.
+  const revoked = await invalidateUserSessions(transaction, userId);
+  const session = await newFullSession(transaction, { userId, platformAdmin, now, ip });
+  const roleDetail = {
+    role: link.role,
+    ...(link.unit_id === null ? {} : { unitId: link.unit_id }),
+    ...(link.compound_id === null ? {} : { compoundId: link.compound_id })
+  };
+  const at = { outcome: 'ok' as const, at: now, ip, actorUserId: userId, fundId: link.fund_id };
+  await recordEvent(transaction, {
+    action: 'invitation.accepted',
+    ...at,
+    resourceType: 'invitation',
+    resourceId: link.id
+  });
+  await recordEvent(transaction, {
+    action: 'membership.added',
+    ...at,
+    resourceType: 'user',
+    resourceId: userId,
+    detail: { ...roleDetail, sessionsRevoked: revoked }
+  });
+  return session;
 }
 
 export type ResetResult = { ok: true; session: NewSession } | { ok: false; code: LinkProblem | PasswordProblem };

@@ -1,16 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
-import {
-  CALENDAR_HOLIDAYS_MAX,
-  CALENDAR_LIST_LENGTH_MAX,
-  CALENDAR_RANGE_DAYS_MAX,
-  CALENDAR_YEAR_MAX,
-  CALENDAR_YEAR_MIN,
-  calendarListText
-} from '@gongjian/ledger';
+import { CALENDAR_LIST_LENGTH_MAX, calendarListText } from '@gongjian/ledger';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import * as calendar from '$lib/server/fund/calendar';
+import { calendarProblemMessage } from '$lib/server/fund/calendar-refusals';
 import { sql } from '$lib/server/platform/database';
 import { authorize, clientAddress } from '$lib/server/access/guard';
 import type { Actions, PageServerLoad } from './$types';
@@ -82,36 +76,6 @@ function valuesOf(form: FormData) {
   };
 }
 
-function problemMessage(problem: calendar.CalendarProblem, year: string): string {
-  const where = { line: String(problem.line ?? 1), text: problem.text ?? '' };
-  switch (problem.code) {
-    case 'year_must_be_plausible':
-      return m.calendar_error_year({ min: String(CALENDAR_YEAR_MIN), max: String(CALENDAR_YEAR_MAX) });
-    case 'list_must_be_short':
-      return m.calendar_error_list_short({ max: String(CALENDAR_LIST_LENGTH_MAX) });
-    case 'line_must_be_a_date_or_range':
-      return m.calendar_error_line(where);
-    case 'date_must_be_real':
-      return m.calendar_error_date_real(where);
-    case 'range_must_run_forward':
-      return m.calendar_error_range_forward(where);
-    case 'range_must_be_short':
-      return m.calendar_error_range_short({ ...where, max: String(CALENDAR_RANGE_DAYS_MAX) });
-    case 'date_must_be_in_the_year':
-      return m.calendar_error_in_year({ ...where, year });
-    case 'holidays_must_be_given':
-      return m.calendar_error_holidays_given();
-    case 'holidays_must_be_few':
-      return m.calendar_error_holidays_few({ max: String(CALENDAR_HOLIDAYS_MAX) });
-    case 'makeup_day_must_be_a_weekend_day':
-      return m.calendar_error_makeup_weekend(where);
-    case 'day_must_not_be_holiday_and_makeup_day':
-      return m.calendar_error_both(where);
-    case 'source_must_be_short':
-      return m.calendar_error_source_short({ max: String(calendar.CALENDAR_SOURCE_LENGTH_MAX) });
-  }
-}
-
 export const actions: Actions = {
   save: async (event) => {
     authorize(event, 'platform.calendar.manage', null);
@@ -145,8 +109,8 @@ export const actions: Actions = {
       // A field may have several problems (one per wrong line); each is said, in line order.
       const errors: Record<string, string> = {};
       for (const problem of result.problems) {
-        const text = problemMessage(problem, yearText);
-        errors[problem.field] = errors[problem.field] === undefined ? text : `${errors[problem.field]} ${text}`;
+        const { field, message } = calendarProblemMessage(problem, yearText);
+        errors[field] = errors[field] === undefined ? message : `${errors[field]} ${message}`;
       }
       return fail(400, { message: null, errors, values });
     }

@@ -5,6 +5,7 @@ import { m } from '$lib/paraglide/messages';
 import { qrDataUrl } from '$lib/server/auth/totp';
 import { sql } from '$lib/server/platform/database';
 import * as fundsAdmin from '$lib/server/fund/funds-admin';
+import { newFundProblemMessage } from '$lib/server/fund/funds-admin-refusals';
 import { authorize, clientAddress, publicOrigin } from '$lib/server/access/guard';
 import { viewLink } from '$lib/server/people/invitations';
 import type { Actions, PageServerLoad } from './$types';
@@ -90,47 +91,6 @@ function valuesOf(form: Record<string, FormDataEntryValue>) {
   };
 }
 
-/** The form field each of the use case's fields is typed into. */
-const FORM_FIELD: Record<fundsAdmin.NewFundField, string> = {
-  slug: 'slug',
-  nameZh: 'nameZh',
-  nameEn: 'nameEn',
-  community: 'community',
-  street: 'street',
-  description: 'description',
-  fiscalYear: 'fiscalYear',
-  adminInvitationLabel: 'adminLabel'
-};
-
-function problemMessage(problem: fundsAdmin.NewFundProblem, now: Date): string {
-  switch (problem.code) {
-    case 'slug_must_be_well_formed':
-      return m.admin_funds_error_slug_form({
-        min: String(fundsAdmin.SLUG_LENGTH_MIN),
-        max: String(fundsAdmin.SLUG_LENGTH_MAX)
-      });
-    case 'slug_is_reserved':
-      return m.admin_funds_error_slug_reserved();
-    case 'slug_is_taken':
-      return m.admin_funds_error_slug_taken();
-    case 'name_must_be_given':
-    case 'name_must_be_short':
-      return m.admin_funds_error_name({ max: String(fundsAdmin.NAME_LENGTH_MAX) });
-    case 'text_must_be_short':
-      return m.admin_funds_error_too_long({ max: String(maxLengthOf(problem.field)) });
-    case 'fiscal_year_must_be_plausible': {
-      const year = now.getUTCFullYear();
-      return m.admin_funds_error_fiscal_year({ from: String(year - 1), to: String(year + 1) });
-    }
-  }
-}
-
-function maxLengthOf(field: fundsAdmin.NewFundField): number {
-  if (field === 'description') return fundsAdmin.DESCRIPTION_LENGTH_MAX;
-  if (field === 'adminInvitationLabel') return fundsAdmin.INVITATION_LABEL_LENGTH_MAX;
-  return fundsAdmin.PLACE_LENGTH_MAX;
-}
-
 export const actions: Actions = {
   create: async (event) => {
     authorize(event, 'platform.funds.manage', null);
@@ -173,8 +133,8 @@ export const actions: Actions = {
       }
       const errors: Record<string, string> = {};
       for (const problem of result.problems) {
-        const field = FORM_FIELD[problem.field];
-        errors[field] ??= problemMessage(problem, now);
+        const { field, message } = newFundProblemMessage(problem, now);
+        errors[field] ??= message;
       }
       return fail(400, { code: result.code, message: null, errors, values });
     }

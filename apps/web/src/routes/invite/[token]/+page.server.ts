@@ -3,12 +3,16 @@ import * as v from 'valibot';
 import { formatDateTime } from '$lib/format';
 import { localized } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages';
+import { roleName } from '$lib/server/people/account-messages';
 import {
+  INVITATION_REFUSALS,
+  LINK_REFUSED,
+  invitationRefusalStatus,
   linkProblemMessage,
   linkProblemStatus,
-  passwordProblemMessage,
-  roleName
-} from '$lib/server/people/account-messages';
+  type InvitationField
+} from '$lib/server/people/invitation-refusals';
+import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { issueFormToken } from '$lib/server/auth/form-token';
 import { setSessionCookie } from '$lib/server/auth/session';
 import { sql } from '$lib/server/platform/database';
@@ -50,7 +54,7 @@ const JoinForm = v.object({
   password: v.optional(v.pipe(v.string(), v.maxLength(1024)), '')
 });
 
-type Field = 'displayName' | 'loginName' | 'password' | 'form';
+type Field = InvitationField;
 type Refusal = Exclude<AcceptResult, { ok: true }>['code'];
 
 /** The echoed fields never include the password. */
@@ -58,20 +62,8 @@ function refuse(
   code: Refusal,
   values: { displayName: string; loginName: string } = { displayName: '', loginName: '' }
 ) {
-  const answer = (status: number, field: Field, message: string) => fail(status, { code, field, message, ...values });
-  switch (code) {
-    case 'link_is_unknown':
-    case 'link_was_used':
-    case 'link_was_revoked':
-    case 'link_has_expired':
-      return answer(linkProblemStatus(code), 'form', linkProblemMessage(code));
-    case 'login_name_is_not_valid':
-      return answer(400, 'loginName', m.invite_login_name_invalid());
-    case 'login_name_is_taken':
-      return answer(400, 'loginName', m.invite_login_name_taken());
-    default:
-      return answer(400, 'password', passwordProblemMessage(code));
-  }
+  const { field, message } = refusalMessage(INVITATION_REFUSALS, code, LINK_REFUSED);
+  return fail(invitationRefusalStatus(code), { code, field: field as Field, message, ...values });
 }
 
 export const actions: Actions = {

@@ -2,7 +2,14 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { formatDateTime } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
-import { linkProblemMessage, linkProblemStatus, passwordProblemMessage } from '$lib/server/people/account-messages';
+import {
+  LINK_REFUSED,
+  RESET_REFUSALS,
+  invitationRefusalStatus,
+  linkProblemMessage,
+  linkProblemStatus
+} from '$lib/server/people/invitation-refusals';
+import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { issueFormToken } from '$lib/server/auth/form-token';
 import { setSessionCookie } from '$lib/server/auth/session';
 import { sql } from '$lib/server/platform/database';
@@ -39,14 +46,7 @@ export const actions: Actions = {
       setSessionCookie(event.cookies, result.session, event.url.protocol === 'https:');
       redirect(303, '/account?changed=password');
     }
-    switch (result.code) {
-      case 'link_is_unknown':
-      case 'link_was_used':
-      case 'link_was_revoked':
-      case 'link_has_expired':
-        return fail(linkProblemStatus(result.code), { code: result.code, message: linkProblemMessage(result.code) });
-      default:
-        return fail(400, { code: result.code, message: passwordProblemMessage(result.code) });
-    }
+    const { message } = refusalMessage(RESET_REFUSALS, result.code, LINK_REFUSED);
+    return fail(invitationRefusalStatus(result.code), { code: result.code, message });
   }
 };

@@ -5,6 +5,9 @@ import { qrDataUrl } from '$lib/server/auth/totp';
 import { sql } from '$lib/server/platform/database';
 import { authorize, clientAddress, publicOrigin } from '$lib/server/access/guard';
 import * as members from '$lib/server/people/members';
+import { MEMBER_REFUSALS, MEMBERS_REFUSED, memberRefusalCode } from '$lib/server/people/member-refusals';
+import { failureStatusOf } from '$lib/server/platform/form-errors';
+import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { FUND_ROLES, can, type Actor, type DenyReason, type FundRole } from '$lib/server/access/policy';
 import { DIGITS_ID, fundFromSlug } from '../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -88,28 +91,10 @@ function invalid(action: ActionName) {
 
 /** A use case's refusal as the page shows it; `values` keeps a refused invitation form filled in. */
 function refused(action: ActionName, result: UseCaseFailure, values?: InviteValues) {
-  switch (result.code) {
-    case 'not_allowed':
-      return fail(403, {
-        action,
-        code: result.code,
-        message:
-          result.reason === 'own_account_is_managed_elsewhere'
-            ? m.members_error_own_account()
-            : m.members_error_not_allowed(),
-        values
-      });
-    case 'item_is_not_in_this_fund':
-      return fail(404, { action, code: result.code, message: m.members_error_not_in_fund(), values });
-    case 'place_must_belong_to_fund':
-      return fail(400, {
-        action,
-        code: result.code,
-        message: m.members_error_place_not_in_fund(),
-        field: 'place' as const,
-        values
-      });
-  }
+  const { field, message } = refusalMessage(MEMBER_REFUSALS, memberRefusalCode(result), MEMBERS_REFUSED);
+  const status = failureStatusOf(result.code);
+  if (field === 'form') return fail(status, { action, code: result.code, message, values });
+  return fail(status, { action, code: result.code, message, field, values });
 }
 
 const fieldMessages: { [F in InviteField]: () => string } = {

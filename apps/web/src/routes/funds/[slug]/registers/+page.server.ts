@@ -3,6 +3,8 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
+import { refusalMessage } from '$lib/server/platform/refusal-messages';
+import { REGISTER_REFUSALS, REGISTER_REFUSED } from '$lib/server/fund/register-refusals';
 import { authorize, clientAddress } from '$lib/server/access/guard';
 import { can } from '$lib/server/access/policy';
 import * as registers from '$lib/server/fund/registers';
@@ -99,28 +101,10 @@ type Failure = Exclude<registers.UnitResult | registers.CompoundResult, { ok: tr
 
 function refused(action: ActionName, result: Failure, values: Record<string, string>) {
   const id = values['id'] ?? '';
-  switch (result.code) {
-    case 'not_allowed':
-      return fail(403, { action, id, code: result.code, message: m.registers_error_not_allowed(), values });
-    case 'item_is_not_in_this_fund':
-      return fail(404, { action, id, code: result.code, message: m.registers_error_not_found(), values });
-    case 'code_is_taken':
-      return fail(failureStatusOf(result.code), {
-        action,
-        id,
-        code: result.code,
-        errors: { code: m.registers_error_code_taken() },
-        values
-      });
-    case 'code_is_in_use':
-      return fail(failureStatusOf(result.code), {
-        action,
-        id,
-        code: result.code,
-        errors: { code: m.registers_error_code_in_use() },
-        values
-      });
-  }
+  const { field, message } = refusalMessage(REGISTER_REFUSALS, result.code, REGISTER_REFUSED);
+  const status = failureStatusOf(result.code);
+  if (field === 'form') return fail(status, { action, id, code: result.code, message, values });
+  return fail(status, { action, id, code: result.code, errors: { [field]: message }, values });
 }
 
 async function saveUnit(event: RequestEvent, action: 'addUnit' | 'editUnit') {

@@ -1,4 +1,3 @@
-import { Decimal } from 'decimal.js';
 import { ROUNDING_DIRECTIONS, parseAmountInput } from '@gongjian/ledger';
 import { m } from '$lib/paraglide/messages';
 import {
@@ -6,9 +5,9 @@ import {
   CATEGORY_KEY,
   fundPolicyToJson,
   parseFundPolicy,
-  type FundPolicy,
-  type FundPolicyCode
+  type FundPolicy
 } from '$lib/server/fund/fund-policy';
+import { policyRefusalMessage } from '$lib/server/fund/policy-refusals';
 
 /**
  * The policy form as flat text fields (a browser without JavaScript posts nothing else), to and
@@ -174,7 +173,29 @@ const plainRatio = (text: string) => (text.startsWith('.') ? `0${text}` : text);
 
 export type PolicyFromForm = { ok: true; policy: FundPolicy } | { ok: false; errors: Record<string, string> };
 
+/** A category row with anything typed in it, and its row on the form. */
+type FilledRow = { row: CategoryRowValues; index: number };
+
+/** A whole number of one or two digits as typed; 0 when it is not one. */
+const smallNumber = (text: string): number => (/^[0-9]{1,2}$/.test(text) ? Number(text) : 0);
+
+const roundingDirectionOf = (text: string) => ROUNDING_DIRECTIONS.find((direction) => direction === text);
+
 export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
+  const rows = values.categories
+    .map((row, index) => ({ row, index }))
+    .filter(({ row }) => Object.values(row).some((value) => value !== ''));
+  const errors = { ...topFieldErrors(values), ...categoryErrors(rows) };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const parsed = parseFundPolicy(policyJsonOf(values, rows));
+  if (parsed.ok) return { ok: true, policy: parsed.value };
+  const rowOf = (key: string | undefined) => rows.find(({ row }) => row.key === key)?.index ?? 0;
+  const { field, message } = policyRefusalMessage(parsed, formFieldOf(parsed.field, rowOf));
+  return { ok: false, errors: { [field]: message } };
+}
+
+/** What is wrong with the fields above the categories, each checked before the policy's own checks. */
+function topFieldErrors(values: PolicyFormValues): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const field of RATIO_FIELDS) {
     if (!RATIO.test(values[field])) errors[field] = m.policy_error_ratio();
@@ -191,17 +212,19 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
   if (values.releaseMode !== 'proportional' && values.releaseMode !== 'all_when_target_met') {
     errors['releaseMode'] = m.policy_error_release_mode();
   }
-  const roundingDirection = ROUNDING_DIRECTIONS.find((direction) => direction === values.roundingDirection);
-  if (roundingDirection === undefined) errors['roundingDirection'] = m.policy_error_rounding_direction();
-  const days = /^[0-9]{1,2}$/.test(values.noticeWorkingDays) ? Number(values.noticeWorkingDays) : 0;
+  if (roundingDirectionOf(values.roundingDirection) === undefined) {
+    errors['roundingDirection'] = m.policy_error_rounding_direction();
+  }
+  const days = smallNumber(values.noticeWorkingDays);
   if (days < 1 || days > 30) errors['noticeWorkingDays'] = m.policy_error_days();
-  const quorum = /^[0-9]{1,2}$/.test(values.quorum) ? Number(values.quorum) : 0;
-  if (quorum < 1) errors['quorum'] = m.policy_error_quorum();
+  if (smallNumber(values.quorum) < 1) errors['quorum'] = m.policy_error_quorum();
   if (values.note.length > 500) errors['note'] = m.policy_error_note();
+  return errors;
+}
 
-  const rows = values.categories
-    .map((row, index) => ({ row, index }))
-    .filter(({ row }) => Object.values(row).some((value) => value !== ''));
+/** What is wrong with the category rows that have anything typed in them. */
+function categoryErrors(rows: readonly FilledRow[]): Record<string, string> {
+  const errors: Record<string, string> = {};
   const seen = new Set<string>();
   for (const { row, index } of rows) {
     if (!CATEGORY_KEY.test(row.key)) errors[categoryField('key', index)] = m.policy_error_category_key();
@@ -214,10 +237,13 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
   }
   if (rows.length > CATEGORIES_MAX)
     errors[categoryField('key', rows[CATEGORIES_MAX]?.index ?? 0)] = m.policy_error_too_many();
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return errors;
+}
 
+/** The policy's JSON form of fields that passed the checks above. */
+function policyJsonOf(values: PolicyFormValues, rows: readonly FilledRow[]) {
   const amountOrNull = (text: string) => (text === '' ? null : plainAmount(text));
-  const json = {
+  return {
     match: {
       ratioDefault: plainRatio(values.ratioDefault),
       capPerProject: amountOrNull(values.capPerProject),
@@ -233,13 +259,13 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
       capPerCompoundPerYear: amountOrNull(values.capPerCompoundPerYear),
       selfRaisedShareMin: plainRatio(values.selfRaisedShareMin),
       roundingUnit: plainAmount(values.roundingUnit),
-      roundingDirection: roundingDirection ?? 'down',
+      roundingDirection: roundingDirectionOf(values.roundingDirection) ?? 'down',
       overrideBand: { ratioMin: plainRatio(values.bandMin), ratioMax: plainRatio(values.bandMax) },
       releaseMode: values.releaseMode
     },
     categoryLabels: Object.fromEntries(rows.map(({ row }) => [row.key, { zh: row.zh, en: row.en }])),
-    noticeWorkingDays: days,
-    vote: { quorum, majority: plainRatio(values.majority) },
+    noticeWorkingDays: smallNumber(values.noticeWorkingDays),
+    vote: { quorum: smallNumber(values.quorum), majority: plainRatio(values.majority) },
     ownersConsent: {
       presentShareMin: plainRatio(values.presentShareMin),
       agreeShareMin: plainRatio(values.agreeShareMin)
@@ -248,10 +274,6 @@ export function policyFromValues(values: PolicyFormValues): PolicyFromForm {
     holdBackShare: plainRatio(values.holdBackShare),
     participationMin: values.participationMin === '' ? null : plainRatio(values.participationMin)
   };
-  const parsed = parseFundPolicy(json);
-  if (parsed.ok) return { ok: true, policy: parsed.value };
-  const rowOf = (key: string | undefined) => rows.find(({ row }) => row.key === key)?.index ?? 0;
-  return { ok: false, errors: { [formFieldOf(parsed.field, rowOf)]: messageOf(parsed.code, values) } };
 }
 
 /** The JSON paths whose form field has another name; a Map, as the path comes from a category key a person typed. */
@@ -275,33 +297,4 @@ function formFieldOf(path: string | null, rowOf: (key: string | undefined) => nu
   if (mapped !== undefined) return mapped;
   const last = parts[parts.length - 1] ?? '';
   return (TOP_FIELDS as readonly string[]).includes(last) ? last : 'ratioDefault';
-}
-
-function messageOf(code: FundPolicyCode, values: PolicyFormValues): string {
-  switch (code) {
-    case 'override_band_must_be_ordered':
-      return m.policy_error_band();
-    case 'ratio_must_leave_self_raised_minimum':
-      return m.policy_error_self_raised({ max: maxRatio(values.selfRaisedShareMin) });
-    case 'cap_must_be_positive':
-      return m.policy_error_cap();
-    case 'rounding_unit_must_be_positive':
-      return m.policy_error_rounding();
-    case 'rounding_direction_not_known':
-      return m.policy_error_rounding_direction();
-    case 'majority_must_be_between_half_and_one':
-      return m.policy_error_majority();
-    case 'too_many_categories':
-      return m.policy_error_too_many();
-    case 'category_needs_a_label':
-      return m.policy_error_category_label();
-    case 'ratio_must_be_between_0_and_1':
-    case 'policy_is_malformed':
-      return m.policy_error_ratio();
-  }
-}
-
-/** 1 − the self-raised minimum, as the person would write it ("0.8"). */
-function maxRatio(selfRaised: string): string {
-  return new Decimal(1).minus(plainRatio(selfRaised)).toString();
 }

@@ -5,7 +5,7 @@ import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/paraglide/runtime';
 import { calendarGapOf } from '$lib/server/fund/calendar';
 import { sql } from '$lib/server/platform/database';
-import { authorize, authorizeCommand, clientAddress } from '$lib/server/access/guard';
+import { allows, authorize, authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { can } from '$lib/server/access/policy';
 import * as review from '$lib/server/grants/review';
@@ -47,8 +47,7 @@ async function viewOf(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 export const load: PageServerLoad = async (event) => {
   const { fund, view, ref } = await viewOf(event);
   const actor = event.locals.actor;
-  const isLeader =
-    actor.kind === 'user' && actor.memberships.some((item) => item.fundId === fund.id && item.role === 'leader');
+  const isLeader = allows(event, 'fund.leadership.seat', { fundId: fund.id });
   return {
     fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
     ...view,

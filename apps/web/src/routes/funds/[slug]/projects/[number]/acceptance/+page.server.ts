@@ -7,7 +7,7 @@ import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attac
 import { sql } from '$lib/server/platform/database';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { calendarDate } from '$lib/server/platform/form-input';
-import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
+import { allows, authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import { parseAmount } from '$lib/server/fund/money-in';
 import { can, hasConflictOfInterest } from '$lib/server/access/policy';
 import { projectFrom } from '../../project.server';
@@ -25,8 +25,7 @@ export const load: PageServerLoad = async (event) => {
   const actor = event.locals.actor;
   const view = await acceptance.acceptanceView(sql(), { fundId: fund.id, applicationId: project.id });
   const userId = actor.kind === 'user' ? actor.userId : null;
-  const isLeader =
-    actor.kind === 'user' && actor.memberships.some((item) => item.fundId === fund.id && item.role === 'leader');
+  const isLeader = allows(event, 'fund.leadership.seat', { fundId: fund.id });
   return {
     fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
     project: { number: project.number, title: project.title, status: project.status },

@@ -3,6 +3,8 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
+import { refusalMessage } from '$lib/server/platform/refusal-messages';
+import { householdRefusals, REGISTER_REFUSED } from '$lib/server/fund/register-refusals';
 import { authorize, clientAddress } from '$lib/server/access/guard';
 import { can } from '$lib/server/access/policy';
 import * as registers from '$lib/server/fund/registers';
@@ -74,23 +76,11 @@ type Failure = Exclude<registers.HouseholdsResult | registers.HouseholdResult, {
 
 function refused(action: 'add' | 'edit' | 'paste', result: Failure, values: Record<string, string>, line?: number) {
   const id = values['householdId'] ?? '';
-  switch (result.code) {
-    case 'not_allowed':
-      return fail(403, { action, id, code: result.code, message: m.registers_error_not_allowed(), values });
-    case 'item_is_not_in_this_fund':
-      return fail(404, { action, id, code: result.code, message: m.registers_error_not_found(), values });
-    case 'household_exists':
-      return fail(failureStatusOf(result.code), {
-        action,
-        id,
-        code: result.code,
-        errors:
-          action === 'paste'
-            ? { lines: m.registers_error_line_exists({ line: String(line ?? 1) }) }
-            : { room: m.registers_error_household_exists() },
-        values
-      });
-  }
+  const table = householdRefusals(action === 'paste' ? (line ?? 1) : null);
+  const { field, message } = refusalMessage(table, result.code, REGISTER_REFUSED);
+  const status = failureStatusOf(result.code);
+  if (field === 'form') return fail(status, { action, id, code: result.code, message, values });
+  return fail(status, { action, id, code: result.code, errors: { [field]: message }, values });
 }
 
 async function saveOne(event: RequestEvent, action: 'add' | 'edit') {
