@@ -1,11 +1,11 @@
 import { decideTransition, isDate, money, type Money, chinaDateOf } from '@gongjian/ledger';
 import { storeAttachmentIn, type Upload } from '../platform/attachments';
 import { recordEvent } from '../platform/audit';
-import * as books from '../books';
+import { runCommand } from '../platform/command';
 import type { Sql, Transaction } from '../db/client';
 import { can, type Actor } from '../access/policy';
 import { loadProject, projectRefOf, type ProjectRow } from './project-core';
-import { applyTransition, loadApplication, Refusal } from '../grants/review';
+import { applyTransition, loadApplication } from '../grants/review';
 
 /*
  * The acceptance check (验收): the fund administrator records that the work was done, with the
@@ -128,12 +128,9 @@ async function photoKindsIn(db: Sql | Transaction, applicationId: string): Promi
 export async function recordAcceptance(sql: Sql, input: RecordAcceptanceInput): Promise<RecordAcceptanceResult> {
   const refused = inputRefusal(input);
   if (refused !== null) return { ok: false, code: refused };
-  try {
-    return await books.transact(sql, (transaction) => recordAcceptanceIn(transaction, input));
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, code: error.code as RecordAcceptanceCode };
-    throw error;
-  }
+  return runCommand<RecordAcceptanceResult, Extract<RecordAcceptanceResult, { ok: false }>>(sql, (transaction) =>
+    recordAcceptanceIn(transaction, input)
+  );
 }
 
 export async function recordAcceptanceIn(
@@ -260,12 +257,9 @@ export interface ConfirmAcceptanceInput extends Command {
 
 /** A leadership member confirms the recorded check: the project becomes accepted. */
 export async function confirmAcceptance(sql: Sql, input: ConfirmAcceptanceInput): Promise<ConfirmAcceptanceResult> {
-  try {
-    return await books.transact(sql, (transaction) => confirmAcceptanceIn(transaction, input));
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, code: error.code as ConfirmAcceptanceCode };
-    throw error;
-  }
+  return runCommand<ConfirmAcceptanceResult, Extract<ConfirmAcceptanceResult, { ok: false }>>(sql, (transaction) =>
+    confirmAcceptanceIn(transaction, input)
+  );
 }
 
 export async function confirmAcceptanceIn(

@@ -25,7 +25,8 @@ import {
   projectRefOf,
   type ProjectRow
 } from './project-core';
-import { applyTransition, loadApplication, lockPool, Refusal } from '../grants/review';
+import { applyTransition, loadApplication, lockPool } from '../grants/review';
+import { Refusal, runCommand } from '../platform/command';
 
 /*
  * The end of a grant. Closing an accepted project recomputes the match on the actual cost, trues
@@ -311,15 +312,8 @@ export async function cancelProject(sql: Sql, input: ClosingInput & { reason: st
   return run(sql, { ...input, kind: 'cancel', reason: input.reason.trim() });
 }
 
-async function run(sql: Sql, input: ClosingInput & { kind: ClosingKind; reason: string }): Promise<ClosingResult> {
-  try {
-    return await books.transact(sql, (transaction) => closeIn(transaction, input));
-  } catch (error) {
-    if (error instanceof Refusal) {
-      return { ok: false, code: error.code as ClosingCode, figure: error.extra['figure'] ?? null };
-    }
-    throw error;
-  }
+function run(sql: Sql, input: ClosingInput & { kind: ClosingKind; reason: string }): Promise<ClosingResult> {
+  return runCommand<ClosingResult, ClosingRefusal>(sql, (transaction) => closeIn(transaction, input));
 }
 
 async function closingOf(db: Sql | Transaction, applicationId: string): Promise<ClosingDone | null> {
@@ -383,7 +377,8 @@ export async function closeIn(
         references: { applicationId: projectKey(project) }
       }
     });
-    if (!posted.ok) throw new Refusal('closing_entry_was_refused', { figure: posted.code });
+    if (!posted.ok)
+      throw new Refusal<ClosingRefusal>({ ok: false, code: 'closing_entry_was_refused', figure: posted.code });
     entrySeqs.push(posted.seq);
   }
   if (hold.isOpen && project.holdId !== null) {
@@ -392,7 +387,8 @@ export async function closeIn(
       command: { holdId: project.holdId },
       recordedAt: input.now.toISOString()
     });
-    if (!released.ok) throw new Refusal('closing_entry_was_refused', { figure: released.code });
+    if (!released.ok)
+      throw new Refusal<ClosingRefusal>({ ok: false, code: 'closing_entry_was_refused', figure: released.code });
   }
   await checkAccountsAtZero(transaction, input.fundId, project);
   await transaction`
@@ -407,7 +403,7 @@ export async function closeIn(
     project.status,
     input.kind === 'close' ? { event: 'close' } : { event: 'cancel', reason: input.reason }
   );
-  if (!decision.ok) throw new Refusal('transition_not_allowed');
+  if (!decision.ok) throw new Refusal<ClosingRefusal>({ ok: false, code: 'transition_not_allowed', figure: null });
   await applyTransition(transaction, {
     fundId: input.fundId,
     application,
@@ -463,7 +459,11 @@ async function checkAccountsAtZero(transaction: Transaction, fundId: string, pro
      where fund_id = ${fundId} and account_code = any(${[accounts.value.funds, accounts.value.selfRaised]}::text[])`;
   const left = rows.find((row) => !money(row.balance).isZero());
   if (left !== undefined) {
-    throw new Refusal('closing_entry_was_refused', { figure: `${left.code} ${money(left.balance).toString()}` });
+    throw new Refusal<ClosingRefusal>({
+      ok: false,
+      code: 'closing_entry_was_refused',
+      figure: `${left.code} ${money(left.balance).toString()}`
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import { Money, decideExpense, money, type Posting, checkBookDate, chinaDateOf } from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
 import { storeAttachmentIn, type Upload } from '../platform/attachments';
-import * as books from '../books';
+import { Refusal, runCommand } from '../platform/command';
 import type { Sql, Transaction } from '../db/client';
 import { parseAmount, type AmountCode, type DateCode } from '../fund/money-in';
 import { can, type Actor, type ApplicationStatus } from '../access/policy';
@@ -81,12 +81,6 @@ export type ExpenseResult =
     }
   | ExpenseFailure;
 
-class Refusal extends Error {
-  constructor(readonly failure: ExpenseFailure) {
-    super(failure.code);
-  }
-}
-
 const userIdOf = (actor: Actor): string | null => (actor.kind === 'user' ? actor.userId : null);
 
 function checkInput(input: ExpenseInput): ExpenseFailure | { ok: true; amount: Money } {
@@ -103,14 +97,9 @@ function checkInput(input: ExpenseInput): ExpenseFailure | { ok: true; amount: M
 export async function recordExpense(sql: Sql, input: Command & ExpenseInput): Promise<ExpenseResult> {
   const checked = checkInput(input);
   if (!checked.ok) return checked;
-  try {
-    return await books.transact(sql, (transaction) =>
-      recordExpenseIn(transaction, { ...input, amountParsed: checked.amount, checkToday: true })
-    );
-  } catch (error) {
-    if (error instanceof Refusal) return error.failure;
-    throw error;
-  }
+  return runCommand<ExpenseResult, ExpenseFailure>(sql, (transaction) =>
+    recordExpenseIn(transaction, { ...input, amountParsed: checked.amount, checkToday: true })
+  );
 }
 
 /** The use case inside a transaction the caller holds (the demo seed too). */
@@ -262,7 +251,7 @@ async function postExpenseIn(
       }
     }
   });
-  if (!posted.ok) throw new Refusal({ ok: false, code: 'expense_was_refused_by_the_books' });
+  if (!posted.ok) throw new Refusal<ExpenseFailure>({ ok: false, code: 'expense_was_refused_by_the_books' });
   return posted.seq;
 }
 
