@@ -12,7 +12,7 @@ import {
 import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attachments';
 import { sql } from '$lib/server/platform/database';
-import { failureStatusOf } from '$lib/server/platform/form-errors';
+import { failureStatusOf, fieldErrorsOf } from '$lib/server/platform/form-errors';
 import { calendarDate } from '$lib/server/platform/form-input';
 import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import { parseAmount } from '$lib/server/fund/money-in';
@@ -57,6 +57,14 @@ const RecordForm = v.object({
 const ConfirmForm = v.object({ seen: v.pipe(v.string(), v.regex(/^[0-9]{1,16}$/)) });
 
 type Field = AcceptanceField;
+
+/** What each field of the record form says when valibot refuses its shape. */
+const fieldMessages: Record<'checkedOn' | 'note' | 'costFinal' | 'form', () => string> = {
+  checkedOn: () => m.acceptance_error_date(),
+  note: () => m.acceptance_error_note(),
+  costFinal: () => m.acceptance_error_cost(),
+  form: () => m.acceptance_error_refused()
+};
 
 function recordRefusal(code: string): { field: Field; message: string } {
   return refusalMessage(ACCEPTANCE_RECORD_REFUSALS, code, ACCEPTANCE_REFUSED);
@@ -114,15 +122,7 @@ export const actions: Actions = {
       RecordForm,
       Object.fromEntries([...form].filter(([, value]) => typeof value === 'string'))
     );
-    const errors: Partial<Record<Field, string>> = {};
-    if (!parsed.success) {
-      for (const issue of parsed.issues) {
-        const key = issue.path?.[0]?.key;
-        if (key === 'note') errors.note = m.acceptance_error_note();
-        else if (key === 'costFinal') errors.costFinal = m.acceptance_error_cost();
-        else errors.checkedOn = m.acceptance_error_date();
-      }
-    }
+    const errors: Partial<Record<Field, string>> = parsed.success ? {} : fieldErrorsOf(parsed.issues, fieldMessages);
     const photos: acceptance.AcceptancePhotoUpload[] = [];
     for (const kind of acceptance.PHOTO_KINDS) {
       for (const file of filesOf(form, kind)) {
