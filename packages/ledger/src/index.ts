@@ -227,6 +227,13 @@ export {
   type SpendingFigures,
   type SurplusMode
 } from './grants/project.js';
+export {
+  decideSelfRaisedPayment,
+  selfRaiseRemainingOf,
+  type SelfRaisedPaymentCode,
+  type SelfRaisedPaymentCommand,
+  type SelfRaisedPaymentFigures
+} from './grants/self-raise.js';
 
 // Reports
 export type { Period } from './reports/totals.js';

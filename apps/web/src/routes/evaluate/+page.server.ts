@@ -1,9 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { formatRetry } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
 import * as evaluation from '$lib/server/projects/evaluation';
+import { evaluationCodeRefusalOf } from '$lib/server/projects/evaluation-refusals';
+import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { authorize, clientAddress } from '$lib/server/access/guard';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -40,36 +41,18 @@ function textOf(form: FormData, key: string, max: number): string {
   return typeof value === 'string' ? value.slice(0, max) : '';
 }
 
-function throttledMessage(retryAt: Date, now: Date, locale: App.Locals['locale']): string {
-  const retry = formatRetry(retryAt, now, locale);
-  return m.evaluation_public_error_throttled({ time: retry.time, minutes: String(retry.minutes) });
-}
-
 /** A refused code: back to the first step, with what is wrong and, for a used code, its results. */
 function codeRefused(refusal: evaluation.CodeRefusal, code: string, now: Date, locale: App.Locals['locale']) {
-  switch (refusal.code) {
-    case 'code_is_unknown':
-      return fail(400, {
-        step: 'code' as const,
-        errors: { code: m.evaluation_public_error_unknown() },
-        values: { code },
-        used: null
-      });
-    case 'code_was_used':
-      return fail(409, {
-        step: 'code' as const,
-        errors: { code: m.evaluation_public_error_used() },
-        values: { code },
-        used: { fundSlug: refusal.project.fundSlug, number: refusal.project.number }
-      });
-    case 'evaluation_is_throttled':
-      return fail(429, {
-        step: 'code' as const,
-        errors: { code: throttledMessage(refusal.retryAt, now, locale) },
-        values: { code },
-        used: null
-      });
-  }
+  // The code is the step's one field: every refusal of it is said there.
+  const { message } = evaluationCodeRefusalOf(refusal, now, locale);
+  const used =
+    refusal.code === 'code_was_used' ? { fundSlug: refusal.project.fundSlug, number: refusal.project.number } : null;
+  return fail(failureStatusOf(refusal.code), {
+    step: 'code' as const,
+    errors: { code: message },
+    values: { code },
+    used
+  });
 }
 
 export const actions: Actions = {

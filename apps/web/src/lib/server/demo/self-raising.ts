@@ -1,7 +1,8 @@
 import { chinaDateOf } from '@gongjian/ledger';
 import type { Transaction } from '../db/client';
 import { loadProject, type ProjectRow } from '../projects/project-core';
-import { type RaiseMethod, Refusal, recordIn } from '../projects/self-raising';
+import { Refusal } from '../platform/command';
+import { type RaiseMethod, recordIn } from '../projects/self-raising';
 
 /**
  * The demo's self-raising on 桂花井3号院's entrance-door repair (the active grant step 008 made):
@@ -38,7 +39,7 @@ export async function seedDemoSelfRaising(transaction: Transaction, fundId: stri
       idempotencyKey: `00000000-0000-4000-8000-0000000009${String(index).padStart(2, '0')}`
     }).catch((error: unknown) => {
       if (error instanceof Refusal)
-        throw new Error(`demo seed: a self-raised payment was refused (${error.result.code})`);
+        throw new Error(`demo seed: a self-raised payment was refused (${error.failure.code})`);
       throw error;
     });
   }

@@ -1,11 +1,11 @@
 import { decideTransition, isDate, money, type Money, chinaDateOf } from '@gongjian/ledger';
 import { storeAttachmentIn, type Upload } from '../platform/attachments';
 import { recordEvent } from '../platform/audit';
-import * as books from '../books';
+import { runCommand } from '../platform/command';
 import type { Sql, Transaction } from '../db/client';
 import { can, type Actor } from '../access/policy';
 import { loadProject, projectRefOf, type ProjectRow } from './project-core';
-import { applyTransition, loadApplication, Refusal } from '../grants/review';
+import { applyTransition, loadApplication } from '../grants/review';
 
 /*
  * The acceptance check (验收): the fund administrator records that the work was done, with the
@@ -128,12 +128,9 @@ async function photoKindsIn(db: Sql | Transaction, applicationId: string): Promi
 export async function recordAcceptance(sql: Sql, input: RecordAcceptanceInput): Promise<RecordAcceptanceResult> {
   const refused = inputRefusal(input);
   if (refused !== null) return { ok: false, code: refused };
-  try {
-    return await books.transact(sql, (transaction) => recordAcceptanceIn(transaction, input));
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, code: error.code as RecordAcceptanceCode };
-    throw error;
-  }
+  return runCommand<RecordAcceptanceResult, Extract<RecordAcceptanceResult, { ok: false }>>(sql, (transaction) =>
+    recordAcceptanceIn(transaction, input)
+  );
 }
 
 export async function recordAcceptanceIn(
@@ -152,7 +149,26 @@ export async function recordAcceptanceIn(
   const asActive = projectRefOf(input.fundId, { ...project, status: 'active' });
   if (!can(input.actor, 'project.accept.record', asActive).allowed) return { ok: false, code: 'not_allowed' };
   // A form sent twice finds its own record, photos and all, and changes nothing.
-  if (
+  if (isSameRecord(existing, photos, input, userId)) return { ok: true, replayed: true };
+  if (existing !== null && existing.confirmedBy !== null) return { ok: false, code: 'acceptance_is_confirmed' };
+  if (!can(input.actor, 'project.accept.record', projectRefOf(input.fundId, project)).allowed) {
+    return { ok: false, code: 'project_is_not_active' };
+  }
+  const photoRefusal = photosRefusal(photos, input.photos);
+  if (photoRefusal !== null) return { ok: false, code: photoRefusal };
+  await writeAcceptanceIn(transaction, { ...input, project, stored: photos, userId });
+  await notifyConfirmers(transaction, { fundId: input.fundId, project, now: input.now, except: userId });
+  return { ok: true, replayed: false };
+}
+
+/** Whether the form is the same as the record already written by this person, photos and all. */
+function isSameRecord(
+  existing: AcceptanceRow | null,
+  photos: ReadonlyMap<string, PhotoKind>,
+  input: RecordAcceptanceInput,
+  userId: string | null
+): boolean {
+  return (
     existing !== null &&
     existing.recordedBy === userId &&
     existing.checkedOn === input.checkedOn &&
@@ -160,25 +176,35 @@ export async function recordAcceptanceIn(
     (existing.costFinal === null ? null : money(existing.costFinal).toString()) ===
       (input.costFinal?.toString() ?? null) &&
     input.photos.every((photo) => photos.get(photo.upload.sha256) === photo.kind)
-  ) {
-    return { ok: true, replayed: true };
-  }
-  if (existing !== null && existing.confirmedBy !== null) return { ok: false, code: 'acceptance_is_confirmed' };
-  if (!can(input.actor, 'project.accept.record', projectRefOf(input.fundId, project)).allowed) {
-    return { ok: false, code: 'project_is_not_active' };
-  }
+  );
+}
+
+/** The photos kept and added together: both kinds present, each within the limit. */
+function photosRefusal(
+  photos: ReadonlyMap<string, PhotoKind>,
+  added: readonly AcceptancePhotoUpload[]
+): RecordAcceptanceCode | null {
   // The same for a photo recorded earlier as the other kind.
-  if (input.photos.some((photo) => (photos.get(photo.upload.sha256) ?? photo.kind) !== photo.kind)) {
-    return { ok: false, code: 'acceptance_before_and_after_photos_must_differ' };
+  if (added.some((photo) => (photos.get(photo.upload.sha256) ?? photo.kind) !== photo.kind)) {
+    return 'acceptance_before_and_after_photos_must_differ';
   }
   const kinds = new Map(photos);
-  for (const photo of input.photos) if (!kinds.has(photo.upload.sha256)) kinds.set(photo.upload.sha256, photo.kind);
+  for (const photo of added) if (!kinds.has(photo.upload.sha256)) kinds.set(photo.upload.sha256, photo.kind);
   const counts = { before: 0, after: 0 };
   for (const kind of kinds.values()) counts[kind] += 1;
-  if (counts.before === 0 || counts.after === 0) return { ok: false, code: 'acceptance_needs_before_and_after_photos' };
+  if (counts.before === 0 || counts.after === 0) return 'acceptance_needs_before_and_after_photos';
   if (counts.before > ACCEPTANCE_PHOTOS_PER_KIND_MAX || counts.after > ACCEPTANCE_PHOTOS_PER_KIND_MAX) {
-    return { ok: false, code: 'acceptance_photos_must_not_exceed_limit' };
+    return 'acceptance_photos_must_not_exceed_limit';
   }
+  return null;
+}
+
+/** The record (again, until it is confirmed), the new photos with their files, and the audit event. */
+async function writeAcceptanceIn(
+  transaction: Transaction,
+  input: RecordAcceptanceInput & { project: ProjectRow; stored: ReadonlyMap<string, PhotoKind>; userId: string | null }
+): Promise<void> {
+  const { project, stored, userId } = input;
   await transaction`
     insert into acceptances (application_id, fund_id, checked_on, note, cost_final, recorded_by, recorded_at)
     values (${project.id}, ${input.fundId}, ${input.checkedOn}, ${input.note.trim()},
@@ -188,7 +214,7 @@ export async function recordAcceptanceIn(
            recorded_by = excluded.recorded_by,
            recorded_at = excluded.recorded_at`;
   for (const photo of input.photos) {
-    if (photos.has(photo.upload.sha256)) continue;
+    if (stored.has(photo.upload.sha256)) continue;
     await storeAttachmentIn(transaction, {
       fundId: input.fundId,
       upload: photo.upload,
@@ -211,8 +237,6 @@ export async function recordAcceptanceIn(
     resourceId: project.id,
     detail: { applicationNumber: project.number, count: input.photos.length }
   });
-  await notifyConfirmers(transaction, { fundId: input.fundId, project, now: input.now, except: userId });
-  return { ok: true, replayed: false };
 }
 
 /**
@@ -260,12 +284,9 @@ export interface ConfirmAcceptanceInput extends Command {
 
 /** A leadership member confirms the recorded check: the project becomes accepted. */
 export async function confirmAcceptance(sql: Sql, input: ConfirmAcceptanceInput): Promise<ConfirmAcceptanceResult> {
-  try {
-    return await books.transact(sql, (transaction) => confirmAcceptanceIn(transaction, input));
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, code: error.code as ConfirmAcceptanceCode };
-    throw error;
-  }
+  return runCommand<ConfirmAcceptanceResult, Extract<ConfirmAcceptanceResult, { ok: false }>>(sql, (transaction) =>
+    confirmAcceptanceIn(transaction, input)
+  );
 }
 
 export async function confirmAcceptanceIn(

@@ -25,7 +25,8 @@ import {
   projectRefOf,
   type ProjectRow
 } from './project-core';
-import { applyTransition, loadApplication, lockPool, Refusal } from '../grants/review';
+import { applyTransition, loadApplication, lockPool } from '../grants/review';
+import { Refusal, runCommand } from '../platform/command';
 
 /*
  * The end of a grant. Closing an accepted project recomputes the match on the actual cost, trues
@@ -234,39 +235,45 @@ async function planFor(
     return { ok: false, code, figure };
   }
   const plan = planned.value;
+  const view = viewOf({ kind: input.kind, project, figures, plan, matchPaid, households });
+  return { ok: true, planned: { plan, hold, compoundCode, view } };
+}
+
+/** The plan in figures, as the page shows it before the administrator confirms it. */
+function viewOf(input: {
+  kind: ClosingKind;
+  project: ProjectRow;
+  figures: Awaited<ReturnType<typeof projectMoneyIn>>;
+  plan: ClosingPlan;
+  matchPaid: Money;
+  households: HouseholdPaid[];
+}): ClosingPlanView {
+  const { project, figures, plan } = input;
   const refunds =
     plan.surplusMode === 'refund' && plan.selfRaisedSurplus.isPositive()
-      ? refundsOf(plan.selfRaisedSurplus, households)
+      ? refundsOf(plan.selfRaisedSurplus, input.households)
       : null;
   return {
-    ok: true,
-    planned: {
-      plan,
-      hold,
-      compoundCode,
-      view: {
-        kind: input.kind,
-        matchApproved: money(project.approvedAmount).toString(),
-        matchPaid: matchPaid.toString(),
-        matchFinal: plan.matchFinal.toString(),
-        costActual: figures.costActual.toString(),
-        selfRaisedReceived: figures.selfRaisedReceived.toString(),
-        holdReleased: plan.holdReleased.toString(),
-        matchReturned: plan.matchReturned.toString(),
-        surplus: plan.selfRaisedSurplus.toString(),
-        surplusMode: plan.surplusMode,
-        refunds:
-          refunds === null || !refunds.ok
-            ? []
-            : refunds.value.map((row) => ({
-                householdId: row.household.householdId,
-                label: row.household.label,
-                paid: row.household.paid.toString(),
-                refund: row.refund.toString()
-              })),
-        entries: plan.entries.length
-      }
-    }
+    kind: input.kind,
+    matchApproved: money(project.approvedAmount).toString(),
+    matchPaid: input.matchPaid.toString(),
+    matchFinal: plan.matchFinal.toString(),
+    costActual: figures.costActual.toString(),
+    selfRaisedReceived: figures.selfRaisedReceived.toString(),
+    holdReleased: plan.holdReleased.toString(),
+    matchReturned: plan.matchReturned.toString(),
+    surplus: plan.selfRaisedSurplus.toString(),
+    surplusMode: plan.surplusMode,
+    refunds:
+      refunds === null || !refunds.ok
+        ? []
+        : refunds.value.map((row) => ({
+            householdId: row.household.householdId,
+            label: row.household.label,
+            paid: row.household.paid.toString(),
+            refund: row.refund.toString()
+          })),
+    entries: plan.entries.length
   };
 }
 
@@ -311,15 +318,8 @@ export async function cancelProject(sql: Sql, input: ClosingInput & { reason: st
   return run(sql, { ...input, kind: 'cancel', reason: input.reason.trim() });
 }
 
-async function run(sql: Sql, input: ClosingInput & { kind: ClosingKind; reason: string }): Promise<ClosingResult> {
-  try {
-    return await books.transact(sql, (transaction) => closeIn(transaction, input));
-  } catch (error) {
-    if (error instanceof Refusal) {
-      return { ok: false, code: error.code as ClosingCode, figure: error.extra['figure'] ?? null };
-    }
-    throw error;
-  }
+function run(sql: Sql, input: ClosingInput & { kind: ClosingKind; reason: string }): Promise<ClosingResult> {
+  return runCommand<ClosingResult, ClosingRefusal>(sql, (transaction) => closeIn(transaction, input));
 }
 
 async function closingOf(db: Sql | Transaction, applicationId: string): Promise<ClosingDone | null> {
@@ -365,7 +365,35 @@ export async function closeIn(
   await lockPool(transaction, input.fundId);
   const planned = await planFor(transaction, { fundId: input.fundId, project, kind: input.kind, lock: true });
   if (!planned.ok) return planned;
-  const { plan, hold, compoundCode } = planned.planned;
+  const { plan } = planned.planned;
+  const entrySeqs = await postPlanIn(transaction, { ...input, project, planned: planned.planned });
+  await recordClosingIn(transaction, { ...input, project, plan, ended });
+  return {
+    ok: true,
+    replayed: false,
+    closing: {
+      kind: ended,
+      closedAt: input.now,
+      matchFinal: plan.matchFinal.toString(),
+      holdReleased: plan.holdReleased.toString(),
+      matchReturned: plan.matchReturned.toString(),
+      surplus: plan.selfRaisedSurplus.toString(),
+      surplusMode: plan.surplusMode,
+      reason: input.reason,
+      entrySeqs
+    }
+  };
+}
+
+type CloseCommand = ClosingInput & { kind: ClosingKind; reason: string; project: ProjectRow };
+
+/**
+ * The plan's entries, posted one by one under the form's key, and the project's reservation on the
+ * pool released. The books refusing any of them throws, so nothing of the close is kept.
+ */
+async function postPlanIn(transaction: Transaction, input: CloseCommand & { planned: Planned }): Promise<number[]> {
+  const { project } = input;
+  const { plan, hold, compoundCode } = input.planned;
   await projectAccountsIn(transaction, input.fundId, project);
   if (plan.surplusMode === 'keep' && plan.selfRaisedSurplus.isPositive()) {
     await openReserveIn(transaction, input.fundId, compoundCode);
@@ -383,7 +411,8 @@ export async function closeIn(
         references: { applicationId: projectKey(project) }
       }
     });
-    if (!posted.ok) throw new Refusal('closing_entry_was_refused', { figure: posted.code });
+    if (!posted.ok)
+      throw new Refusal<ClosingRefusal>({ ok: false, code: 'closing_entry_was_refused', figure: posted.code });
     entrySeqs.push(posted.seq);
   }
   if (hold.isOpen && project.holdId !== null) {
@@ -392,8 +421,21 @@ export async function closeIn(
       command: { holdId: project.holdId },
       recordedAt: input.now.toISOString()
     });
-    if (!released.ok) throw new Refusal('closing_entry_was_refused', { figure: released.code });
+    if (!released.ok)
+      throw new Refusal<ClosingRefusal>({ ok: false, code: 'closing_entry_was_refused', figure: released.code });
   }
+  return entrySeqs;
+}
+
+/**
+ * The close as recorded, once its entries left the project's accounts at zero, and the project's
+ * move to closed or cancelled.
+ */
+async function recordClosingIn(
+  transaction: Transaction,
+  input: CloseCommand & { plan: ClosingPlan; ended: 'closed' | 'cancelled' }
+): Promise<void> {
+  const { project, plan, ended } = input;
   await checkAccountsAtZero(transaction, input.fundId, project);
   await transaction`
     insert into project_closings (application_id, fund_id, kind, closed_at, closed_by, match_final, hold_released,
@@ -407,7 +449,7 @@ export async function closeIn(
     project.status,
     input.kind === 'close' ? { event: 'close' } : { event: 'cancel', reason: input.reason }
   );
-  if (!decision.ok) throw new Refusal('transition_not_allowed');
+  if (!decision.ok) throw new Refusal<ClosingRefusal>({ ok: false, code: 'transition_not_allowed', figure: null });
   await applyTransition(transaction, {
     fundId: input.fundId,
     application,
@@ -417,21 +459,6 @@ export async function closeIn(
     ip: input.ip,
     comments: input.reason
   });
-  return {
-    ok: true,
-    replayed: false,
-    closing: {
-      kind: ended,
-      closedAt: input.now,
-      matchFinal: plan.matchFinal.toString(),
-      holdReleased: plan.holdReleased.toString(),
-      matchReturned: plan.matchReturned.toString(),
-      surplus: plan.selfRaisedSurplus.toString(),
-      surplusMode: plan.surplusMode,
-      reason: input.reason,
-      entrySeqs
-    }
-  };
 }
 
 async function openReserveIn(transaction: Transaction, fundId: string, compoundCode: string): Promise<void> {
@@ -463,7 +490,11 @@ async function checkAccountsAtZero(transaction: Transaction, fundId: string, pro
      where fund_id = ${fundId} and account_code = any(${[accounts.value.funds, accounts.value.selfRaised]}::text[])`;
   const left = rows.find((row) => !money(row.balance).isZero());
   if (left !== undefined) {
-    throw new Refusal('closing_entry_was_refused', { figure: `${left.code} ${money(left.balance).toString()}` });
+    throw new Refusal<ClosingRefusal>({
+      ok: false,
+      code: 'closing_entry_was_refused',
+      figure: `${left.code} ${money(left.balance).toString()}`
+    });
   }
 }
 

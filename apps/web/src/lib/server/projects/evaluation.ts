@@ -2,7 +2,7 @@ import { chinaDateOf } from '@gongjian/ledger';
 import { createHash, randomBytes } from 'node:crypto';
 import { recordEvent } from '../platform/audit';
 import { EVALUATION_CODE_RULE, addressBlock, lockedUntil, recordFailure } from '../auth/throttle';
-import * as books from '../books';
+import { runCommand } from '../platform/command';
 import type { Sql, Transaction } from '../db/client';
 import { can, type Actor, type DenyReason } from '../access/policy';
 import { loadProject, projectRefOf, type ProjectRow } from './project-core';
@@ -81,11 +81,7 @@ export type IssueResult =
   | { ok: false; code: 'not_allowed'; reason: DenyReason }
   | { ok: false; code: 'project_not_found' };
 
-class Refusal extends Error {
-  constructor(readonly result: Extract<IssueResult, { ok: false }>) {
-    super(result.code);
-  }
-}
+type IssueFailure = Extract<IssueResult, { ok: false }>;
 
 interface Command {
   actor: Actor;
@@ -104,25 +100,20 @@ export async function issueEvaluationCodes(
   sql: Sql,
   input: Command & { mode: IssueMode; idempotencyKey: string }
 ): Promise<IssueResult> {
-  try {
-    return await books.transact(sql, async (transaction) => {
-      const project = await loadProject(transaction, { fundId: input.fundId, number: input.number, lock: true });
-      if (project === null) throw new Refusal({ ok: false, code: 'project_not_found' });
-      const decision = can(input.actor, 'project.evaluation.codes', projectRefOf(input.fundId, project));
-      if (!decision.allowed) {
-        // A role that may issue codes, refused for the state alone, may be sending its own form
-        // again: that is answered as the first time; a new issue is refused for the state.
-        const sent = decision.reason === 'state_does_not_allow_it' && (await issuedBy(transaction, input, project));
-        if (sent) return { ok: true, replayed: true, slips: [] };
-        throw new Refusal({ ok: false, code: 'not_allowed', reason: decision.reason });
-      }
-      const actorUserId = input.actor.kind === 'user' ? input.actor.userId : null;
-      return await issueIn(transaction, { ...input, project, actorUserId });
-    });
-  } catch (error) {
-    if (error instanceof Refusal) return error.result;
-    throw error;
-  }
+  return runCommand<IssueResult, IssueFailure>(sql, async (transaction): Promise<IssueResult> => {
+    const project = await loadProject(transaction, { fundId: input.fundId, number: input.number, lock: true });
+    if (project === null) return { ok: false, code: 'project_not_found' };
+    const decision = can(input.actor, 'project.evaluation.codes', projectRefOf(input.fundId, project));
+    if (!decision.allowed) {
+      // A role that may issue codes, refused for the state alone, may be sending its own form
+      // again: that is answered as the first time; a new issue is refused for the state.
+      const sent = decision.reason === 'state_does_not_allow_it' && (await issuedBy(transaction, input, project));
+      if (sent) return { ok: true, replayed: true, slips: [] };
+      return { ok: false, code: 'not_allowed', reason: decision.reason };
+    }
+    const actorUserId = input.actor.kind === 'user' ? input.actor.userId : null;
+    return await issueIn(transaction, { ...input, project, actorUserId });
+  });
 }
 
 /** Whether this form (its key) already issued codes for the project: a form sent twice issues once. */
@@ -356,27 +347,30 @@ export async function submitEvaluation(
   }
   const hash = codeHash(code);
   const day = dayOf(input.now);
-  const outcome = await books.transact(sql, async (transaction): Promise<SubmitResult> => {
-    const [row] = await projectOfCode(transaction, hash);
-    if (row === undefined) return { ok: false, code: 'code_is_unknown' };
-    const marked = await transaction`
+  const outcome = await runCommand<SubmitResult, Extract<SubmitResult, { ok: false }>>(
+    sql,
+    async (transaction): Promise<SubmitResult> => {
+      const [row] = await projectOfCode(transaction, hash);
+      if (row === undefined) return { ok: false, code: 'code_is_unknown' };
+      const marked = await transaction`
       update evaluation_codes set used_at = ${day} where id = ${row.codeId} and used_at is null`;
-    if (marked.count === 0) return { ok: false, code: 'code_was_used', project: projectOf(row) };
-    await transaction`
+      if (marked.count === 0) return { ok: false, code: 'code_was_used', project: projectOf(row) };
+      await transaction`
       insert into evaluations (fund_id, application_id, rating, comment, at)
       values (${row.fundId}, ${row.applicationId}, ${rating}, ${comment}, ${day})`;
-    // No address and no household: the trail says a project was rated, not by whom.
-    await recordEvent(transaction, {
-      action: 'evaluation.submitted',
-      outcome: 'ok',
-      at: input.now,
-      fundId: row.fundId,
-      resourceType: 'application',
-      resourceId: row.applicationId,
-      detail: { applicationNumber: row.number }
-    });
-    return { ok: true, project: projectOf(row) };
-  });
+      // No address and no household: the trail says a project was rated, not by whom.
+      await recordEvent(transaction, {
+        action: 'evaluation.submitted',
+        outcome: 'ok',
+        at: input.now,
+        fundId: row.fundId,
+        resourceType: 'application',
+        resourceId: row.applicationId,
+        detail: { applicationNumber: row.number }
+      });
+      return { ok: true, project: projectOf(row) };
+    }
+  );
   if (!outcome.ok && outcome.code === 'code_is_unknown')
     await recordFailure(sql, keys, input.now, EVALUATION_CODE_RULE);
   return outcome;

@@ -1,7 +1,15 @@
-import { Money, decideExpense, money, type Posting, checkBookDate, chinaDateOf } from '@gongjian/ledger';
+import {
+  Money,
+  decideExpense,
+  money,
+  type ExpenseSplit,
+  type Posting,
+  checkBookDate,
+  chinaDateOf
+} from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
 import { storeAttachmentIn, type Upload } from '../platform/attachments';
-import * as books from '../books';
+import { Refusal, runCommand } from '../platform/command';
 import type { Sql, Transaction } from '../db/client';
 import { parseAmount, type AmountCode, type DateCode } from '../fund/money-in';
 import { can, type Actor, type ApplicationStatus } from '../access/policy';
@@ -81,12 +89,6 @@ export type ExpenseResult =
     }
   | ExpenseFailure;
 
-class Refusal extends Error {
-  constructor(readonly failure: ExpenseFailure) {
-    super(failure.code);
-  }
-}
-
 const userIdOf = (actor: Actor): string | null => (actor.kind === 'user' ? actor.userId : null);
 
 function checkInput(input: ExpenseInput): ExpenseFailure | { ok: true; amount: Money } {
@@ -103,14 +105,9 @@ function checkInput(input: ExpenseInput): ExpenseFailure | { ok: true; amount: M
 export async function recordExpense(sql: Sql, input: Command & ExpenseInput): Promise<ExpenseResult> {
   const checked = checkInput(input);
   if (!checked.ok) return checked;
-  try {
-    return await books.transact(sql, (transaction) =>
-      recordExpenseIn(transaction, { ...input, amountParsed: checked.amount, checkToday: true })
-    );
-  } catch (error) {
-    if (error instanceof Refusal) return error.failure;
-    throw error;
-  }
+  return runCommand<ExpenseResult, ExpenseFailure>(sql, (transaction) =>
+    recordExpenseIn(transaction, { ...input, amountParsed: checked.amount, checkToday: true })
+  );
 }
 
 /** The use case inside a transaction the caller holds (the demo seed too). */
@@ -158,12 +155,30 @@ export async function recordExpenseIn(
     });
   }
   const seq = await postExpenseIn(transaction, { ...input, project, line, split: split.value });
+  const expenseId = await insertExpenseIn(transaction, { ...input, project, split: split.value, seq, actorUserId });
+  return {
+    ok: true,
+    expenseId,
+    seq,
+    matchPart: split.value.match.toString(),
+    selfRaisedPart: split.value.selfRaised.toString(),
+    replayed: false
+  };
+}
+
+/** The expense's row and its audit event, beside the entry just posted. */
+async function insertExpenseIn(
+  transaction: Transaction,
+  input: Command &
+    ExpenseInput & { amountParsed: Money; project: ProjectRow; split: ExpenseSplit; seq: number; actorUserId: string }
+): Promise<string> {
+  const { project, split, seq, actorUserId } = input;
   const [row] = await transaction<{ id: string }[]>`
     insert into expenses (fund_id, application_id, line_no, supplier, invoice_no, invoice_date, amount, match_part,
                           self_raised_part, attachment_sha256, entry_seq, recorded_by, recorded_at, create_key)
     values (${input.fundId}, ${project.id}, ${input.lineNo}, ${input.supplier.trim()}, ${input.invoiceNo.trim()},
-            ${input.invoiceDate}, ${input.amountParsed.toString()}, ${split.value.match.toString()},
-            ${split.value.selfRaised.toString()}, ${input.attachment?.sha256 ?? null}, ${seq}, ${actorUserId},
+            ${input.invoiceDate}, ${input.amountParsed.toString()}, ${split.match.toString()},
+            ${split.selfRaised.toString()}, ${input.attachment?.sha256 ?? null}, ${seq}, ${actorUserId},
             ${input.now}, ${input.key})
     returning id::text as id`;
   if (row === undefined) throw new Error('expenses: the insert returned no row');
@@ -178,14 +193,7 @@ export async function recordExpenseIn(
     resourceId: row.id,
     detail: { applicationNumber: project.number, amount: input.amountParsed.toString(), entrySeq: seq }
   });
-  return {
-    ok: true,
-    expenseId: row.id,
-    seq,
-    matchPart: split.value.match.toString(),
-    selfRaisedPart: split.value.selfRaised.toString(),
-    replayed: false
-  };
+  return row.id;
 }
 
 async function replayOf(
@@ -262,7 +270,7 @@ async function postExpenseIn(
       }
     }
   });
-  if (!posted.ok) throw new Refusal({ ok: false, code: 'expense_was_refused_by_the_books' });
+  if (!posted.ok) throw new Refusal<ExpenseFailure>({ ok: false, code: 'expense_was_refused_by_the_books' });
   return posted.seq;
 }
 

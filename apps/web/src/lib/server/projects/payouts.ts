@@ -12,7 +12,7 @@ import {
   chinaDateOf
 } from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
-import * as books from '../books';
+import { Refusal, runCommand } from '../platform/command';
 import type { Sql, Transaction } from '../db/client';
 import { parseAmount, type AmountCode } from '../fund/money-in';
 import { can, type Action, type Actor, type ApplicationStatus } from '../access/policy';
@@ -98,13 +98,6 @@ export type PayoutOutcome = {
 
 export type PayoutResult = PayoutOutcome | PayoutFailure;
 
-/** Thrown inside a transaction so that it rolls back, then returned to the caller as a value. */
-class Refusal extends Error {
-  constructor(readonly failure: PayoutFailure) {
-    super(failure.code);
-  }
-}
-
 const userIdOf = (actor: Actor): string | null => (actor.kind === 'user' ? actor.userId : null);
 
 const isClosed = (project: ProjectRow): boolean => project.status === 'closed' || project.status === 'cancelled';
@@ -127,13 +120,12 @@ function refusedBy(
     : { ok: false, code: 'not_allowed' };
 }
 
-async function run(sql: Sql, work: (transaction: Transaction) => Promise<PayoutResult>): Promise<PayoutResult> {
-  try {
-    return await books.transact(sql, work);
-  } catch (error) {
-    if (error instanceof Refusal) return error.failure;
-    throw error;
-  }
+/**
+ * One payout command in one transaction. A refusal found after something was written throws a
+ * Refusal carrying the whole failure (with its status or figure), so the transaction rolls back.
+ */
+function run(sql: Sql, work: (transaction: Transaction) => Promise<PayoutResult>): Promise<PayoutResult> {
+  return runCommand<PayoutResult, PayoutFailure>(sql, work);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,7 +297,7 @@ async function payIn(
   input: { fundId: string; project: ProjectRow; amount: Money; key: string; payeeName: string; memo: string; now: Date }
 ): Promise<number> {
   const { project } = input;
-  if (project.holdId === null) throw new Refusal({ ok: false, code: 'project_has_no_hold' });
+  if (project.holdId === null) throw new Refusal<PayoutFailure>({ ok: false, code: 'project_has_no_hold' });
   const accounts = await projectAccountsIn(transaction, input.fundId, project);
   const memo = `配套资金拨付：${project.title}（收款：${input.payeeName}）${input.memo === '' ? '' : `；${input.memo}`}`;
   const posted = await postVoucherIn(transaction, {
@@ -327,7 +319,7 @@ async function payIn(
       references: { applicationId: projectKey(project) }
     }
   });
-  if (!posted.ok) throw new Refusal({ ok: false, code: 'payout_was_refused_by_the_books' });
+  if (!posted.ok) throw new Refusal<PayoutFailure>({ ok: false, code: 'payout_was_refused_by_the_books' });
   return posted.seq;
 }
 

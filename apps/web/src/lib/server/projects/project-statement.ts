@@ -1,4 +1,4 @@
-import { GRANT_STATES, Money, isGrantState, money, projectAccounts } from '@gongjian/ledger';
+import { GRANT_STATES, Money, isGrantState, money, projectAccounts, type ProjectAccounts } from '@gongjian/ledger';
 import { acceptanceView, personLabelsIn, type AcceptanceView, type PersonLabel } from './acceptance';
 import { closingView, type ClosingDone } from './closing';
 import type { Sql } from '../db/client';
@@ -137,13 +137,13 @@ export interface ProjectStatement {
   closing: ClosingDone | null;
 }
 
-/** The statement of one project; null when the number names no project (an application before approval is none). */
-export async function projectStatement(
+type StatementHeader = ProjectStatement['project'] & { holdId: string | null };
+
+async function statementHeaderOf(
   sql: Sql,
   input: { fundId: string; number: number }
-): Promise<ProjectStatement | null> {
-  if (!Number.isSafeInteger(input.number) || input.number < 1 || input.number > 2_147_483_647) return null;
-  const [project] = await sql<(ProjectStatement['project'] & { holdId: string | null })[]>`
+): Promise<StatementHeader | undefined> {
+  const [project] = await sql<StatementHeader[]>`
     select a.id::text as id, a.number, a.title, a.status, a.compound_id::text as "compoundId", c.name as "compoundName",
            a.applicant_unit_id::text as "applicantUnitId", a.location,
            coalesce(a.approved_amount, 0)::text as "approvedAmount", a.approved_ratio as "approvedRatio",
@@ -153,10 +153,16 @@ export async function projectStatement(
       from applications a join compounds c on c.id = a.compound_id
       left join resolutions r on r.application_id = a.id
      where a.fund_id = ${input.fundId} and a.number = ${input.number}`;
-  if (project === undefined || !isGrantState(project.status)) return null;
-  const { holdId, ...header } = project;
-  const accounts = projectAccounts(projectKey(project));
-  if (!accounts.ok) throw new Error(`statement: project ${project.number} has no account codes`);
+  return project;
+}
+
+/** Everything the statement lists of one project, read at once. */
+async function statementRowsOf(
+  sql: Sql,
+  input: { fundId: string; project: StatementHeader; accounts: ProjectAccounts }
+) {
+  const { project, accounts, fundId } = input;
+  const holdId = project.holdId;
   const [transitions, payouts, expenses, received, budget, balances, held, evaluations, acceptance, closing] =
     await Promise.all([
       sql<{ event: string; at: Date; actor: string | null; comments: string }[]>`
@@ -183,22 +189,25 @@ export async function projectStatement(
           from budget_lines b where b.application_id = ${project.id} order by b.line_no`,
       sql<{ code: string; balance: string }[]>`
         select account_code as code, (debits_posted - credits_posted)::text as balance from account_balances
-         where fund_id = ${input.fundId}
-           and account_code = any(${[accounts.value.funds, accounts.value.selfRaised, accounts.value.cost]}::text[])`,
+         where fund_id = ${fundId}
+           and account_code = any(${[accounts.funds, accounts.selfRaised, accounts.cost]}::text[])`,
       sql<{ open: string }[]>`
         select coalesce(sum(amount - amount_settled - amount_released), 0)::text as open from holds
-         where fund_id = ${input.fundId} and id = ${holdId ?? ''} and status = 'open'`,
+         where fund_id = ${fundId} and id = ${holdId ?? ''} and status = 'open'`,
       sql<{ rating: string; count: number }[]>`
         select rating, count(*)::int as count from evaluations where application_id = ${project.id} group by rating`,
-      acceptanceView(sql, { fundId: input.fundId, applicationId: project.id }),
+      acceptanceView(sql, { fundId, applicationId: project.id }),
       closingView(sql, project.id)
     ]);
-  const labels = await personLabelsIn(sql, input.fundId, [
-    ...transitions.flatMap((row) => (row.actor === null ? [] : [row.actor])),
-    ...payouts.flatMap((row) => [row.requestedBy, ...(row.approvedBy === null ? [] : [row.approvedBy])])
-  ]);
-  const who = (id: string | null): PersonLabel | null => (id === null ? null : (labels.get(id) ?? null));
-  const timeline: TimelineItem[] = [
+  return { transitions, payouts, expenses, received, budget, balances, held, evaluations, acceptance, closing };
+}
+
+type StatementRows = Awaited<ReturnType<typeof statementRowsOf>>;
+
+/** The project's life in order: its transitions, each payout asked for and ended, and the acceptance. */
+function timelineOf(rows: StatementRows, who: (id: string | null) => PersonLabel | null): TimelineItem[] {
+  const { transitions, payouts, acceptance } = rows;
+  return [
     ...transitions.map((row) => ({
       at: row.at,
       kind: 'transition' as const,
@@ -240,21 +249,18 @@ export async function projectStatement(
           }
         ])
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** Where the project's money came from and went, as paid, spent and handed back at the close. */
+function sourcesAndUsesOf(rows: StatementRows): Pick<ProjectStatement, 'sources' | 'uses'> {
+  const { payouts, received, expenses, closing } = rows;
   const matchPaid = Money.sum(payouts.filter((row) => row.status === 'paid').map((row) => money(row.amount)));
   const selfRaisedReceived = money(received[0]?.total ?? '0');
   const spent = Money.sum(expenses.map((row) => money(row.amount)));
   const refunded = closing !== null && closing.surplusMode === 'refund' ? money(closing.surplus) : Money.zero();
   const kept = closing !== null && closing.surplusMode === 'keep' ? money(closing.surplus) : Money.zero();
   const matchReturned = closing === null ? Money.zero() : money(closing.matchReturned);
-  const balanceOf = (code: string) => money(balances.find((row) => row.code === code)?.balance ?? '0');
-  const unassigned = Money.sum(expenses.filter((row) => row.lineItem === null).map((row) => money(row.amount)));
-  const budgetLines: BudgetLine[] = unassigned.isZero()
-    ? budget
-    : [...budget, { lineNo: null, item: '', budget: '0.00', actual: unassigned.toString() }];
-  const count = (rating: string) => evaluations.find((row) => row.rating === rating)?.count ?? 0;
   return {
-    project: header,
-    timeline,
     sources: {
       matchPaid: matchPaid.toString(),
       selfRaisedReceived: selfRaisedReceived.toString(),
@@ -268,22 +274,60 @@ export async function projectStatement(
       matchReturned: matchReturned.toString(),
       kept: kept.toString(),
       total: spent.plus(refunded).plus(matchReturned).plus(kept).toString()
-    },
+    }
+  };
+}
+
+/** Budget against actual per line, with spending outside the budget on a line of its own. */
+function budgetOf(rows: StatementRows): ProjectStatement['budget'] {
+  const { budget, expenses } = rows;
+  const spent = Money.sum(expenses.map((row) => money(row.amount)));
+  const unassigned = Money.sum(expenses.filter((row) => row.lineItem === null).map((row) => money(row.amount)));
+  const budgetLines: BudgetLine[] = unassigned.isZero()
+    ? budget
+    : [...budget, { lineNo: null, item: '', budget: '0.00', actual: unassigned.toString() }];
+  return {
+    lines: budgetLines.map((line) => ({
+      ...line,
+      budget: money(line.budget).toString(),
+      actual: money(line.actual).toString()
+    })),
+    budgetTotal: Money.sum(budget.map((line) => money(line.budget))).toString(),
+    actualTotal: spent.toString()
+  };
+}
+
+/** The statement of one project; null when the number names no project (an application before approval is none). */
+export async function projectStatement(
+  sql: Sql,
+  input: { fundId: string; number: number }
+): Promise<ProjectStatement | null> {
+  if (!Number.isSafeInteger(input.number) || input.number < 1 || input.number > 2_147_483_647) return null;
+  const project = await statementHeaderOf(sql, input);
+  if (project === undefined || !isGrantState(project.status)) return null;
+  const { holdId: _holdId, ...header } = project;
+  const accounts = projectAccounts(projectKey(project));
+  if (!accounts.ok) throw new Error(`statement: project ${project.number} has no account codes`);
+  const rows = await statementRowsOf(sql, { fundId: input.fundId, project, accounts: accounts.value });
+  const { transitions, payouts, balances, held, evaluations, acceptance, closing } = rows;
+  const labels = await personLabelsIn(sql, input.fundId, [
+    ...transitions.flatMap((row) => (row.actor === null ? [] : [row.actor])),
+    ...payouts.flatMap((row) => [row.requestedBy, ...(row.approvedBy === null ? [] : [row.approvedBy])])
+  ]);
+  const who = (id: string | null): PersonLabel | null => (id === null ? null : (labels.get(id) ?? null));
+  const balanceOf = (code: string) => money(balances.find((row) => row.code === code)?.balance ?? '0');
+  const count = (rating: string) => evaluations.find((row) => row.rating === rating)?.count ?? 0;
+  return {
+    project: header,
+    timeline: timelineOf(rows, who),
+    ...sourcesAndUsesOf(rows),
     balance: {
       funds: balanceOf(accounts.value.funds).toString(),
       // The payable is a credit balance: what the fund still holds for the households, shown positive.
       selfRaisedHeld: balanceOf(accounts.value.selfRaised).negated().toString(),
       cost: balanceOf(accounts.value.cost).toString()
     },
-    budget: {
-      lines: budgetLines.map((line) => ({
-        ...line,
-        budget: money(line.budget).toString(),
-        actual: money(line.actual).toString()
-      })),
-      budgetTotal: Money.sum(budget.map((line) => money(line.budget))).toString(),
-      actualTotal: spent.toString()
-    },
+    budget: budgetOf(rows),
     payouts: payouts.map(({ requestedBy: _requested, approvedBy: _approved, ...row }) => row),
     matchHeld: money(held[0]?.open ?? '0').toString(),
     acceptance,

@@ -1,15 +1,19 @@
 import {
   amountInWords,
+  decideSelfRaisedPayment,
   Money,
   money,
   participationOf,
+  selfRaiseRemainingOf,
+  chinaDateOf,
   type PostCode,
-  checkBookDate,
-  chinaDateOf
+  type Rejection,
+  type SelfRaisedPaymentCode,
+  type SelfRaisedPaymentFigures
 } from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
 import { storeAttachmentIn, type Upload } from '../platform/attachments';
-import * as books from '../books';
+import { Refusal, refuse, runCommand } from '../platform/command';
 import type { Sql, Transaction } from '../db/client';
 import { parseAmount, type AmountCode, type DateCode } from '../fund/money-in';
 import { can, type Actor, type DenyReason } from '../access/policy';
@@ -98,35 +102,24 @@ interface Command {
   ip: string | null;
 }
 
-/** Thrown inside the transaction to roll back what it wrote, then returned to the caller. */
-export class Refusal extends Error {
-  constructor(readonly result: Extract<SelfRaiseResult, { ok: false }>) {
-    super(result.code);
-  }
-}
+type SelfRaiseFailure = Extract<SelfRaiseResult, { ok: false }>;
 
 /** Records one household's payment, by the compound's committee or a fund administrator. */
 export async function recordSelfRaisedPayment(sql: Sql, input: Command & SelfRaiseInput): Promise<SelfRaiseResult> {
-  try {
-    return await books.transact(sql, async (transaction) => {
-      const project = await loadProject(transaction, { fundId: input.fundId, number: input.number, lock: true });
-      if (project === null) throw new Refusal({ ok: false, code: 'project_not_found' });
-      // Asked again under the lock: the project may have been closed since the page was loaded.
-      // A role that may raise money, refused for the state alone, may be sending its own form
-      // again (answered as the first time); a new payment is refused for the state.
-      const decision = can(input.actor, 'project.raise', projectRefOf(input.fundId, project));
-      if (!decision.allowed) {
-        const replay = decision.reason === 'state_does_not_allow_it' ? await replayOf(transaction, input) : null;
-        if (replay !== null) return replay;
-        throw new Refusal({ ok: false, code: 'not_allowed', reason: decision.reason });
-      }
-      const actorUserId = input.actor.kind === 'user' ? input.actor.userId : null;
-      return await recordIn(transaction, { ...input, project, actorUserId, checkDates: true });
-    });
-  } catch (error) {
-    if (error instanceof Refusal) return error.result;
-    throw error;
-  }
+  return runCommand<SelfRaiseResult, SelfRaiseFailure>(sql, async (transaction): Promise<SelfRaiseResult> => {
+    const project = await loadProject(transaction, { fundId: input.fundId, number: input.number, lock: true });
+    if (project === null) return { ok: false, code: 'project_not_found' };
+    // Asked again under the lock: the project may have been closed since the page was loaded.
+    // A role that may raise money, refused for the state alone, may be sending its own form
+    // again (answered as the first time); a new payment is refused for the state.
+    const decision = can(input.actor, 'project.raise', projectRefOf(input.fundId, project));
+    if (!decision.allowed) {
+      const replay = decision.reason === 'state_does_not_allow_it' ? await replayOf(transaction, input) : null;
+      return replay ?? { ok: false, code: 'not_allowed', reason: decision.reason };
+    }
+    const actorUserId = input.actor.kind === 'user' ? input.actor.userId : null;
+    return await recordIn(transaction, { ...input, project, actorUserId, checkDates: true });
+  });
 }
 
 type PlainInput = Omit<Command, 'actor' | 'number'> &
@@ -161,37 +154,72 @@ async function replayOf(
     money(earlier.amount).equals(amount.amount) &&
     earlier.paidOn === input.date &&
     earlier.method === input.method;
-  if (!same) throw new Refusal({ ok: false, code: 'form_was_already_used_for_something_else' });
+  if (!same) refuse<SelfRaiseCode>('form_was_already_used_for_something_else');
   return { ok: true, paymentId: earlier.id, seq: Number(earlier.seq), replayed: true };
 }
 
-export async function recordIn(transaction: Transaction, input: PlainInput): Promise<Recorded> {
+type Household = HouseholdDoor & { name: string };
+
+/**
+ * What the payment rule needs, read under the project's lock: the fund's year, the household (if
+ * it is one of the compound's) and what the households have paid so far.
+ */
+async function figuresIn(
+  transaction: Transaction,
+  input: PlainInput
+): Promise<{ household: Household | undefined; figures: SelfRaisedPaymentFigures }> {
   const { project } = input;
-  const replay = await replayOf(transaction, input);
-  if (replay !== null) return replay;
-  const amount = parseAmount(input.amount);
-  if (!amount.ok) throw new Refusal({ ok: false, code: amount.code });
   const [fund] = await transaction<{ fiscalYear: number }[]>`
     select fiscal_year as "fiscalYear" from funds where id = ${input.fundId}`;
-  if (fund === undefined) throw new Refusal({ ok: false, code: 'project_not_found' });
-  if (input.checkDates) {
-    const dateCode = checkBookDate({ date: input.date, today: chinaDateOf(input.now), fiscalYear: fund.fiscalYear });
-    if (dateCode !== null) throw new Refusal({ ok: false, code: dateCode });
-  }
-  const [household] = await transaction<(HouseholdDoor & { name: string })[]>`
+  if (fund === undefined) refuse<SelfRaiseCode>('project_not_found');
+  const [household] = await transaction<Household[]>`
     select building, unit_no as "unitNo", room, name from households
      where id = ${/^[0-9]{1,18}$/.test(input.householdId) ? input.householdId : '0'}
        and fund_id = ${input.fundId} and compound_id = ${project.compoundId}`;
-  if (household === undefined) throw new Refusal({ ok: false, code: 'household_must_be_in_compound' });
-
   const [received] = await transaction<{ total: string }[]>`
     select coalesce(sum(amount), 0)::text as total from self_raised_payments where application_id = ${project.id}`;
-  const remaining = money(project.selfRaiseTarget).minus(money(received?.total ?? '0'));
-  if (amount.amount.greaterThan(remaining)) {
-    const shown = remaining.isNegative() ? Money.zero() : remaining;
-    throw new Refusal({ ok: false, code: 'payment_exceeds_target', remaining: shown.toString() });
-  }
+  return {
+    household,
+    figures: {
+      target: money(project.selfRaiseTarget),
+      received: money(received?.total ?? '0'),
+      householdInCompound: household !== undefined,
+      dateRules: input.checkDates ? { today: chinaDateOf(input.now), fiscalYear: fund.fiscalYear } : null
+    }
+  };
+}
 
+/** The ledger's refusal as the use case's failure: only a payment beyond the target names a figure. */
+function failureOf(rejection: Rejection<SelfRaisedPaymentCode>): SelfRaiseFailure {
+  return rejection.code === 'payment_exceeds_target'
+    ? { ok: false, code: rejection.code, remaining: String(rejection['remaining']) }
+    : { ok: false, code: rejection.code };
+}
+
+/**
+ * Records the payment in a transaction the caller holds (the demo seed too): the ledger decides
+ * whether it may be recorded, and a refusal throws, so the caller's transaction rolls back.
+ */
+export async function recordIn(transaction: Transaction, input: PlainInput): Promise<Recorded> {
+  const replay = await replayOf(transaction, input);
+  if (replay !== null) return replay;
+  const { household, figures } = await figuresIn(transaction, input);
+  const decision = decideSelfRaisedPayment(figures, { amount: input.amount, date: input.date });
+  if (!decision.ok) throw new Refusal(failureOf(decision));
+  // The rule refused a household of another compound already; this tells the compiler so.
+  if (household === undefined) refuse<SelfRaiseCode>('household_must_be_in_compound');
+  const paid = decision.value.amount;
+  const seq = await postPaymentIn(transaction, { ...input, household, paid });
+  const paymentId = await insertPaymentIn(transaction, { ...input, paid, seq });
+  return { ok: true, paymentId, seq, replayed: false };
+}
+
+/** The payment's receipt file and its entry, Dr the project's bank money / Cr the households' money. */
+async function postPaymentIn(
+  transaction: Transaction,
+  input: PlainInput & { household: Household; paid: Money }
+): Promise<number> {
+  const { project, paid } = input;
   if (input.receipt !== null) {
     await storeAttachmentIn(transaction, {
       fundId: input.fundId,
@@ -209,10 +237,10 @@ export async function recordIn(transaction: Transaction, input: PlainInput): Pro
       kind: 'post',
       command: {
         date: input.date,
-        memo: `自筹款·${project.title.slice(0, 40)}·${maskedHouseholdOf(household)}·${METHOD_IN_BOOKS[input.method]}`,
+        memo: `自筹款·${project.title.slice(0, 40)}·${maskedHouseholdOf(input.household)}·${METHOD_IN_BOOKS[input.method]}`,
         postings: [
-          { account: accounts.funds, side: 'debit', amount: amount.amount },
-          { account: accounts.selfRaised, side: 'credit', amount: amount.amount }
+          { account: accounts.funds, side: 'debit', amount: paid },
+          { account: accounts.selfRaised, side: 'credit', amount: paid }
         ]
       },
       references: {
@@ -222,14 +250,26 @@ export async function recordIn(transaction: Transaction, input: PlainInput): Pro
     }
   });
   if (!posted.ok) {
-    const code = posted.code === 'idempotency_key_reused' ? 'form_was_already_used_for_something_else' : posted.code;
-    throw new Refusal({ ok: false, code: code as SelfRaiseCode });
+    refuse<SelfRaiseCode>(
+      posted.code === 'idempotency_key_reused'
+        ? 'form_was_already_used_for_something_else'
+        : (posted.code as SelfRaiseCode)
+    );
   }
+  return posted.seq;
+}
+
+/** The payment's row and its audit event, beside the entry just posted. */
+async function insertPaymentIn(
+  transaction: Transaction,
+  input: PlainInput & { paid: Money; seq: number }
+): Promise<string> {
+  const { project, paid } = input;
   const [row] = await transaction<{ id: string }[]>`
     insert into self_raised_payments (fund_id, application_id, household_id, amount, paid_on, method, receipt_sha256,
                                       entry_seq, recorded_by, recorded_at, create_key)
-    values (${input.fundId}, ${project.id}, ${input.householdId}, ${amount.amount.toString()}, ${input.date},
-            ${input.method}, ${input.receipt?.sha256 ?? null}, ${posted.seq}, ${input.actorUserId}, ${input.now},
+    values (${input.fundId}, ${project.id}, ${input.householdId}, ${paid.toString()}, ${input.date},
+            ${input.method}, ${input.receipt?.sha256 ?? null}, ${input.seq}, ${input.actorUserId}, ${input.now},
             ${input.idempotencyKey})
     returning id::text as id`;
   if (row === undefined) throw new Error('self-raising: the payment row was not written');
@@ -243,12 +283,12 @@ export async function recordIn(transaction: Transaction, input: PlainInput): Pro
     resourceId: row.id,
     detail: {
       applicationNumber: project.number,
-      amount: amount.amount.toString(),
-      entrySeq: posted.seq,
+      amount: paid.toString(),
+      entrySeq: input.seq,
       idempotencyKey: input.idempotencyKey
     }
   });
-  return { ok: true, paymentId: row.id, seq: posted.seq, replayed: false };
+  return row.id;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,7 +341,6 @@ export async function raiseProgressOf(
   const policy = await projectPolicyIn(db, fundId, project.policyVersion);
   const target = money(project.selfRaiseTarget);
   const received = money(row?.received ?? '0');
-  const left = target.minus(received);
   // The payout rule's own definition of participation, so the page and the payout never disagree.
   const participation = participationOf({
     householdsPaid: row?.householdsPaid ?? 0,
@@ -311,7 +350,7 @@ export async function raiseProgressOf(
   return {
     target: target.toString(),
     received: received.toString(),
-    remaining: (left.isNegative() ? Money.zero() : left).toString(),
+    remaining: selfRaiseRemainingOf({ target, received }).toString(),
     householdsPaid: participation.householdsPaid,
     householdsExpected: participation.householdsExpected,
     participationPercent: participation.percent,

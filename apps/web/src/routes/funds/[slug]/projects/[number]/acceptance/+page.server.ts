@@ -3,9 +3,16 @@ import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import * as acceptance from '$lib/server/projects/acceptance';
+import {
+  ACCEPTANCE_CONFIRM_REFUSALS,
+  ACCEPTANCE_RECORD_REFUSALS,
+  ACCEPTANCE_REFUSED,
+  type AcceptanceField
+} from '$lib/server/projects/acceptance-refusals';
+import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attachments';
 import { sql } from '$lib/server/platform/database';
-import { failureStatusOf } from '$lib/server/platform/form-errors';
+import { failureStatusOf, fieldErrorsOf } from '$lib/server/platform/form-errors';
 import { calendarDate } from '$lib/server/platform/form-input';
 import { allows, authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import { parseAmount } from '$lib/server/fund/money-in';
@@ -48,46 +55,18 @@ const RecordForm = v.object({
 
 const ConfirmForm = v.object({ seen: v.pipe(v.string(), v.regex(/^[0-9]{1,16}$/)) });
 
-type Field = 'checkedOn' | 'note' | 'costFinal' | 'before' | 'after' | 'form';
+type Field = AcceptanceField;
+
+/** What each field of the record form says when valibot refuses its shape. */
+const fieldMessages: Record<'checkedOn' | 'note' | 'costFinal' | 'form', () => string> = {
+  checkedOn: () => m.acceptance_error_date(),
+  note: () => m.acceptance_error_note(),
+  costFinal: () => m.acceptance_error_cost(),
+  form: () => m.acceptance_error_refused()
+};
 
 function recordRefusal(code: string): { field: Field; message: string } {
-  switch (code) {
-    case 'acceptance_date_must_be_valid':
-      return { field: 'checkedOn', message: m.acceptance_error_date() };
-    case 'acceptance_date_must_not_be_in_the_future':
-      return { field: 'checkedOn', message: m.acceptance_error_date_future() };
-    case 'acceptance_note_must_be_short':
-      return { field: 'note', message: m.acceptance_error_note() };
-    case 'acceptance_cost_must_be_positive':
-    case 'amount_must_be_positive':
-      return { field: 'costFinal', message: m.acceptance_error_cost_positive() };
-    case 'amount_must_be_a_number':
-    case 'amount_must_have_at_most_two_decimals':
-    case 'amount_must_not_exceed_limit':
-      return { field: 'costFinal', message: m.acceptance_error_cost() };
-    case 'acceptance_photo_must_be_jpeg_or_png':
-    case 'attachment_must_be_pdf_jpeg_or_png':
-      return { field: 'after', message: m.acceptance_error_photo_type() };
-    case 'attachment_must_not_exceed_10_mb':
-      return { field: 'after', message: m.acceptance_error_photo_size() };
-    case 'acceptance_photos_must_not_exceed_limit':
-      return {
-        field: 'after',
-        message: m.acceptance_error_photo_count({ count: String(acceptance.ACCEPTANCE_PHOTOS_PER_KIND_MAX) })
-      };
-    case 'acceptance_needs_before_and_after_photos':
-      return { field: 'after', message: m.acceptance_error_photos_needed() };
-    case 'acceptance_before_and_after_photos_must_differ':
-      return { field: 'after', message: m.error_acceptance_photos_must_differ() };
-    case 'acceptance_is_confirmed':
-      return { field: 'form', message: m.acceptance_error_confirmed() };
-    case 'project_is_not_active':
-      return { field: 'form', message: m.acceptance_error_not_active() };
-    case 'not_allowed':
-      return { field: 'form', message: m.acceptance_error_not_allowed() };
-    default:
-      return { field: 'form', message: m.acceptance_error_refused() };
-  }
+  return refusalMessage(ACCEPTANCE_RECORD_REFUSALS, code, ACCEPTANCE_REFUSED);
 }
 
 function textOf(form: FormData, key: string, length: number): string {
@@ -142,15 +121,7 @@ export const actions: Actions = {
       RecordForm,
       Object.fromEntries([...form].filter(([, value]) => typeof value === 'string'))
     );
-    const errors: Partial<Record<Field, string>> = {};
-    if (!parsed.success) {
-      for (const issue of parsed.issues) {
-        const key = issue.path?.[0]?.key;
-        if (key === 'note') errors.note = m.acceptance_error_note();
-        else if (key === 'costFinal') errors.costFinal = m.acceptance_error_cost();
-        else errors.checkedOn = m.acceptance_error_date();
-      }
-    }
+    const errors: Partial<Record<Field, string>> = parsed.success ? {} : fieldErrorsOf(parsed.issues, fieldMessages);
     const photos: acceptance.AcceptancePhotoUpload[] = [];
     for (const kind of acceptance.PHOTO_KINDS) {
       for (const file of filesOf(form, kind)) {
@@ -189,16 +160,7 @@ export const actions: Actions = {
     const result = await acceptance.confirmAcceptance(sql(), { ...command, seen: parsed.output.seen });
     if (result.ok) return { action: 'confirm' as const, done: true };
     if (result.code === 'project_not_found') error(404, { message: m.error_not_found() });
-    const messages: Record<string, () => string> = {
-      acceptance_is_not_recorded: m.acceptance_error_not_recorded,
-      acceptance_is_confirmed: m.acceptance_error_confirmed,
-      acceptance_needs_two_people: m.acceptance_error_two_people,
-      acceptance_has_changed: m.acceptance_error_changed,
-      confirmer_is_recused: m.acceptance_error_recused,
-      project_is_not_active: m.acceptance_error_not_active,
-      not_allowed: m.acceptance_error_not_allowed
-    };
-    const message = (messages[result.code] ?? m.acceptance_error_refused)();
+    const { message } = refusalMessage(ACCEPTANCE_CONFIRM_REFUSALS, result.code, ACCEPTANCE_REFUSED);
     return fail(failureStatusOf(result.code), {
       action: 'confirm' as const,
       errors: { form: message }

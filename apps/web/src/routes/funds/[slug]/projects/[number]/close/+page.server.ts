@@ -1,9 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
-import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import * as closing from '$lib/server/projects/closing';
+import { closingRefusalOf } from '$lib/server/projects/closing-refusals';
 import { sql } from '$lib/server/platform/database';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
@@ -56,37 +56,9 @@ const CancelForm = v.object({
   reason: v.pipe(v.string(), v.maxLength(closing.CLOSING_REASON_LENGTH_MAX))
 });
 
-/** What a refusal says, with the figure that limits it in the visitor's language. */
-function refusalText(code: string, figure: string | null, locale: Parameters<typeof formatMoney>[1]): string {
-  const amount = figure !== null && /^-?\d+(\.\d+)?$/.test(figure) ? formatMoney(figure, locale) : '';
-  switch (code) {
-    case 'project_is_not_accepted':
-      return m.closing_error_not_accepted();
-    case 'final_tranche_is_not_paid':
-      return m.closing_error_final_tranche({ amount });
-    case 'self_raised_is_short':
-      return m.closing_error_self_raised_short({ amount });
-    case 'expenses_are_short_of_the_accepted_cost':
-      return m.closing_error_expenses_short({ amount });
-    case 'project_has_spending':
-      return m.closing_error_has_spending({ amount });
-    case 'refund_has_no_payers':
-      return m.closing_error_no_payers();
-    case 'payouts_are_waiting':
-      return m.closing_error_payouts_waiting({ count: figure ?? '' });
-    case 'cancel_needs_a_reason':
-      return m.closing_error_reason();
-    case 'reason_must_be_short':
-      return m.closing_error_reason_short();
-    case 'transition_not_allowed':
-      return m.closing_error_state();
-    case 'project_is_already_ended':
-      return m.closing_error_ended();
-    case 'not_allowed':
-      return m.closing_error_not_allowed();
-    default:
-      return m.closing_error_refused();
-  }
+/** What a refusal says, with the figure that limits it, in the visitor's language. */
+function refusalText(code: string, figure: string | null, locale: App.Locals['locale']): string {
+  return closingRefusalOf({ code, figure }, locale).message;
 }
 
 async function commandOf(event: RequestEvent) {
@@ -147,11 +119,10 @@ export const actions: Actions = {
     if (!result.ok) {
       if (result.code === 'project_not_found') error(404, { message: m.error_not_found() });
       const figure = 'figure' in result ? result.figure : null;
-      const text = refusalText(result.code, figure, event.locals.locale);
-      const atReason = result.code === 'cancel_needs_a_reason' || result.code === 'reason_must_be_short';
+      const refusal = closingRefusalOf({ code: result.code, figure }, event.locals.locale);
       return fail(failureStatusOf(result.code), {
         action: 'cancel' as const,
-        errors: atReason ? { reason: text } : { form: text },
+        errors: refusal.field === 'reason' ? { reason: refusal.message } : { form: refusal.message },
         values
       });
     }

@@ -2,13 +2,12 @@ import { chinaDateOf } from '@gongjian/ledger';
 import { fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
-import { statusName } from '$lib/application-texts';
-import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attachments';
 import { sql } from '$lib/server/platform/database';
 import { calendarDate } from '$lib/server/platform/form-input';
 import * as expenses from '$lib/server/projects/expenses';
+import { expenseRefusalOf, type ExpenseField } from '$lib/server/projects/expense-refusals';
 import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import { can } from '$lib/server/access/policy';
 import { projectPage, projectSummary } from '../pay.server';
@@ -47,7 +46,7 @@ const RecordForm = v.object({
   amount: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20))
 });
 
-type Field = 'lineNo' | 'supplier' | 'invoiceNo' | 'invoiceDate' | 'amount' | 'attachment' | 'form';
+type Field = ExpenseField;
 
 const fieldMessages: Record<Field, () => string> = {
   lineNo: () => m.expense_error_line(),
@@ -58,49 +57,6 @@ const fieldMessages: Record<Field, () => string> = {
   attachment: () => m.attachment_error_type(),
   form: () => m.expense_error_invalid()
 };
-
-function refusalOf(failure: expenses.ExpenseFailure, locale: App.Locals['locale']): { field: Field; message: string } {
-  switch (failure.code) {
-    case 'amount_must_be_a_number':
-      return { field: 'amount', message: m.expense_error_amount() };
-    case 'amount_must_be_positive':
-    case 'expense_must_be_positive':
-      return { field: 'amount', message: m.expense_error_amount_positive() };
-    case 'amount_must_have_at_most_two_decimals':
-      return { field: 'amount', message: m.expense_error_amount_decimals() };
-    case 'amount_must_not_exceed_limit':
-      return { field: 'amount', message: m.expense_error_amount_limit() };
-    case 'expense_exceeds_money_received':
-      return {
-        field: 'amount',
-        message: m.expense_error_exceeds_money_received({ available: formatMoney(failure.available, locale) })
-      };
-    case 'date_must_be_valid':
-      return { field: 'invoiceDate', message: m.expense_error_date() };
-    case 'date_must_not_be_in_the_future':
-      return { field: 'invoiceDate', message: m.expense_error_date_future() };
-    case 'date_must_be_in_the_fiscal_year':
-      return { field: 'invoiceDate', message: m.expense_error_date_year() };
-    case 'supplier_is_required':
-    case 'supplier_must_be_short':
-      return { field: 'supplier', message: m.expense_error_supplier() };
-    case 'invoice_no_must_be_short':
-      return { field: 'invoiceNo', message: m.expense_error_invoice_no() };
-    case 'budget_line_not_found':
-      return { field: 'lineNo', message: m.expense_error_line() };
-    case 'form_was_already_used_for_something_else':
-      return { field: 'form', message: m.expense_error_form_used() };
-    case 'project_is_closed':
-      return { field: 'form', message: m.expense_error_closed() };
-    case 'project_state_does_not_allow_it':
-      return { field: 'form', message: m.expense_error_state({ status: statusName(failure.status) }) };
-    case 'not_allowed':
-      return { field: 'form', message: m.expense_error_not_allowed() };
-    case 'project_not_found':
-    case 'expense_was_refused_by_the_books':
-      return { field: 'form', message: m.expense_error_refused() };
-  }
-}
 
 function valuesOf(form: FormData) {
   const text = (key: string, max: number) => {
@@ -156,7 +112,7 @@ export const actions: Actions = {
       key: input.key
     });
     if (!result.ok) {
-      const refusal = refusalOf(result, event.locals.locale);
+      const refusal = expenseRefusalOf(result, event.locals.locale);
       return refused(failureStatusOf(result.code), { [refusal.field]: refusal.message }, values);
     }
     redirect(303, `/funds/${event.params.slug}/projects/${event.params.number}/expenses?recorded=${result.expenseId}`);

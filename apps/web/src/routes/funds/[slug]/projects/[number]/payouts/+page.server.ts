@@ -2,15 +2,13 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { money } from '@gongjian/ledger';
 import * as v from 'valibot';
-import { statusName } from '$lib/application-texts';
-import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
 import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import * as payouts from '$lib/server/projects/payouts';
+import { payoutRefusalOf, type PayoutField } from '$lib/server/projects/payout-refusals';
 import { can } from '$lib/server/access/policy';
 import { projectPage, projectSummary } from '../pay.server';
-import { limitReason } from './limits';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { failureStatusOf, fieldErrorsOf } from '$lib/server/platform/form-errors';
 
@@ -57,7 +55,7 @@ const RequestForm = v.object({
 
 const PayoutForm = v.object({ payoutId: v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,17}$/)) });
 
-type Field = 'amount' | 'payeeKind' | 'payeeName' | 'memo' | 'form';
+type Field = PayoutField;
 
 const fieldMessages: Record<Field, () => string> = {
   amount: () => m.payout_error_amount(),
@@ -66,52 +64,6 @@ const fieldMessages: Record<Field, () => string> = {
   memo: () => m.payout_error_memo(),
   form: () => m.payout_error_invalid()
 };
-
-/** A refusal of the use case: the field it is about and what the page says, in the visitor's language. */
-function refusalOf(failure: payouts.PayoutFailure, locale: App.Locals['locale']): { field: Field; message: string } {
-  switch (failure.code) {
-    case 'amount_must_be_a_number':
-      return { field: 'amount', message: m.payout_error_amount() };
-    case 'amount_must_be_positive':
-    case 'payout_must_be_positive':
-      return { field: 'amount', message: m.payout_error_amount_positive() };
-    case 'amount_must_have_at_most_two_decimals':
-      return { field: 'amount', message: m.payout_error_amount_decimals() };
-    case 'amount_must_not_exceed_limit':
-      return { field: 'amount', message: m.payout_error_amount_limit() };
-    case 'payout_exceeds_releasable':
-      return {
-        field: 'amount',
-        message: m.payout_error_exceeds_releasable({
-          releasable: formatMoney(failure.releasable, locale),
-          reason: limitReason(failure.limit)
-        })
-      };
-    case 'payee_name_is_required':
-    case 'payee_name_must_be_short':
-      return { field: 'payeeName', message: m.payout_error_payee_name() };
-    case 'memo_must_be_short':
-      return { field: 'memo', message: m.payout_error_memo() };
-    case 'form_was_already_used_for_something_else':
-      return { field: 'form', message: m.payout_error_form_used() };
-    case 'project_is_closed':
-      return { field: 'form', message: m.payout_error_closed() };
-    case 'project_state_does_not_allow_it':
-      return { field: 'form', message: m.payout_error_state({ status: statusName(failure.status) }) };
-    case 'second_approver_must_differ':
-      return { field: 'form', message: m.payout_error_four_eyes() };
-    case 'payout_is_not_waiting':
-      return { field: 'form', message: m.payout_error_not_waiting() };
-    case 'payout_not_found':
-    case 'project_not_found':
-      return { field: 'form', message: m.payout_error_not_found() };
-    case 'not_allowed':
-      return { field: 'form', message: m.payout_error_not_allowed() };
-    case 'project_has_no_hold':
-    case 'payout_was_refused_by_the_books':
-      return { field: 'form', message: m.payout_error_refused() };
-  }
-}
 
 function valuesOf(form: FormData) {
   const text = (key: string, max: number) => {
@@ -156,7 +108,7 @@ export const actions: Actions = {
     }
     const result = await payouts.requestPayout(sql(), { ...command, ...parsed.output });
     if (!result.ok) {
-      const refusal = refusalOf(result, event.locals.locale);
+      const refusal = payoutRefusalOf(result, event.locals.locale);
       return fail(failureStatusOf(result.code), {
         action: 'request' as const,
         errors: { [refusal.field]: refusal.message },
@@ -175,7 +127,7 @@ export const actions: Actions = {
     }
     const result = await payouts.approvePayout(sql(), { ...command, payoutId: parsed.output.payoutId });
     if (!result.ok) {
-      const refusal = refusalOf(result, event.locals.locale);
+      const refusal = payoutRefusalOf(result, event.locals.locale);
       return fail(failureStatusOf(result.code), {
         action: 'approve' as const,
         payoutId: parsed.output.payoutId,
@@ -196,7 +148,7 @@ export const actions: Actions = {
     const result = await payouts.cancelPayout(sql(), { ...command, payoutId: parsed.output.payoutId });
     if (!result.ok) {
       if (result.code === 'project_not_found') error(404, { message: m.error_not_found() });
-      const refusal = refusalOf(result, event.locals.locale);
+      const refusal = payoutRefusalOf(result, event.locals.locale);
       return fail(failureStatusOf(result.code), {
         action: 'cancel' as const,
         payoutId: parsed.output.payoutId,

@@ -2,22 +2,11 @@ import type { ReleaseLimit } from '@gongjian/ledger';
 import { m } from '$lib/paraglide/messages';
 
 /**
- * Why a payout cannot be more than the releasable amount, in the visitor's language: a short
- * reason for the refusal at the amount field, and a sentence with the figures for the page.
+ * Why a payout cannot be more than the releasable amount, in the visitor's language: a sentence
+ * with the figures for the page (the short reason at the refused amount field is the payouts'
+ * refusal table's, in lib/server/projects/payout-refusals.ts). The page renders it in the browser
+ * too, which is why it stays beside the page rather than in lib/server.
  */
-
-const reasons: Record<ReleaseLimit, () => string> = {
-  participation_below_minimum: () => m.payout_limit_participation(),
-  self_raised_target_not_met: () => m.payout_limit_target_not_met(),
-  self_raised_received: () => m.payout_limit_self_raised(),
-  hold_back_until_acceptance: () => m.payout_limit_hold_back(),
-  final_match: () => m.payout_limit_final_match(),
-  match_paid_out: () => m.payout_limit_paid_out()
-};
-
-export function limitReason(limit: ReleaseLimit): string {
-  return reasons[limit]();
-}
 
 /** The figures a sentence may name, already formatted for the visitor. */
 export interface LimitFigures {
@@ -33,23 +22,23 @@ export interface LimitFigures {
   costActual: string;
 }
 
+const sentences: Record<ReleaseLimit, (figures: LimitFigures) => string> = {
+  participation_below_minimum: (figures) =>
+    m.payout_why_participation({
+      paid: figures.householdsPaid,
+      expected: figures.householdsExpected,
+      min: figures.participationMinPercent
+    }),
+  self_raised_target_not_met: (figures) =>
+    m.payout_why_target_not_met({ received: figures.selfRaisedReceived, target: figures.selfRaisedTarget }),
+  self_raised_received: (figures) =>
+    m.payout_why_self_raised({ received: figures.selfRaisedReceived, target: figures.selfRaisedTarget }),
+  hold_back_until_acceptance: (figures) =>
+    m.payout_why_hold_back({ share: figures.holdBackPercent, match: figures.matchApproved }),
+  final_match: (figures) => m.payout_why_final_match({ cost: figures.costActual, match: figures.matchDue }),
+  match_paid_out: (figures) => m.payout_why_paid_out({ match: figures.matchDue })
+};
+
 export function limitSentence(limit: ReleaseLimit, figures: LimitFigures): string {
-  switch (limit) {
-    case 'participation_below_minimum':
-      return m.payout_why_participation({
-        paid: figures.householdsPaid,
-        expected: figures.householdsExpected,
-        min: figures.participationMinPercent
-      });
-    case 'self_raised_target_not_met':
-      return m.payout_why_target_not_met({ received: figures.selfRaisedReceived, target: figures.selfRaisedTarget });
-    case 'self_raised_received':
-      return m.payout_why_self_raised({ received: figures.selfRaisedReceived, target: figures.selfRaisedTarget });
-    case 'hold_back_until_acceptance':
-      return m.payout_why_hold_back({ share: figures.holdBackPercent, match: figures.matchApproved });
-    case 'final_match':
-      return m.payout_why_final_match({ cost: figures.costActual, match: figures.matchDue });
-    case 'match_paid_out':
-      return m.payout_why_paid_out({ match: figures.matchDue });
-  }
+  return sentences[limit](figures);
 }

@@ -2,7 +2,6 @@ import { chinaDateOf } from '@gongjian/ledger';
 import { fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
-import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { readUpload, UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attachments';
 import { sql } from '$lib/server/platform/database';
@@ -11,6 +10,7 @@ import { authorizeCommand, clientAddress } from '$lib/server/access/guard';
 import { parseAmount } from '$lib/server/fund/money-in';
 import { can } from '$lib/server/access/policy';
 import * as raising from '$lib/server/projects/self-raising';
+import { raiseRefusalOf, type RaiseField } from '$lib/server/projects/raise-refusals';
 import { projectPage, projectSummary } from './raise.server';
 import type { Actions, PageServerLoad } from './$types';
 import { failureStatusOf, fieldErrorsOf } from '$lib/server/platform/form-errors';
@@ -48,7 +48,7 @@ const RecordForm = v.object({
   method: v.picklist(raising.RAISE_METHODS)
 });
 
-type Field = 'householdId' | 'amount' | 'date' | 'method' | 'receipt' | 'form';
+type Field = RaiseField;
 
 const fieldMessages: Record<Field, () => string> = {
   householdId: () => m.raise_error_household(),
@@ -58,47 +58,6 @@ const fieldMessages: Record<Field, () => string> = {
   receipt: () => m.attachment_error_type(),
   form: () => m.raise_error_invalid()
 };
-
-/** A refusal of the use case: the field it is about and what the page says, in the visitor's language. */
-function refusalOf(
-  result: Extract<raising.SelfRaiseResult, { ok: false }> | { ok: false; code: string },
-  locale: App.Locals['locale']
-): { field: Field; message: string } {
-  if ('remaining' in result && result.code === 'payment_exceeds_target') {
-    return {
-      field: 'amount',
-      message: m.raise_error_exceeds_target({ remaining: formatMoney(result.remaining, locale) })
-    };
-  }
-  switch (result.code) {
-    case 'amount_must_be_a_number':
-      return { field: 'amount', message: m.raise_error_amount() };
-    case 'amount_must_be_positive':
-      return { field: 'amount', message: m.raise_error_amount_positive() };
-    case 'amount_must_have_at_most_two_decimals':
-      return { field: 'amount', message: m.raise_error_amount_decimals() };
-    case 'amount_must_not_exceed_limit':
-      return { field: 'amount', message: m.raise_error_amount_limit() };
-    case 'date_must_be_valid':
-      return { field: 'date', message: m.raise_error_date() };
-    case 'date_must_not_be_in_the_future':
-      return { field: 'date', message: m.raise_error_date_future() };
-    case 'date_must_be_in_the_fiscal_year':
-      return { field: 'date', message: m.raise_error_date_year() };
-    case 'household_must_be_in_compound':
-      return { field: 'householdId', message: m.raise_error_household() };
-    case 'attachment_must_be_pdf_jpeg_or_png':
-      return { field: 'receipt', message: m.attachment_error_type() };
-    case 'attachment_must_not_exceed_10_mb':
-      return { field: 'receipt', message: m.attachment_error_size() };
-    case 'form_was_already_used_for_something_else':
-      return { field: 'form', message: m.raise_error_form_used() };
-    case 'not_allowed':
-      return { field: 'form', message: m.raise_error_state() };
-    default:
-      return { field: 'form', message: m.raise_error_refused() };
-  }
-}
 
 /** The fields sent back so that a refused form keeps what was typed (never the file). */
 function valuesOf(form: FormData) {
@@ -129,11 +88,11 @@ export const actions: Actions = {
     const errors: Partial<Record<Field, string>> = parsed.success ? {} : fieldErrorsOf(parsed.issues, fieldMessages);
     const amount = parseAmount(values.amount);
     if (!amount.ok && errors.amount === undefined) {
-      errors.amount = refusalOf({ ok: false, code: amount.code }, event.locals.locale).message;
+      errors.amount = raiseRefusalOf({ ok: false, code: amount.code }, event.locals.locale).message;
     }
     const file = form.get('receipt');
     const upload = await readUpload(file instanceof File ? file : null);
-    if (!upload.ok) errors.receipt = refusalOf({ ok: false, code: upload.code }, event.locals.locale).message;
+    if (!upload.ok) errors.receipt = raiseRefusalOf({ ok: false, code: upload.code }, event.locals.locale).message;
     if (!parsed.success || !upload.ok || Object.keys(errors).length > 0) return refused(400, errors, values);
     const input = parsed.output;
     const result = await raising.recordSelfRaisedPayment(sql(), {
@@ -155,7 +114,7 @@ export const actions: Actions = {
       const forState =
         result.code === 'not_allowed' && 'reason' in result && result.reason === 'state_does_not_allow_it';
       if (result.code === 'not_allowed' && !forState) return refused(403, { form: m.error_forbidden() }, values);
-      const refusal = refusalOf(result, event.locals.locale);
+      const refusal = raiseRefusalOf(result, event.locals.locale);
       return refused(forState ? 409 : failureStatusOf(result.code), { [refusal.field]: refusal.message }, values);
     }
     redirect(303, `/funds/${page.fund.slug}/projects/${page.project.number}/raise?recorded=${result.paymentId}`);
