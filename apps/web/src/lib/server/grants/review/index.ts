@@ -1,4 +1,3 @@
-import { Refusal as CommandRefusal } from '../../platform/command';
 
 /**
  * The review of a submitted application: the fund office's pre-check, the leadership group's
@@ -29,17 +28,3 @@ export {
   type Denied,
   type ReviewEvent
 } from './transitions';
-
-/**
- * Transitional, for projects/acceptance.ts and projects/closing.ts, which still throw and catch
- * review's former Refusal(code, extra). It is the platform's Refusal with that constructor, so
- * runCommand answers it too; it goes once those use cases throw the platform's Refusal themselves.
- */
-export class Refusal extends CommandRefusal {
-  constructor(
-    readonly code: string,
-    readonly extra: Record<string, string> = {}
-  ) {
-    super({ ...extra, ok: false, code });
-  }
-}
