@@ -1,4 +1,3 @@
-
 /**
  * The review of a submitted application: the fund office's pre-check, the leadership group's
  * vote, the reservation of the match (a hold on the pool), and the end of the notice period.
