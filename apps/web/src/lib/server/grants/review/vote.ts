@@ -1,4 +1,5 @@
 import {
+  type VoteCode,
   ACCOUNTS,
   AMOUNT_INPUT_MAX,
   Money,
@@ -43,17 +44,9 @@ import {
 
 export const VOTE_CHOICES_FORM = ['approve', 'override', 'reject', 'return'] as const;
 
+/** The ledger's refusals of a vote (VoteCode), and those of its recording here. */
 export type VoteCastCode =
-  | 'vote_already_decided'
-  | 'voter_has_no_seat'
-  | 'voter_is_recused'
-  | 'vote_already_cast'
-  | 'vote_choice_not_known'
-  | 'reject_needs_a_reason'
-  | 'return_needs_comments'
-  | 'override_needs_a_reason'
-  | 'ratio_must_be_between_0_and_1'
-  | 'override_outside_band'
+  | VoteCode
   | 'transition_not_allowed'
   | 'application_is_not_in_review'
   | 'policy_version_missing'
