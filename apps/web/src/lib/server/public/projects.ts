@@ -1,4 +1,12 @@
-import { GRANT_STATES, Money, money, participationOf, chinaDateOf } from '@gongjian/ledger';
+import {
+  GRANT_STATES,
+  Money,
+  money,
+  participationOf,
+  chinaDateOf,
+  quotaYearBounds,
+  quotaYearOf
+} from '@gongjian/ledger';
 import { personLabelsIn, type PersonLabel } from '../projects/acceptance';
 import { revisionSnapshot } from '../grants/applications';
 import { closingView } from '../projects/closing';
@@ -64,8 +72,15 @@ export interface PublicProjectList {
   };
 }
 
-/** The year (China's calendar) application `a` was decided, as a query fragment. */
-const decidedYear = (sql: Sql) => sql`extract(year from a.decided_at at time zone 'Asia/Shanghai')::int`;
+/**
+ * The instants of a year of decisions, by the quota's rule (China's calendar year, quotaYearBounds),
+ * or an empty span for a year no decision can have been taken in, so a visitor's odd year filters
+ * to nothing rather than failing.
+ */
+function decidedWithin(year: number): { from: string; until: string } {
+  if (!Number.isSafeInteger(year) || year < 1000 || year > 9998) return { from: 'infinity', until: 'infinity' };
+  return quotaYearBounds(year);
+}
 
 /** The fund's public projects, newest first, filtered as asked (an absent filter filters nothing). */
 export async function publicProjects(
@@ -74,9 +89,10 @@ export async function publicProjects(
   filters: PublicProjectFilters
 ): Promise<PublicProjectList> {
   const statuses: readonly string[] = filters.status === null ? PUBLIC_PROJECT_STATUSES : [filters.status];
-  const [rows, compounds, years, policy] = await Promise.all([
-    sql<(Omit<PublicProjectRow, 'categoryLabel'> & { year: number | null })[]>`
-      select a.number, a.title, c.name as "compoundName", a.category, a.status, ${decidedYear(sql)} as year,
+  const span = filters.year === null ? null : decidedWithin(filters.year);
+  const [rows, compounds, decisions, policy] = await Promise.all([
+    sql<(Omit<PublicProjectRow, 'categoryLabel' | 'year'> & { decidedAt: Date | null })[]>`
+      select a.number, a.title, c.name as "compoundName", a.category, a.status, a.decided_at as "decidedAt",
              (select coalesce(sum(b.amount), 0)::numeric(18, 2)::text from budget_lines b where b.application_id = a.id)
                as budget,
              coalesce(a.approved_amount, 0)::text as "matchApproved",
@@ -90,14 +106,14 @@ export async function publicProjects(
        where a.fund_id = ${fundId} and a.status = any(${statuses}::text[])
          and (${filters.compound}::text is null or c.code = ${filters.compound}::text)
          and (${filters.category}::text is null or a.category = ${filters.category}::text)
-         and (${filters.year}::int is null or ${decidedYear(sql)} = ${filters.year}::int)
+         and (${span?.from ?? null}::timestamptz is null
+              or (a.decided_at >= ${span?.from ?? null}::timestamptz and a.decided_at < ${span?.until ?? null}::timestamptz))
        order by a.number desc`,
     sql<{ code: string; name: string }[]>`
       select code, name from compounds where fund_id = ${fundId} order by code`,
-    sql<{ year: number }[]>`
-      select distinct ${decidedYear(sql)} as year from applications a
-       where a.fund_id = ${fundId} and a.status = any(${PUBLIC_PROJECT_STATUSES}::text[]) and a.decided_at is not null
-       order by year desc`,
+    sql<{ decidedAt: Date }[]>`
+      select a.decided_at as "decidedAt" from applications a
+       where a.fund_id = ${fundId} and a.status = any(${PUBLIC_PROJECT_STATUSES}::text[]) and a.decided_at is not null`,
     currentPolicy(sql, fundId)
   ]);
   const labels = policy?.policy.categoryLabels ?? {};
@@ -106,14 +122,18 @@ export async function publicProjects(
     return label === undefined ? null : { zh: label.labelZh, en: label.labelEn };
   };
   return {
-    rows: rows.map((row) => ({ ...row, categoryLabel: labelOf(row.category) })),
+    rows: rows.map(({ decidedAt, ...row }) => ({
+      ...row,
+      year: decidedAt === null ? null : quotaYearOf(decidedAt),
+      categoryLabel: labelOf(row.category)
+    })),
     options: {
       compounds,
       categories: Object.entries(labels).map(([key, label]) => ({
         key,
         label: { zh: label.labelZh, en: label.labelEn }
       })),
-      years: years.map((row) => row.year)
+      years: [...new Set(decisions.map((row) => quotaYearOf(row.decidedAt)))].sort((a, b) => b - a)
     }
   };
 }
