@@ -11,7 +11,8 @@ import { runAppToExit, startApp } from './app-process';
 import { baseUrl } from './browser';
 
 const adminUrl = inject('adminUrl');
-const migrationCount = readdirSync(sqlDirectory).filter((name) => name.endsWith('.sql')).length;
+// Migrations are sql/NNN_words.sql; sql/schema.sql beside them is the generated snapshot, not one.
+const migrationCount = readdirSync(sqlDirectory).filter((name) => /^\d{3}_[a-z0-9_]+\.sql$/.test(name)).length;
 
 /** A one-line message: no stack trace, nothing but the sentence. */
 function expectOneLine(text: string): void {
