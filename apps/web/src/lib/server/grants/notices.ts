@@ -1,4 +1,4 @@
-import { Money, money, noticeIsRunning, chinaDateOf } from '@gongjian/ledger';
+import { GRANTED_STATES, Money, money, noticeIsRunning, chinaDateOf } from '@gongjian/ledger';
 import { recordEvent } from '../platform/audit';
 import { runCommand } from '../platform/command';
 import {
@@ -40,7 +40,7 @@ export const OPEN_OBJECTIONS_PER_CONTACT_MAX = 5;
  * The states whose notice is public: on notice and in force by default; the printable notice of
  * the public site also reprints it for a project that went on to be accepted or closed.
  */
-export type PublicNoticeStatus = 'approved' | 'active' | 'accepted' | 'closed';
+export type PublicNoticeStatus = (typeof GRANTED_STATES)[number];
 
 export interface PublicNotice {
   number: number;

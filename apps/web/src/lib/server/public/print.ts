@@ -8,7 +8,8 @@ import {
   isGrantState,
   money,
   refundsOf,
-  chinaDateOf
+  chinaDateOf,
+  type GrantState
 } from '@gongjian/ledger';
 import * as v from 'valibot';
 import { qrDataUrl } from '../auth/totp';
@@ -469,7 +470,7 @@ export interface FinalAccount {
   number: number;
   title: string;
   compoundName: string;
-  status: 'approved' | 'active' | 'accepted' | 'closed' | 'cancelled';
+  status: GrantState;
   /** Closed or cancelled: the account is final; otherwise it is an interim account up to `asOf`. */
   final: boolean;
   asOf: string;
