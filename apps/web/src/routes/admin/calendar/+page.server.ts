@@ -110,7 +110,7 @@ export const actions: Actions = {
       const errors: Record<string, string> = {};
       for (const problem of result.problems) {
         const { field, message } = calendarProblemMessage(problem, yearText);
-        errors[field] = errors[field] === undefined ? message : `${errors[field]} ${message}`;
+        errors[field] = Object.hasOwn(errors, field) ? `${errors[field]} ${message}` : message;
       }
       return fail(400, { message: null, errors, values });
     }
