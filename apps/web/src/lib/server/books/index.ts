@@ -24,3 +24,4 @@ export {
 } from './commands';
 export { sha256Native } from './rows';
 export { verifyBooks, type BooksFinding, type BooksReport } from './verify';
+export { closedThroughIn } from './periods';

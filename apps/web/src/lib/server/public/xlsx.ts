@@ -8,7 +8,12 @@ import { crc32, deflateRawSync } from 'node:zlib';
  * decimal strings, so no amount passes through a JavaScript number on the way out.
  */
 
-export type XlsxCell = { text: string } | { number: string } | null;
+/**
+ * A cell: text (never evaluated), a decimal number written from its string, or a calendar day
+ * (YYYY-MM-DD) written as a real date cell, a day serial with a yyyy-mm-dd format, so that a
+ * spreadsheet sorts, filters and sums by it.
+ */
+export type XlsxCell = { text: string } | { number: string } | { date: string } | null;
 
 const NUMBER = /^-?\d{1,15}(?:\.\d{1,6})?$/;
 
@@ -31,9 +36,27 @@ function columnName(index: number): string {
   return name;
 }
 
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The spreadsheet serial of a day: days since 1899-12-30, the epoch every spreadsheet reads. */
+export function daySerial(day: string): number {
+  const match = DAY.exec(day);
+  if (match === null) throw new Error(`xlsx: ${day} is not a YYYY-MM-DD day`);
+  const [, year, month, date] = match;
+  const utc = Date.UTC(Number(year), Number(month) - 1, Number(date));
+  const serial = (utc - Date.UTC(1899, 11, 30)) / 86_400_000;
+  if (!Number.isInteger(serial) || new Date(utc).toISOString().slice(0, 10) !== day) {
+    throw new Error(`xlsx: ${day} is not a calendar day`);
+  }
+  return serial;
+}
+
 function cellXml(cell: XlsxCell, reference: string, header: boolean): string {
   if (cell === null) return '';
   const style = header ? ' s="1"' : '';
+  if ('date' in cell) {
+    return `<c r="${reference}" s="2"><v>${daySerial(cell.date)}</v></c>`;
+  }
   if ('number' in cell) {
     if (!NUMBER.test(cell.number)) throw new Error(`xlsx: ${cell.number} is not a decimal number`);
     return `<c r="${reference}"${style}><v>${cell.number}</v></c>`;
@@ -84,16 +107,18 @@ const WORKBOOK_RELS =
   '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>' +
   '</Relationships>';
 
-/** Two cell styles: the default, and bold for the header row. */
+/** Three cell styles: the default, bold for the header row, and a day as yyyy-mm-dd. */
 const STYLES =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
   '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
+  '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>' +
   '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>' +
   '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
   '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
   '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-  '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
-  '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>' +
+  '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
+  '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>' +
+  '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>' +
   '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>' +
   '</styleSheet>';
 
