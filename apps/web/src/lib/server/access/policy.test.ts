@@ -176,7 +176,13 @@ const table: [label: string, expected: string, question: Question][] = [
     'check a file of a submitted A for personal data',
     'sx--xx-x-',
     { action: 'attachment.privacy_check', resource: application(A, 'submitted') }
-  ]
+  ],
+  ['read the trial balance and ledgers', 's----+++-', { action: 'books.read', resource: { fundId: F } }],
+  ['reverse an entry', 's----+-+-', { action: 'books.correct', resource: { fundId: F } }],
+  ['confirm a correction', 's--+++-+-', { action: 'books.correct.confirm', resource: { fundId: F } }],
+  ['close a month', 's----+-+-', { action: 'books.close_period', resource: { fundId: F } }],
+  ['reconcile the bank', 's----+-+-', { action: 'bank.reconcile', resource: { fundId: F } }],
+  ["download the auditor's package", 's----+++-', { action: 'books.audit_package', resource: { fundId: F } }]
 ];
 
 describe('the role × action table', () => {
@@ -218,7 +224,13 @@ describe('the role × action table', () => {
       'project.accept.confirm': true,
       'project.evaluation.codes': true,
       'project.close': true,
-      'attachment.privacy_check': true
+      'attachment.privacy_check': true,
+      'books.read': true,
+      'books.correct': true,
+      'books.correct.confirm': true,
+      'books.close_period': true,
+      'bank.reconcile': true,
+      'books.audit_package': true
     };
     expect([...covered].sort()).toEqual(Object.keys(all).sort());
   });

@@ -123,6 +123,18 @@ export interface Resources {
   'project.close': ApplicationRef;
   /** Marking a project's receipt, invoice or photo as checked for personal data, which publishes it. */
   'attachment.privacy_check': ApplicationRef;
+  /** The books as an accountant reads them: 科目余额表, 明细账, bank reconciliation, contributors' statements. */
+  'books.read': FundRef;
+  /** Reversing a wrong entry (冲销) and posting its correction (更正). */
+  'books.correct': FundRef;
+  /** The second person who confirms a correction above the policy's four-eyes threshold. */
+  'books.correct.confirm': FundRef;
+  /** Closing a month or a year (结账), which locks its entries for good. */
+  'books.close_period': FundRef;
+  /** Importing bank statements and matching their lines to the books (银行对账). */
+  'bank.reconcile': FundRef;
+  /** The auditor's package: one archive of a period's books, statements, vouchers and files. */
+  'books.audit_package': FundRef;
 }
 
 export type Action = keyof Resources;
@@ -238,7 +250,16 @@ const rules: { [A in Action]: Rule<A> } = {
     inState(holds(user, project.fundId, ['fund_admin']), project, ['approved', 'active', 'accepted']),
   // The committee took the receipts at the doors and knows whose names are on them; the
   // administrator keeps every compound's evidence. A file once public stays so, whatever the state.
-  'attachment.privacy_check': (user, project) => inState(committeeOrAdmin(user, project), project, GRANT_LIFE)
+  'attachment.privacy_check': (user, project) => inState(committeeOrAdmin(user, project), project, GRANT_LIFE),
+  // The office keeps the books and the supervisor checks them; leaders and committees read the public side.
+  'books.read': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'supervisor']),
+  'books.correct': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
+  // As with a payout, the second pair of eyes is another administrator or a leadership member;
+  // the use case makes sure it is not the person who asked.
+  'books.correct.confirm': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'leader']),
+  'books.close_period': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
+  'bank.reconcile': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
+  'books.audit_package': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'supervisor'])
 };
 
 /** The states of a grant's life after approval, in which it is a project with money of its own. */
