@@ -117,10 +117,25 @@ export class Book {
     const state = {
       ...prepared.value.state,
       entryOriginal: this.#entriesById.get(command.entryId) ?? null,
-      reversalExisting: this.#reversals.get(command.entryId) ?? null
+      reversalExisting: this.#reversals.get(command.entryId) ?? null,
+      holdSettled: this.#holdSettledBy(command.entryId)
     };
     const decision = decideReverse(state, command, prepared.value.context);
-    return decision.ok ? ok(this.#applyEntry(decision.value)) : decision;
+    if (!decision.ok) {
+      return decision;
+    }
+    const entry = this.#applyEntry(decision.value);
+    const { hold, heldTotal } = decision.value;
+    if (!decision.value.replayed && hold !== null && heldTotal !== null) {
+      this.#applyHold({ hold, heldTotal, replayed: false });
+    }
+    return ok(entry);
+  }
+
+  /** The hold an entry settled part of, if any. */
+  #holdSettledBy(entryId: string): Hold | null {
+    const settles = this.#entriesById.get(entryId)?.settles ?? null;
+    return settles === null ? null : (this.#holds.get(settles.holdId) ?? null);
   }
 
   hold(command: HoldCommand, context: TimeContext): Result<Hold, HoldCode> {

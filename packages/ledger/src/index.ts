@@ -47,7 +47,13 @@ export {
 } from './chart/open.js';
 export { decidePost, type EntryDecision, type PostCode, type PostState } from './journal/post.js';
 export { checkOpenPeriod, type PeriodCode } from './journal/periods.js';
-export { decideReverse, type ReverseCode, type ReverseCommand, type ReverseState } from './journal/reverse.js';
+export {
+  decideReverse,
+  type ReverseCode,
+  type ReverseCommand,
+  type ReverseDecision,
+  type ReverseState
+} from './journal/reverse.js';
 export {
   decideExpiry,
   decideHold,

@@ -139,9 +139,16 @@ export async function reverseIn(
   if (!isFundId(fundId)) return fundNotFound(fundId);
   // Entries never change, so the original can be read before locking, to learn which accounts to lock.
   const original = await entryById(transaction, fundId, command.entryId);
+  // A settlement's hold is loaded too: the reversal reserves the settled amount on it again.
+  const holdId = original?.settles?.holdId ?? null;
+  const holdAccount = holdId === null ? null : await accountOfHold(transaction, fundId, holdId);
   const plan = {
     lockFund: true,
-    accounts: original === null ? [] : original.postings.map((posting) => posting.account),
+    accounts: [
+      ...(original === null ? [] : original.postings.map((posting) => posting.account)),
+      ...(holdAccount === null ? [] : [holdAccount])
+    ],
+    holdIds: holdId === null ? [] : [holdId],
     idempotencyKeys: keysOf(command.idempotencyKey),
     entryIds: [command.entryId],
     reversalsOf: [command.entryId]
@@ -152,10 +159,14 @@ export async function reverseIn(
   const state = {
     ...work.postState(command.idempotencyKey),
     entryOriginal: work.entriesById.get(command.entryId) ?? null,
-    reversalExisting: work.reversalsByOriginal.get(command.entryId) ?? null
+    reversalExisting: work.reversalsByOriginal.get(command.entryId) ?? null,
+    holdSettled: holdId === null ? null : (work.holds.get(holdId) ?? null)
   };
   const decision = decideReverse(state, command, context);
   const entry = decision.ok ? work.applyEntry(decision.value) : null;
+  if (decision.ok && !decision.value.replayed && decision.value.hold !== null && decision.value.heldTotal !== null) {
+    work.applyHold({ hold: decision.value.hold, heldTotal: decision.value.heldTotal, replayed: false });
+  }
   await flush(transaction, work);
   return entry === null ? (decision as Rejection<ReverseCode>) : ok(entry);
 }
