@@ -277,6 +277,33 @@ create table compounds (
   constraint compounds_fund_id_id_key UNIQUE (fund_id, id)
 );
 
+create table corrections (
+  id bigint not null generated always as identity,
+  fund_id bigint not null,
+  entry_seq bigint not null,
+  reason text not null,
+  reversal_date date not null,
+  status text not null,
+  requested_by bigint not null,
+  requested_at timestamp with time zone not null,
+  decided_by bigint,
+  decided_at timestamp with time zone,
+  reversal_seq bigint,
+  create_key text not null,
+  constraint correction_has_four_eyes CHECK (decided_by IS NULL OR decided_by <> requested_by),
+  constraint correction_key_is_short CHECK (length(create_key) >= 1 AND length(create_key) <= 100),
+  constraint correction_reason_is_given CHECK (btrim(reason) <> ''::text AND length(reason) <= 200),
+  constraint correction_status_is_known CHECK (status = ANY (ARRAY['waiting'::text, 'done'::text, 'cancelled'::text])),
+  constraint done_correction_has_a_reversal CHECK ((status = 'done'::text) = (reversal_seq IS NOT NULL)),
+  constraint corrections_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES users(id),
+  constraint corrections_fund_id_entry_seq_fkey FOREIGN KEY (fund_id, entry_seq) REFERENCES entries(fund_id, seq),
+  constraint corrections_fund_id_fkey FOREIGN KEY (fund_id) REFERENCES funds(id),
+  constraint corrections_fund_id_reversal_seq_fkey FOREIGN KEY (fund_id, reversal_seq) REFERENCES entries(fund_id, seq),
+  constraint corrections_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES users(id),
+  constraint corrections_pkey PRIMARY KEY (id),
+  constraint corrections_fund_id_create_key_key UNIQUE (fund_id, create_key)
+);
+
 create table demo_seed_steps (
   name text not null,
   applied_at timestamp with time zone not null default now(),
@@ -788,6 +815,10 @@ CREATE UNIQUE INDEX applications_create_key ON public.applications USING btree (
 
 CREATE INDEX calendar_days_by_year ON public.calendar_days USING btree (year, day);
 
+CREATE UNIQUE INDEX correction_once_per_entry ON public.corrections USING btree (fund_id, entry_seq) WHERE (status <> 'cancelled'::text);
+
+CREATE INDEX corrections_by_status ON public.corrections USING btree (fund_id, status, id);
+
 CREATE INDEX entries_by_application ON public.entries USING btree (fund_id, application_id, seq) WHERE (application_id IS NOT NULL);
 
 CREATE INDEX entries_by_date ON public.entries USING btree (fund_id, effective_date, seq);
@@ -999,6 +1030,29 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.corrections_move_forward()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if tg_op = 'DELETE' then
+    raise exception 'correction_is_kept: correction % may not be deleted', old.id using errcode = 'GJ019';
+  end if;
+  if tg_op = 'UPDATE' and (old.status <> 'waiting' or new.fund_id <> old.fund_id or new.entry_seq <> old.entry_seq
+      or new.reason <> old.reason or new.requested_by <> old.requested_by or new.create_key <> old.create_key) then
+    raise exception 'correction_moves_forward: correction % may only be confirmed or declined while it waits', old.id
+      using errcode = 'GJ019';
+  end if;
+  if new.reversal_seq is not null and not exists (
+      select 1 from entries r join entries o on o.fund_id = r.fund_id and o.id = r.reverses
+       where r.fund_id = new.fund_id and r.seq = new.reversal_seq and o.seq = new.entry_seq) then
+    raise exception 'correction_names_its_reversal: entry % does not reverse entry %', new.reversal_seq, new.entry_seq
+      using errcode = 'GJ019';
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.entries_follow_chain()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1135,13 +1189,29 @@ CREATE OR REPLACE FUNCTION public.holds_move_forward()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
+declare
+  settled_standing numeric;
 begin
-  if old.status <> 'open'
-    or new.fund_id <> old.fund_id or new.id <> old.id or new.account_code <> old.account_code
+  if new.fund_id <> old.fund_id or new.id <> old.id or new.account_code <> old.account_code
     or new.amount <> old.amount or new.created_at <> old.created_at
     or new.expires_at is distinct from old.expires_at or new.reference is distinct from old.reference
-    or new.memo <> old.memo
-    or new.amount_settled < old.amount_settled or new.amount_released < old.amount_released then
+    or new.memo <> old.memo then
+    raise exception 'hold_must_move_forward: hold % of fund % may only be settled, released or expired while open', old.id, old.fund_id
+      using errcode = 'GJ006';
+  end if;
+  if new.amount_settled < old.amount_settled then
+    select coalesce(sum(o.settles_amount), 0) into settled_standing
+      from entries o
+     where o.fund_id = new.fund_id and o.settles_hold_id = new.id
+       and not exists (select 1 from entries r where r.fund_id = o.fund_id and r.reverses = o.id);
+    if old.status not in ('open', 'settled') or new.status <> 'open'
+      or new.amount_released <> old.amount_released or new.amount_settled <> settled_standing then
+      raise exception 'hold_reopens_only_by_a_reversal: hold % of fund % may reserve again only what a reversed payout settled', old.id, old.fund_id
+        using errcode = 'GJ006';
+    end if;
+    return new;
+  end if;
+  if old.status <> 'open' or new.amount_released < old.amount_released then
     raise exception 'hold_must_move_forward: hold % of fund % may only be settled, released or expired while open', old.id, old.fund_id
       using errcode = 'GJ006';
   end if;
@@ -1266,6 +1336,8 @@ CREATE TRIGGER chain_heads_follow_entries BEFORE UPDATE ON chain_heads FOR EACH 
 
 CREATE CONSTRAINT TRIGGER entries_must_balance AFTER UPDATE ON chain_heads DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION entries_must_balance();
 
+CREATE TRIGGER corrections_move_forward BEFORE INSERT OR DELETE OR UPDATE ON corrections FOR EACH ROW EXECUTE FUNCTION corrections_move_forward();
+
 CREATE TRIGGER closed_projects_take_no_entries BEFORE INSERT ON entries FOR EACH ROW EXECUTE FUNCTION closed_projects_take_no_entries();
 
 CREATE TRIGGER entries_are_append_only BEFORE DELETE OR UPDATE ON entries FOR EACH ROW EXECUTE FUNCTION journal_is_append_only();
@@ -1312,6 +1384,73 @@ CREATE TRIGGER self_raised_payments_are_kept BEFORE DELETE OR UPDATE ON self_rai
 
 CREATE TRIGGER votes_are_kept BEFORE DELETE OR UPDATE ON votes FOR EACH ROW EXECUTE FUNCTION grant_records_are_kept();
 
+create view reversed_entries as
+ SELECT o.fund_id,
+    o.seq,
+    o.id,
+    r.seq AS reversal_seq
+   FROM entries o
+     JOIN entries r ON r.fund_id = o.fund_id AND r.reverses = o.id;
+
+create view standing_expenses as
+ SELECT id,
+    fund_id,
+    application_id,
+    line_no,
+    supplier,
+    invoice_no,
+    invoice_date,
+    amount,
+    match_part,
+    self_raised_part,
+    attachment_sha256,
+    entry_seq,
+    recorded_by,
+    recorded_at,
+    create_key
+   FROM expenses x
+  WHERE NOT (EXISTS ( SELECT 1
+           FROM reversed_entries r
+          WHERE r.fund_id = x.fund_id AND r.seq = x.entry_seq));
+
+create view standing_payouts as
+ SELECT id,
+    fund_id,
+    application_id,
+    amount,
+    payee_kind,
+    payee_name,
+    memo,
+    status,
+    requested_by,
+    requested_at,
+    approved_by,
+    approved_at,
+    entry_seq,
+    create_key
+   FROM payouts o
+  WHERE entry_seq IS NULL OR NOT (EXISTS ( SELECT 1
+           FROM reversed_entries r
+          WHERE r.fund_id = o.fund_id AND r.seq = o.entry_seq));
+
+create view standing_self_raised_payments as
+ SELECT id,
+    fund_id,
+    application_id,
+    household_id,
+    amount,
+    paid_on,
+    method,
+    receipt_sha256,
+    entry_seq,
+    recorded_by,
+    recorded_at,
+    create_key
+   FROM self_raised_payments s
+  WHERE NOT (EXISTS ( SELECT 1
+           FROM reversed_entries r
+          WHERE r.fund_id = s.fund_id AND r.seq = s.entry_seq));
+
 grant INSERT, SELECT, UPDATE on acceptance_photos to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on acceptances to gongjian_app;
@@ -1339,6 +1478,8 @@ grant INSERT, SELECT, UPDATE on calendar_years to gongjian_app;
 grant INSERT, SELECT, UPDATE on chain_heads to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on compounds to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on corrections to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on demo_seed_steps to gongjian_app;
 
@@ -1378,11 +1519,19 @@ grant INSERT, SELECT on project_closings to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on resolutions to gongjian_app;
 
+grant DELETE, INSERT, SELECT, UPDATE on reversed_entries to gongjian_app;
+
 grant SELECT on schema_migrations to gongjian_app;
 
 grant INSERT, SELECT on self_raised_payments to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on sessions to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on standing_expenses to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on standing_payouts to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on standing_self_raised_payments to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on throttles to gongjian_app;
 

@@ -65,7 +65,10 @@ export type EventAction =
   | 'objection.dismissed'
   | 'objection.upheld'
   | 'objection.marked_spam'
-  | 'objection.throttled';
+  | 'objection.throttled'
+  | 'correction.requested'
+  | 'correction.done'
+  | 'correction.declined';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 

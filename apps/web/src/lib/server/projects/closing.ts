@@ -135,7 +135,7 @@ async function householdsPaidIn(db: Sql | Transaction, applicationId: string): P
     { householdId: string; building: string; unitNo: string; room: string; name: string; paid: string }[]
   >`
     select h.id::text as "householdId", h.building, h.unit_no as "unitNo", h.room, h.name, sum(p.amount)::text as paid
-      from self_raised_payments p join households h on h.id = p.household_id
+      from standing_self_raised_payments p join households h on h.id = p.household_id
      where p.application_id = ${applicationId}
      group by h.id
      order by h.id`;

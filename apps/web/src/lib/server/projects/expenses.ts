@@ -321,7 +321,7 @@ export interface ExpensesOverview {
 export async function expensesOverview(sql: Sql, fundId: string, project: ProjectRow): Promise<ExpensesOverview> {
   const lines = await sql<{ lineNo: number; item: string; budget: string; actual: string }[]>`
     select b.line_no as "lineNo", b.item, b.amount::text as budget,
-           coalesce((select sum(e.amount) from expenses e
+           coalesce((select sum(e.amount) from standing_expenses e
                       where e.application_id = b.application_id and e.line_no = b.line_no), 0)::numeric(18, 2)::text as actual
       from budget_lines b where b.application_id = ${project.id} order by b.line_no`;
   const expenses = await sql<ExpenseView[]>`

@@ -131,14 +131,14 @@ export async function projectMoneyIn(
       held: string;
     }[]
   >`
-    select (select coalesce(sum(amount), 0)::text from self_raised_payments where application_id = ${project.id}) as received,
-           (select count(distinct household_id)::int from self_raised_payments where application_id = ${project.id})
+    select (select coalesce(sum(amount), 0)::text from standing_self_raised_payments where application_id = ${project.id}) as received,
+           (select count(distinct household_id)::int from standing_self_raised_payments where application_id = ${project.id})
              as "householdsPaid",
-           (select coalesce(sum(amount), 0)::text from payouts where application_id = ${project.id} and status = 'paid') as paid,
-           (select coalesce(sum(amount), 0)::text from payouts where application_id = ${project.id} and status = 'waiting')
+           (select coalesce(sum(amount), 0)::text from standing_payouts where application_id = ${project.id} and status = 'paid') as paid,
+           (select coalesce(sum(amount), 0)::text from standing_payouts where application_id = ${project.id} and status = 'waiting')
              as waiting,
-           (select coalesce(sum(match_part), 0)::text from expenses where application_id = ${project.id}) as "matchSpent",
-           (select coalesce(sum(self_raised_part), 0)::text from expenses where application_id = ${project.id}) as "selfSpent",
+           (select coalesce(sum(match_part), 0)::text from standing_expenses where application_id = ${project.id}) as "matchSpent",
+           (select coalesce(sum(self_raised_part), 0)::text from standing_expenses where application_id = ${project.id}) as "selfSpent",
            exists (select 1 from acceptances where application_id = ${project.id} and confirmed_by is not null) as accepted,
            (select cost_final::text from acceptances where application_id = ${project.id} and confirmed_by is not null)
              as "costFinal",

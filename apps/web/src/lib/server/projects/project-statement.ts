@@ -36,11 +36,11 @@ export async function listProjects(
   const rows = await sql<(ProjectListItem & { compoundId: string; applicantUnitId: string | null })[]>`
     select a.number, a.title, c.name as "compoundName", a.status, coalesce(a.approved_amount, 0)::text as "approvedAmount",
            a.compound_id::text as "compoundId", a.applicant_unit_id::text as "applicantUnitId",
-           (select coalesce(sum(amount), 0)::text from self_raised_payments p where p.application_id = a.id)
+           (select coalesce(sum(amount), 0)::text from standing_self_raised_payments p where p.application_id = a.id)
              as "selfRaisedReceived",
-           (select coalesce(sum(amount), 0)::text from payouts o where o.application_id = a.id and o.status = 'paid')
+           (select coalesce(sum(amount), 0)::text from standing_payouts o where o.application_id = a.id and o.status = 'paid')
              as "matchPaid",
-           (select coalesce(sum(amount), 0)::text from expenses e where e.application_id = a.id) as "costActual"
+           (select coalesce(sum(amount), 0)::text from standing_expenses e where e.application_id = a.id) as "costActual"
       from applications a join compounds c on c.id = a.compound_id
      where a.fund_id = ${input.fundId} and a.status = any(${statuses}::text[])
      order by a.number desc`;
@@ -172,19 +172,19 @@ async function statementRowsOf(
         select id::text as id, amount::text as amount, payee_kind as "payeeKind", payee_name as "payeeName", status,
                requested_at as "requestedAt", approved_at as "approvedAt", entry_seq::int as "entrySeq",
                requested_by::text as "requestedBy", approved_by::text as "approvedBy"
-          from payouts where application_id = ${project.id} order by id`,
+          from standing_payouts where application_id = ${project.id} order by id`,
       sql<ExpenseLine[]>`
         select e.id::text as id, to_char(e.invoice_date, 'YYYY-MM-DD') as "invoiceDate", e.supplier,
                e.invoice_no as "invoiceNo", b.item as "lineItem", e.amount::text as amount,
                e.match_part::text as "matchPart", e.self_raised_part::text as "selfRaisedPart", e.entry_seq::int as "entrySeq"
-          from expenses e left join budget_lines b on b.application_id = e.application_id and b.line_no = e.line_no
+          from standing_expenses e left join budget_lines b on b.application_id = e.application_id and b.line_no = e.line_no
          where e.application_id = ${project.id} order by e.invoice_date, e.id`,
       sql<{ total: string; households: number }[]>`
         select coalesce(sum(amount), 0)::text as total, count(distinct household_id)::int as households
-          from self_raised_payments where application_id = ${project.id}`,
+          from standing_self_raised_payments where application_id = ${project.id}`,
       sql<BudgetLine[]>`
         select b.line_no as "lineNo", b.item, b.amount::text as budget,
-               (select coalesce(sum(e.amount), 0)::text from expenses e
+               (select coalesce(sum(e.amount), 0)::text from standing_expenses e
                  where e.application_id = b.application_id and e.line_no = b.line_no) as actual
           from budget_lines b where b.application_id = ${project.id} order by b.line_no`,
       sql<{ code: string; balance: string }[]>`

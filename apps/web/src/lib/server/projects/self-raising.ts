@@ -177,7 +177,7 @@ async function figuresIn(
      where id = ${/^[0-9]{1,18}$/.test(input.householdId) ? input.householdId : '0'}
        and fund_id = ${input.fundId} and compound_id = ${project.compoundId}`;
   const [received] = await transaction<{ total: string }[]>`
-    select coalesce(sum(amount), 0)::text as total from self_raised_payments where application_id = ${project.id}`;
+    select coalesce(sum(amount), 0)::text as total from standing_self_raised_payments where application_id = ${project.id}`;
   return {
     household,
     figures: {
@@ -337,7 +337,7 @@ export async function raiseProgressOf(
 ): Promise<RaiseProgress> {
   const [row] = await db<{ received: string; householdsPaid: number }[]>`
     select coalesce(sum(amount), 0)::text as received, count(distinct household_id)::int as "householdsPaid"
-      from self_raised_payments where application_id = ${project.id}`;
+      from standing_self_raised_payments where application_id = ${project.id}`;
   const policy = await projectPolicyIn(db, fundId, project.policyVersion);
   const target = money(project.selfRaiseTarget);
   const received = money(row?.received ?? '0');
@@ -397,7 +397,7 @@ export async function paymentsOf(db: Sql | Transaction, project: ProjectRow): Pr
 export async function householdOptionsOf(db: Sql | Transaction, project: ProjectRow): Promise<HouseholdOption[]> {
   const rows = await db<(HouseholdDoor & { id: string; name: string; paid: string })[]>`
     select h.id::text as id, h.building, h.unit_no as "unitNo", h.room, h.name,
-           coalesce((select sum(p.amount) from self_raised_payments p
+           coalesce((select sum(p.amount) from standing_self_raised_payments p
                       where p.application_id = ${project.id} and p.household_id = h.id), 0)::numeric(18, 2)::text as paid
       from households h where h.compound_id = ${project.compoundId}
      order by h.building, h.unit_no, h.room, h.id`;

@@ -508,7 +508,7 @@ export async function finalAccount(
   const { project, closing, acceptance } = statement;
   const households = await sql<HouseholdPaidRow[]>`
     select h.id::text as "householdId", h.building, h.unit_no as "unitNo", h.room, h.name, sum(p.amount)::text as paid
-      from self_raised_payments p join households h on h.id = p.household_id
+      from standing_self_raised_payments p join households h on h.id = p.household_id
      where p.application_id = ${project.id}
      group by h.id order by h.id`;
   const expenses = statement.uses.expenses;

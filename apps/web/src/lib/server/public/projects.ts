@@ -97,11 +97,11 @@ export async function publicProjects(
                as budget,
              coalesce(a.approved_amount, 0)::text as "matchApproved",
              coalesce(a.self_raise_target, 0)::text as "selfRaisedTarget",
-             (select coalesce(sum(p.amount), 0)::text from self_raised_payments p where p.application_id = a.id)
+             (select coalesce(sum(p.amount), 0)::text from standing_self_raised_payments p where p.application_id = a.id)
                as "selfRaisedReceived",
-             (select coalesce(sum(o.amount), 0)::text from payouts o where o.application_id = a.id and o.status = 'paid')
+             (select coalesce(sum(o.amount), 0)::text from standing_payouts o where o.application_id = a.id and o.status = 'paid')
                as "matchPaid",
-             (select coalesce(sum(e.amount), 0)::text from expenses e where e.application_id = a.id) as spent
+             (select coalesce(sum(e.amount), 0)::text from standing_expenses e where e.application_id = a.id) as spent
         from applications a join compounds c on c.id = a.compound_id
        where a.fund_id = ${fundId} and a.status = any(${statuses}::text[])
          and (${filters.compound}::text is null or c.code = ${filters.compound}::text)
@@ -394,7 +394,7 @@ async function historyRowsOf(sql: Sql, id: string): Promise<HistoryRows> {
 function budgetRowsOf(sql: Sql, id: string) {
   return sql<PublicBudgetLine[]>`
     select b.item, b.quantity::text as quantity, b.unit_price::text as "unitPrice", b.amount::text as amount,
-           (select coalesce(sum(e.amount), 0)::numeric(18, 2)::text from expenses e
+           (select coalesce(sum(e.amount), 0)::numeric(18, 2)::text from standing_expenses e
              where e.application_id = b.application_id and e.line_no = b.line_no) as actual
       from budget_lines b where b.application_id = ${id} order by b.line_no`;
 }
@@ -411,15 +411,15 @@ async function selfRaisedRowsOf(sql: Sql, id: string): Promise<SelfRaisedRows> {
       select h.building, h.unit_no as "unitNo", h.name, p.amount::text as amount,
              to_char(p.paid_on, 'YYYY-MM-DD') as date,
              case when f.checked_for_personal_data_at is not null then p.receipt_sha256 end as receipt
-        from self_raised_payments p
+        from standing_self_raised_payments p
         join households h on h.id = p.household_id
         left join attachments f on f.fund_id = p.fund_id and f.sha256 = p.receipt_sha256
        where p.application_id = ${id}
        order by p.paid_on, p.id
        limit ${PAYMENTS_SHOWN_MAX}`,
     sql<SelfRaisedRows['counted'][]>`
-      select (select count(distinct household_id)::int from self_raised_payments where application_id = ${id}) as paid,
-             (select coalesce(sum(amount), 0)::text from self_raised_payments where application_id = ${id}) as received`
+      select (select count(distinct household_id)::int from standing_self_raised_payments where application_id = ${id}) as paid,
+             (select coalesce(sum(amount), 0)::text from standing_self_raised_payments where application_id = ${id}) as received`
   ]);
   return { payments, counted: households[0] ?? { paid: 0, received: '0' } };
 }
@@ -440,7 +440,7 @@ function payoutRowsOf(sql: Sql, id: string) {
     select amount::text as amount, payee_kind as "payeeKind", payee_name as "payeeName", status,
            requested_at as "requestedAt", approved_at as "approvedAt", requested_by::text as "requestedBy",
            approved_by::text as "approvedBy"
-      from payouts where application_id = ${id} order by id`;
+      from standing_payouts where application_id = ${id} order by id`;
 }
 
 function expenseRowsOf(sql: Sql, id: string) {
@@ -449,7 +449,7 @@ function expenseRowsOf(sql: Sql, id: string) {
            e.entry_seq::int as "entrySeq", en.voucher_number as "voucherNumber",
            case when f.checked_for_personal_data_at is not null then e.attachment_sha256 end as receipt,
            e.attachment_sha256 is not null as "hasFile"
-      from expenses e
+      from standing_expenses e
       left join budget_lines b on b.application_id = e.application_id and b.line_no = e.line_no
       left join entries en on en.fund_id = e.fund_id and en.seq = e.entry_seq
       left join attachments f on f.fund_id = e.fund_id and f.sha256 = e.attachment_sha256
