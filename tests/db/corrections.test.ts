@@ -12,6 +12,7 @@ import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/se
 import { moneyInOverview, recordMoneyIn } from '../../apps/web/src/lib/server/fund/money-in';
 import { approvePayout, payoutsOverview, requestPayout } from '../../apps/web/src/lib/server/projects/payouts';
 import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
+import { ledgerEntry } from '../../apps/web/src/lib/server/public/ledger';
 import { journeyAmounts, raiseDirectly } from '../support/pay-world';
 import { openPeopleDatabase } from '../support/people-db';
 import { activeProject, idOf, makeWorld, person, type ActiveProject, type World } from '../support/review-world';
@@ -135,6 +136,15 @@ describe('a household payment reversed', () => {
     expect(later.releasable).toBe((Number(later.selfRaisedReceived) * 1.5).toFixed(2));
     const entry = await entryCorrectionOf(app, { fundId: s.world.fundId, seq, now: NOW });
     expect(entry).toMatchObject({ reversedBy: done.reversalSeq, reason: '重复登记', followUp: { kind: 'raise' } });
+    // The public ledger links both ways and gives the reason on both entries.
+    expect(await ledgerEntry(app, s.world.fundId, seq)).toMatchObject({
+      reversedBy: done.reversalSeq,
+      correctionReason: '重复登记'
+    });
+    expect(await ledgerEntry(app, s.world.fundId, done.reversalSeq)).toMatchObject({
+      reverses: seq,
+      correctionReason: '重复登记'
+    });
   });
 
   it('answers a resend as the first, refuses the form for another entry, and reverses an entry once', async () => {

@@ -39,7 +39,16 @@ export const MONEY_REGISTRY: Record<string, RouteEntry> = {
       { path: `/funds/${fx.fundSlug}/vouchers/987654321`, fundId: fx.fundId, compoundId: null, missing: true }
     ],
     load: officeRead,
-    actions: {},
+    actions: {
+      // An empty form: refused as incomplete (400) before anything is reversed.
+      correct: {
+        access: {
+          kind: 'policy',
+          decide: (actor, target) => can(actor, 'books.correct', { fundId: target.fundId ?? '' })
+        },
+        body: () => ({})
+      }
+    },
     endpoints: {}
   },
   '/funds/[slug]/attachments/[sha256]': {

@@ -484,6 +484,7 @@ export interface EntryCorrection {
   reason: string | null;
   /** The entry's amount is above the four-eyes threshold: a second person must confirm. */
   needsSecond: boolean;
+  fourEyesAbove: string;
   today: string;
   followUp: FollowUp;
 }
@@ -494,6 +495,7 @@ export async function entryCorrectionOf(
 ): Promise<EntryCorrection | null> {
   const original = await originalIn(sql, input.fundId, input.seq);
   if (original === null) return null;
+  const fourEyesAbove = await fourEyesAboveIn(sql, input.fundId);
   const [row] = await sql<{ waitingId: string | null; reason: string | null }[]>`
     select (select c.id::text from corrections c
              where c.fund_id = ${input.fundId} and c.entry_seq = ${input.seq} and c.status = 'waiting') as "waitingId",
@@ -505,7 +507,8 @@ export async function entryCorrectionOf(
     reversedBy: original.reversedBy,
     waitingId: row?.waitingId ?? null,
     reason: row?.reason ?? null,
-    needsSecond: original.amount.greaterThan(await fourEyesAboveIn(sql, input.fundId)),
+    needsSecond: original.amount.greaterThan(fourEyesAbove),
+    fourEyesAbove: fourEyesAbove.toString(),
     today: chinaDateOf(input.now),
     followUp: await followUpOf(sql, input.fundId, input.seq)
   };

@@ -86,6 +86,14 @@ const REFUSED: ReadonlySet<string> = new Set([
   'project_has_spending',
   'refund_has_no_payers',
   'payouts_are_waiting',
+  // Corrections: the entry was reversed meanwhile, or the reversal cannot be posted.
+  'reversal_must_not_be_reversed',
+  'entry_already_reversed',
+  'entry_is_being_corrected',
+  'correction_is_not_waiting',
+  'confirmer_must_differ',
+  'reversal_would_overdraw_an_account',
+  'reversal_was_refused_by_the_books',
   'closing_entry_was_refused',
   // Evaluation codes: used already, or issued again since.
   'code_was_used',

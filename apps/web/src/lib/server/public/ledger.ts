@@ -388,6 +388,8 @@ export interface LedgerEntryView {
   project: number | null;
   reverses: number | null;
   reversedBy: number | null;
+  /** The reason a correction gave, on the reversed entry and on its reversal alike. */
+  correctionReason: string | null;
   postings: (LedgerPosting & { memo: string | null })[];
   prevHash: string;
   hash: string;
@@ -411,12 +413,17 @@ export async function ledgerEntry(sql: Sql, fundId: string, seq: number): Promis
       EntryRow[]
     >`${entryColumns(transaction)} where e.fund_id = ${fundId} and e.seq = ${seq}`;
     if (entryRow === undefined) return null;
-    const [links] = await transaction<{ project: number | null; reverses: string | null; reversedBy: string | null }[]>`
+    const [links] = await transaction<
+      { project: number | null; reverses: string | null; reversedBy: string | null; reason: string | null }[]
+    >`
       select ${projectNumber(transaction)} as project,
              (select r.seq::text from entries r where r.fund_id = e.fund_id and r.id = e.reverses) as reverses,
-             (select r.seq::text from entries r where r.fund_id = e.fund_id and r.reverses = e.id) as "reversedBy"
+             (select r.seq::text from entries r where r.fund_id = e.fund_id and r.reverses = e.id) as "reversedBy",
+             (select c.reason from corrections c
+               where c.fund_id = e.fund_id and c.status = 'done' and (c.entry_seq = e.seq or c.reversal_seq = e.seq))
+               as reason
         from entries e where e.fund_id = ${fundId} and e.seq = ${seq}`;
-    return { row: entryRow, links: links ?? { project: null, reverses: null, reversedBy: null } };
+    return { row: entryRow, links: links ?? { project: null, reverses: null, reversedBy: null, reason: null } };
   });
   if (found === null) return null;
   const { row, links } = found;
@@ -447,6 +454,7 @@ export async function ledgerEntry(sql: Sql, fundId: string, seq: number): Promis
     project: links.project,
     reverses: links.reverses === null ? null : Number(links.reverses),
     reversedBy: links.reversedBy === null ? null : Number(links.reversedBy),
+    correctionReason: links.reason,
     postings: entry.postings.map((posting) => ({
       account: posting.account,
       nameZh: names.get(posting.account)?.zh ?? '',
