@@ -161,7 +161,8 @@ describe('the demo seed', () => {
         '008_demo_more_states',
         '009_demo_platform',
         '010_demo_projects',
-        '011_demo_public'
+        '011_demo_public',
+        '012_demo_correction'
       ]);
       expect(await seedDemo(clients.app)).toEqual([]);
       const [fund] = await clients.app<
@@ -172,18 +173,27 @@ describe('the demo seed', () => {
         select account_code as code, credits_posted::text as credits from account_balances
         where fund_id = ${fundId} and account_code like '4101.01.U-%' order by account_code`;
       expect(capital.map((row) => row.code)).toEqual(DEMO_GRID_UNITS.map((unit) => `4101.01.U-${unit}`));
-      expect(capital.map((row) => row.credits)).toEqual([...Array(10).fill('9090.91'), '9090.90']);
+      // 012_demo_correction credits an extra 1,200.00 to grid-05 by mistake (then reversed by a
+      // debit) and to grid-04, where it belonged.
+      expect(capital.map((row) => row.credits)).toEqual([
+        ...Array(3).fill('9090.91'),
+        '10290.91',
+        '10290.91',
+        ...Array(5).fill('9090.91'),
+        '9090.90'
+      ]);
       // The start capital, and the demo money in of 005_demo_money_in (20,000.00 + 3,000.00 + 56.78),
       // less the 3,000.00 that 007_demo_review holds for approved application #1 and the 1,500.00
       // that 008_demo_more_states holds for the door repair (of which 010_demo_projects pays 750.00
       // out, which leaves what is available as it was), and less the 2,280.00 final match of the
       // project 010_demo_projects takes to its close (the rest of its hold went back to the pool),
       // and less the 3,600.00 held for the bicycle shed it leaves active.
-      expect(await poolAvailable(clients.app, fundId)).toBe('112676.78');
+      // and plus the 1,200.00 that 012_demo_correction records for grid-04 in the end.
+      expect(await poolAvailable(clients.app, fundId)).toBe('113876.78');
       const accounts = await clients.app`select code from accounts where fund_id = ${fundId}`;
       // The chart, the eleven units' sub-accounts, and three of each of the two projects.
       expect(accounts.length).toBe(CHART_MINFEI_2026.accounts.length + 11 + 6);
-      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 60 });
+      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 63 });
     } finally {
       await Promise.all([clients.owner.end(), clients.app.end()]);
       await dropDatabase(adminUrl, database.name);

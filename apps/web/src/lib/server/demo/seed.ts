@@ -13,6 +13,7 @@ import { seedDemoPlatformAdmin } from './platform';
 import { seedDemoPrivacyChecks } from './privacy-check';
 import { seedDemoReview } from './review';
 import { seedDemoSelfRaising } from './self-raising';
+import { seedDemoCorrection } from './corrections';
 import type { Sql, Transaction } from '../db/client';
 
 /**
@@ -112,6 +113,14 @@ const steps: readonly SeedStep[] = [
     name: '011_demo_public',
     async run(transaction) {
       await seedDemoPrivacyChecks(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // A unit's payment recorded against the wrong unit, reversed with its reason (冲销) and
+    // recorded again against the right one.
+    name: '012_demo_correction',
+    async run(transaction) {
+      await seedDemoCorrection(transaction, await demoFundId(transaction), new Date());
     }
   }
 ];
