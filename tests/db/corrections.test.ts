@@ -13,6 +13,7 @@ import { moneyInOverview, recordMoneyIn } from '../../apps/web/src/lib/server/fu
 import { approvePayout, payoutsOverview, requestPayout } from '../../apps/web/src/lib/server/projects/payouts';
 import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
 import { ledgerEntry } from '../../apps/web/src/lib/server/public/ledger';
+import { inboxFor } from '../../apps/web/src/lib/server/people/inbox';
 import { journeyAmounts, raiseDirectly } from '../support/pay-world';
 import { openPeopleDatabase } from '../support/people-db';
 import { activeProject, idOf, makeWorld, person, type ActiveProject, type World } from '../support/review-world';
@@ -206,6 +207,11 @@ describe('a payout reversed, above the four-eyes threshold', () => {
     expect(waiting).toMatchObject({ ok: true, status: 'waiting', reversalSeq: null });
     if (!waiting.ok) throw new Error('refused');
     expect(await correct(s, s.admin2, paid.seq)).toEqual({ ok: false, code: 'entry_is_being_corrected' });
+    // The second people hear of it in their inbox, which leads to the corrections page; the requester does not.
+    expect((await inboxFor(app, s.leader)).filter((item) => item.kind === 'correction.waiting')).toMatchObject([
+      { target: 'corrections' }
+    ]);
+    expect((await inboxFor(app, s.admin)).filter((item) => item.kind === 'correction.waiting')).toEqual([]);
     expect(await decide(s, s.admin, waiting.correctionId, 'confirm')).toEqual({
       ok: false,
       code: 'confirmer_must_differ'

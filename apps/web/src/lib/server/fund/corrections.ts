@@ -299,7 +299,21 @@ export async function requestCorrectionIn(
     row,
     amount: original.amount
   });
+  if (needsSecond) await notifyConfirmers(transaction, { ...input, except: input.requesterId });
   return outcomeOf(row, false);
+}
+
+/** The fund administrators and the leadership hear that a correction waits for a second person. */
+async function notifyConfirmers(
+  transaction: Transaction,
+  input: { fundId: string; now: Date; except: string }
+): Promise<void> {
+  await transaction`
+    insert into notifications (fund_id, user_id, at, kind)
+    select distinct ${input.fundId}::bigint, m.user_id, ${input.now}::timestamptz, 'correction.waiting'
+      from memberships m join users u on u.id = m.user_id
+     where m.fund_id = ${input.fundId} and u.status = 'active' and m.role in ('fund_admin', 'leader')
+       and m.user_id <> ${input.except}`;
 }
 
 async function correctionEvent(

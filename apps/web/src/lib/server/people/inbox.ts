@@ -29,7 +29,7 @@ export interface InboxItem {
  * roles let them open. A committee follows its application to the application's page (the review
  * is the fund office's and the leaders'), and to the project's page once it is a project.
  */
-export type InboxTarget = 'payouts' | 'acceptance' | 'project' | 'notice' | 'review' | 'application';
+export type InboxTarget = 'payouts' | 'acceptance' | 'project' | 'notice' | 'review' | 'application' | 'corrections';
 
 interface InboxRow extends Omit<InboxItem, 'target'> {
   fundId: string;
@@ -62,6 +62,10 @@ const PROJECT_PAGE_STATES: readonly string[] = ['active', 'accepted', 'closed', 
 
 /** Where one notification leads its reader, asked of the policy so that the link never ends in a 403. */
 export function inboxTarget(actor: Actor, row: Omit<InboxRow, 'target'>): InboxTarget | null {
+  // A correction waiting for a second person concerns the fund's books, not an application.
+  if (row.kind === 'correction.waiting') {
+    return can(actor, 'books.correct.confirm', { fundId: row.fundId }).allowed ? 'corrections' : null;
+  }
   if (row.applicationStatus === null || row.compoundId === null) return null;
   const ref = {
     fundId: row.fundId,
