@@ -47,6 +47,24 @@ export {
 } from './chart/open.js';
 export { decidePost, type EntryDecision, type PostCode, type PostState } from './journal/post.js';
 export { checkOpenPeriod, type PeriodCode } from './journal/periods.js';
+export {
+  closingEntries,
+  decideMonthClose,
+  decideYearClose,
+  isMonth,
+  monthEnd,
+  monthLabel,
+  monthOf,
+  nextMonth,
+  nextMonthToClose,
+  planRestrictionRelease,
+  unrestrictedCounterpartOf,
+  type ClosingEntry,
+  type Month,
+  type PeriodCloseCode,
+  type PeriodCloseState,
+  type RestrictedBalances
+} from './journal/closing.js';
 export { decideReverse, type ReverseCode, type ReverseCommand, type ReverseState } from './journal/reverse.js';
 export {
   decideExpiry,

@@ -188,14 +188,16 @@ async function planFor(
 ): Promise<{ ok: true; planned: Planned } | ClosingRefusal> {
   const { fundId, project } = input;
   const hold = await holdOf(db, fundId, project.holdId, input.lock);
-  const [figures, households, policy, compoundCode, waiting] = await Promise.all([
+  const [figures, households, policy, compoundCode, waiting, restricted] = await Promise.all([
     projectMoneyIn(db, fundId, project),
     householdsPaidIn(db, project.id),
     projectPolicyIn(db, fundId, project.policyVersion),
     compoundCodeOf(db, project),
     db<
       { count: number }[]
-    >`select count(*)::int as count from payouts where application_id = ${project.id} and status = 'waiting'`
+    >`select count(*)::int as count from payouts where application_id = ${project.id} and status = 'waiting'`,
+    // The restricted money the spent match is released from, so that 3102 never turns to a debit.
+    books.restrictedBalancesIn(db, fundId)
   ]);
   const waitingCount = waiting[0]?.count ?? 0;
   if (waitingCount > 0) return { ok: false, code: 'payouts_are_waiting', figure: String(waitingCount) };
@@ -225,7 +227,8 @@ async function planFor(
       selfRaisedSpent: figures.selfRaisedSpent,
       selfRaisedRefunded: figures.selfRaisedRefunded,
       households,
-      costFinal: figures.costFinal
+      costFinal: figures.costFinal,
+      restricted
     },
     { surplusMode, cancel, title: project.title }
   );
