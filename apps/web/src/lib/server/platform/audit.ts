@@ -65,7 +65,9 @@ export type EventAction =
   | 'objection.dismissed'
   | 'objection.upheld'
   | 'objection.marked_spam'
-  | 'objection.throttled';
+  | 'objection.throttled'
+  | 'period.closed'
+  | 'year.closed';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
