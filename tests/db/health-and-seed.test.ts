@@ -52,7 +52,8 @@ describe('seedDemo', () => {
         '008_demo_more_states',
         '009_demo_platform',
         '010_demo_projects',
-        '011_demo_public'
+        '011_demo_public',
+        '014_demo_period_close'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
@@ -63,7 +64,7 @@ describe('seedDemo', () => {
         funds.map(({ poolBalance, poolAvailable, entryCount }) => ({ poolBalance, poolAvailable, entryCount }))
         // 007_demo_review holds 3,000.00 of the pool for approved application #1, and
         // 008_demo_more_states 1,500.00 for the door repair, which an active grant keeps held.
-      ).toEqual([{ poolBalance: '120026.78', poolAvailable: '112676.78', entryCount: '60' }]);
+      ).toEqual([{ poolBalance: '120026.78', poolAvailable: '112676.78', entryCount: '62' }]);
       expect(await seedDemo(clients[0]!)).toEqual([]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));
