@@ -1346,13 +1346,13 @@ CREATE TRIGGER closed_projects_take_no_entries BEFORE INSERT ON entries FOR EACH
 
 CREATE TRIGGER entries_are_append_only BEFORE DELETE OR UPDATE ON entries FOR EACH ROW EXECUTE FUNCTION journal_is_append_only();
 
+CREATE TRIGGER entries_are_dated_in_open_period AFTER INSERT ON entries REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION entries_must_be_in_open_period();
+
 CREATE TRIGGER entries_are_not_truncated BEFORE TRUNCATE ON entries FOR EACH STATEMENT EXECUTE FUNCTION journal_is_append_only();
 
 CREATE TRIGGER entries_follow_chain AFTER INSERT ON entries REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION entries_follow_chain();
 
 CREATE TRIGGER entries_move_chain_head AFTER INSERT ON entries REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION entries_move_chain_head();
-
-CREATE TRIGGER entries_must_be_in_open_period AFTER INSERT ON entries REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION entries_must_be_in_open_period();
 
 CREATE TRIGGER evaluations_are_kept BEFORE DELETE OR UPDATE ON evaluations FOR EACH ROW EXECUTE FUNCTION grant_records_are_kept();
 

@@ -189,14 +189,24 @@ export type RestrictedBalances = {
   readonly income: readonly { readonly account: string; readonly balance: Money }[];
 };
 
-/** The unrestricted income account a restricted one is reclassified into, by the chart's top-level code. */
+/** The unrestricted sub-account of each income the chart splits by restriction, by its top-level code. */
 const UNRESTRICTED_COUNTERPART: ReadonlyMap<string, string> = new Map([
   ['4101', ACCOUNTS.donationsUnrestricted],
   ['4401', ACCOUNTS.subsidiesUnrestricted]
 ]);
 
+/**
+ * The unrestricted income account a restricted one is reclassified into: the same income's
+ * unrestricted sub-account, keeping any contributor's segment, so that a unit's contributions stay
+ * its own (4101.01.U-school-3 → 4101.02.U-school-3, 4401.01 → 4401.02). Null for income the chart
+ * does not split by restriction. The server opens the account when it does not exist yet.
+ */
 export function unrestrictedCounterpartOf(account: string): string | null {
-  return UNRESTRICTED_COUNTERPART.get(account.slice(0, 4)) ?? null;
+  const top = account.slice(0, 4);
+  const base = UNRESTRICTED_COUNTERPART.get(top);
+  if (base === undefined) return null;
+  const restricted = `${top}.01`;
+  return account.startsWith(`${restricted}.`) ? `${base}${account.slice(restricted.length)}` : base;
 }
 
 /**
