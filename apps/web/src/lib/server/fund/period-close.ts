@@ -248,7 +248,8 @@ export type MonthState = 'closed' | 'closable' | 'waiting' | 'open';
 export type MonthRow = {
   month: string;
   state: MonthState;
-  closedAt: string | null;
+  /** The day in China the month was closed. */
+  closedOn: string | null;
   closedBy: string | null;
   vouchers: { seq: number; memo: string }[];
 };
@@ -318,7 +319,7 @@ export async function periodsView(db: Sql | Transaction, fundId: string, now: Da
     return {
       month,
       state,
-      closedAt: close === undefined ? null : close.closedAt.toISOString(),
+      closedOn: close === undefined ? null : chinaDateOf(close.closedAt),
       closedBy: close?.closedBy ?? null,
       vouchers: vouchers
         .filter((row) => row.periodEnd === periodEnd)
@@ -327,7 +328,14 @@ export async function periodsView(db: Sql | Transaction, fundId: string, now: Da
   });
   const december =
     closedThrough === null ? null : Number(closedThrough.slice(0, 4)) - (closedThrough.endsWith('-12-31') ? 0 : 1);
+  // A year before the books' first entry has nothing to close, although a first close covers it.
+  const firstYear = first === null ? null : Number(first.slice(0, 4));
   const yearClosable =
-    december !== null && decideYearClose(december, { closedThrough, yearsClosed }).ok ? december : null;
+    december !== null &&
+    firstYear !== null &&
+    december >= firstYear &&
+    decideYearClose(december, { closedThrough, yearsClosed }).ok
+      ? december
+      : null;
   return { closedThrough, months, closable, yearClosable, yearsClosed };
 }
