@@ -5,7 +5,8 @@ import * as books from '../../apps/web/src/lib/server/books';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import { closeMonth, closeYear, periodsView } from '../../apps/web/src/lib/server/fund/period-close';
-import { recordMoneyIn } from '../../apps/web/src/lib/server/fund/money-in';
+import { moneyInOverview, recordMoneyIn } from '../../apps/web/src/lib/server/fund/money-in';
+import { unitStatements } from '../../apps/web/src/lib/server/fund/fund-office';
 import { createTestUser } from '../support/people';
 import { openPeopleDatabase } from '../support/people-db';
 
@@ -303,5 +304,48 @@ describe('lifting a restriction after a close', () => {
     // Asked for more than the books hold as restricted, it releases only what they hold.
     const rest = planRestrictionRelease(money('5000'), await books.restrictedBalancesIn(app, fundId));
     expect(rest.released.toString()).toBe('100.00');
+  });
+});
+
+describe('a unit’s contributions after a close and a lifted restriction', () => {
+  it('stay the unit’s own: the statements leave closing entries out and follow the reclassification', async () => {
+    const { fundId } = await newFund('unit-paid');
+    const actor = actorOf(adminId, 'fund_admin', [fundId]);
+    const [unit] = await owner<{ id: string }[]>`select id::text as id from units where fund_id = ${fundId}`;
+    const pay = (date: string) =>
+      recordMoneyIn(app, {
+        actor,
+        fundId,
+        now: NOW,
+        ip: null,
+        source: 'unit',
+        date,
+        amount: '500',
+        method: 'bank',
+        memo: '',
+        unitId: unit?.id ?? null,
+        payer: '',
+        restricted: false,
+        attachment: null,
+        idempotencyKey: randomUUID()
+      });
+    expect(await pay('2026-10-08')).toMatchObject({ ok: true });
+    expect(await closeMonth(app, { fundId, actor, now: NOW, month: '2026-10', createKey: randomUUID() })).toMatchObject(
+      {
+        ok: true
+      }
+    );
+    expect(await pay('2026-12-01')).toMatchObject({ ok: true });
+    // 600 of the match spent: 500 from 3102, 100 reclassified into the unit's unrestricted sub-account.
+    const release = planRestrictionRelease(money('600'), await books.restrictedBalancesIn(app, fundId));
+    const counterpart = release.postings.find((posting) => posting.side === 'credit' && posting.account !== '3101');
+    expect(counterpart?.account).toBe('4101.02.U-unit-1');
+    await app.begin((transaction) => books.openIn(transaction, { fundId, command: { code: '4101.02.U-unit-1' } }));
+    await post(fundId, { date: '2026-12-05', memo: '解除限制', postings: release.postings });
+    const [statement] = await unitStatements(app, fundId, 2026);
+    expect(statement?.paid).toBe('1000.00');
+    const overview = await moneyInOverview(app, { fundId, before: null });
+    expect(overview.units[0]?.paid).toBe('1000.00');
+    expect((await balances(fundId)).get('3102')).toBe('0.00');
   });
 });
