@@ -162,7 +162,8 @@ describe('the demo seed', () => {
         '009_demo_platform',
         '010_demo_projects',
         '011_demo_public',
-        '012_demo_correction'
+        '012_demo_correction',
+        '014_demo_period_close'
       ]);
       expect(await seedDemo(clients.app)).toEqual([]);
       const [fund] = await clients.app<
@@ -193,7 +194,14 @@ describe('the demo seed', () => {
       const accounts = await clients.app`select code from accounts where fund_id = ${fundId}`;
       // The chart, the eleven units' sub-accounts, and three of each of the two projects.
       expect(accounts.length).toBe(CHART_MINFEI_2026.accounts.length + 11 + 6);
-      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 63 });
+      // 60 entries, the three of 012_demo_correction, and the two closing entries of the month
+      // 014_demo_period_close closes.
+      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 65 });
+      // Lifting the closed project's restriction never left 限定性净资产 with a debit balance.
+      const netAssets = await clients.app<{ code: string; balance: string }[]>`
+        select account_code as code, (credits_posted - debits_posted)::text as balance from account_balances
+         where fund_id = ${fundId} and account_code in ('3101', '3102') order by account_code`;
+      expect(netAssets.every((row) => !row.balance.startsWith('-'))).toBe(true);
     } finally {
       await Promise.all([clients.owner.end(), clients.app.end()]);
       await dropDatabase(adminUrl, database.name);

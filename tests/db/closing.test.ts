@@ -262,7 +262,9 @@ describe('closing the journey', () => {
       surplus: '80.00',
       surplusMode: 'refund',
       costActual: '4800.00',
-      entries: 25
+      // The true-up and 23 refunds. The world's pool is an unrestricted gift (4101.02), so there is
+      // no restriction to lift: the close no longer posts Dr 3102 / Cr 3101 for money never restricted.
+      entries: 24
     });
     expect(preview.plan.refunds).toHaveLength(23);
     expect(Money.sum(preview.plan.refunds.map((row) => money(row.refund))).toString()).toBe('80.00');
@@ -281,9 +283,13 @@ describe('closing the journey', () => {
       holdReleased: '120.00',
       surplus: '80.00'
     });
-    expect(closed.closing.entrySeqs).toHaveLength(25);
+    expect(closed.closing.entrySeqs).toHaveLength(24);
     expect(await statusOf(NUMBER)).toBe('closed');
-    expect(await lastSeq()).toBe(seqBefore + 25);
+    expect(await lastSeq()).toBe(seqBefore + 24);
+    // Nothing restricted was held, so 3102 took no debit (it would have shown a debit balance).
+    const [restricted] = await owner<{ count: number }[]>`
+      select count(*)::int as count from postings where fund_id = ${world.fundId} and account_code = '3102'`;
+    expect(restricted?.count).toBe(0);
 
     // 23 refunds, one per household, adding up to 80.00 exactly, each with its voucher number.
     const refunds = await owner<{ amount: string; memo: string; voucher: string }[]>`
@@ -314,7 +320,7 @@ describe('closing the journey', () => {
     // The same confirmation again changes nothing and answers as the first did.
     const again = await closeProject(app, command(NUMBER, admin, key));
     expect(again).toMatchObject({ ok: true, replayed: true, closing: { kind: 'closed', surplus: '80.00' } });
-    expect(await lastSeq()).toBe(seqBefore + 25);
+    expect(await lastSeq()).toBe(seqBefore + 24);
     expect(await closeProject(app, command(NUMBER))).toMatchObject({ ok: true, replayed: true });
     expect(await cancelProject(app, { ...command(NUMBER), reason: '晚了' })).toMatchObject({
       code: 'project_is_already_ended'

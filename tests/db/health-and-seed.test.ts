@@ -53,7 +53,8 @@ describe('seedDemo', () => {
         '009_demo_platform',
         '010_demo_projects',
         '011_demo_public',
-        '012_demo_correction'
+        '012_demo_correction',
+        '014_demo_period_close'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
@@ -65,7 +66,7 @@ describe('seedDemo', () => {
         // 007_demo_review holds 3,000.00 of the pool for approved application #1, and
         // 008_demo_more_states 1,500.00 for the door repair, which an active grant keeps held.
         // 012_demo_correction records 1,200.00, reverses it and records it again: three entries.
-      ).toEqual([{ poolBalance: '121226.78', poolAvailable: '113876.78', entryCount: '63' }]);
+      ).toEqual([{ poolBalance: '121226.78', poolAvailable: '113876.78', entryCount: '65' }]);
       expect(await seedDemo(clients[0]!)).toEqual([]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));

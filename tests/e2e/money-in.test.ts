@@ -1,3 +1,4 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { describe, beforeAll, expect, it } from 'vitest';
 import { DESKTOP, chromiumPath, expectAccessible, overflowsHorizontally, screenshot } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
@@ -33,7 +34,8 @@ function paymentForm(
   const defaults = {
     idempotencyKey: crypto.randomUUID(),
     source: 'interest',
-    date: '2026-06-21',
+    // Today in China: the demo fund's months up to the last ended one are closed (014_demo_period_close).
+    date: chinaDateOf(new Date()),
     amount: '1.00',
     method: 'bank',
     memo: `mi ${run}`

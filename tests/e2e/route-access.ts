@@ -22,6 +22,7 @@ import { PUBLIC_LEDGER_REGISTRY } from './route-access/public-ledger';
 import { PUBLIC_PRINT_REGISTRY } from './route-access/public-print';
 import { PUBLIC_PROJECTS_REGISTRY } from './route-access/public-projects';
 import { CORRECTIONS_REGISTRY } from './route-access/corrections';
+import { PERIODS_REGISTRY } from './route-access/periods';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -478,7 +479,8 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...PUBLIC_LEDGER_REGISTRY,
   ...PUBLIC_PRINT_REGISTRY,
   ...PUBLIC_PROJECTS_REGISTRY,
-  ...CORRECTIONS_REGISTRY
+  ...CORRECTIONS_REGISTRY,
+  ...PERIODS_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

@@ -55,6 +55,24 @@ export {
   type ReverseState
 } from './journal/reverse.js';
 export {
+  closingEntries,
+  decideMonthClose,
+  decideYearClose,
+  isMonth,
+  monthEnd,
+  monthLabel,
+  monthOf,
+  nextMonth,
+  nextMonthToClose,
+  planRestrictionRelease,
+  unrestrictedCounterpartOf,
+  type ClosingEntry,
+  type Month,
+  type PeriodCloseCode,
+  type PeriodCloseState,
+  type RestrictedBalances
+} from './journal/closing.js';
+export {
   decideExpiry,
   decideHold,
   decideRelease,

@@ -254,7 +254,9 @@ describe('planClosing', () => {
     selfRaisedReceived: money('2000'),
     selfRaisedSpent: money('2000'),
     selfRaisedRefunded: Money.zero(),
-    households: HOUSEHOLDS
+    households: HOUSEHOLDS,
+    // 1,000 of restricted money was carried into 3102 by an earlier close; 5,000 came in this period.
+    restricted: { netAssets: money('1000'), income: [{ account: '4101.01.U-school-3', balance: money('5000') }] }
   };
 
   it('closes the journey: 120 released, 80 trued up and refunded to 23 households, 2,880 released from restriction', () => {
@@ -266,6 +268,29 @@ describe('planClosing', () => {
     expect(plan.value.selfRaisedSurplus.toString()).toBe('80.00');
     // The true-up, 23 refunds and the release of restriction.
     expect(plan.value.entries).toHaveLength(25);
+    // The release takes the 1,000 in 3102 first, then reclassifies 1,880 of this period's restricted income.
+    expect(plan.value.restrictionReleased.toString()).toBe('2880.00');
+    expect(plan.value.entries.at(-1)?.postings.map((p) => [p.account, p.side, p.amount.toString()])).toEqual([
+      ['3102', 'debit', '1000.00'],
+      ['3101', 'credit', '1000.00'],
+      ['4101.01.U-school-3', 'debit', '1880.00'],
+      ['4101.02.U-school-3', 'credit', '1880.00']
+    ]);
+  });
+
+  it('releases no more restriction than the books hold, so 3102 never turns to a debit', () => {
+    const plan = planClosing(
+      POLICY,
+      ACCOUNTS_P,
+      { ...journey, restricted: { netAssets: money('500'), income: [] } },
+      { surplusMode: 'refund', cancel: false, title: '道闸' }
+    );
+    if (!plan.ok) throw new Error(plan.code);
+    expect(plan.value.restrictionReleased.toString()).toBe('500.00');
+    expect(plan.value.entries.at(-1)?.postings.map((p) => [p.account, p.side, p.amount.toString()])).toEqual([
+      ['3102', 'debit', '500.00'],
+      ['3101', 'credit', '500.00']
+    ]);
   });
 
   it('refuses to close before acceptance or before the final tranche, and to cancel a project that spent', () => {
@@ -359,7 +384,8 @@ describe('planClosing', () => {
               selfRaisedReceived: received,
               selfRaisedSpent: selfSpent,
               selfRaisedRefunded: Money.zero(),
-              households
+              households,
+              restricted: { netAssets: Money.zero(), income: [{ account: '4101.01', balance: matchApproved }] }
             },
             { surplusMode, cancel, title: 't' }
           );

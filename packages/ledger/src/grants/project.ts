@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { ACCOUNTS } from '../chart/minfei-2026.js';
 import type { ProjectAccounts } from '../chart/chart.js';
 import type { Posting } from '../journal/types.js';
+import { planRestrictionRelease, type RestrictedBalances } from '../journal/closing.js';
 import { allocate } from '../money/allocate.js';
 import { Money } from '../money/money.js';
 import { matchFinal } from '../match/release.js';
@@ -255,6 +256,8 @@ export type ClosingFigures = SpendingFigures & {
   readonly households: readonly HouseholdPaid[];
   /** The total cost the acceptance check found: every invoice of it must be recorded before the close. */
   readonly costFinal?: Money | null;
+  /** The restricted money the books hold now (3102 and the open period's restricted income), read under the chain lock. */
+  readonly restricted: RestrictedBalances;
 };
 
 export type ClosingCode =
@@ -276,6 +279,8 @@ export type ClosingPlan = {
   readonly matchReturned: Money;
   readonly selfRaisedSurplus: Money;
   readonly surplusMode: SurplusMode;
+  /** The part of the final match whose restriction is lifted: at most the restricted money the books hold. */
+  readonly restrictionReleased: Money;
   /** Entries in order: the true-up, the return, the refunds (one per household) or the transfer, the release of restriction. */
   readonly entries: readonly PlannedEntry[];
 };
@@ -365,11 +370,12 @@ export function planClosing(
       ]
     });
   }
-  if (final.isPositive()) {
-    entries.push({
-      memo: `配套资金已用于项目，解除限制 ${options.title}`,
-      postings: pair(ACCOUNTS.netAssetsRestricted, ACCOUNTS.netAssetsUnrestricted, final)
-    });
+  // The spent match met its purpose: its restriction is lifted from 3102 as far as a close carried
+  // restricted income there, and otherwise by reclassifying the open period's restricted income,
+  // so that 3102 never shows a debit balance (see planRestrictionRelease).
+  const release = planRestrictionRelease(final, figures.restricted);
+  if (release.postings.length > 0) {
+    entries.push({ memo: `配套资金已用于项目，解除限制 ${options.title}`, postings: release.postings });
   }
   return ok({
     matchFinal: final,
@@ -377,6 +383,7 @@ export function planClosing(
     matchReturned,
     selfRaisedSurplus: surplus,
     surplusMode: options.surplusMode,
+    restrictionReleased: release.released,
     entries
   });
 }

@@ -24,4 +24,4 @@ export {
 } from './commands';
 export { sha256Native } from './rows';
 export { verifyBooks, type BooksFinding, type BooksReport } from './verify';
-export { closedThroughIn, closingEntryIdsIn } from './periods';
+export { closedThroughIn, closingEntryIdsIn, restrictedBalancesIn } from './periods';

@@ -18,3 +18,15 @@ export function redactUrl(url: string): string {
     return '(unparsable URL)';
   }
 }
+
+/** The SQLSTATE PostgreSQL raises for an entry dated in a closed period (sql/017_period_close.sql). */
+export const SQLSTATE_CLOSED_PERIOD = 'GJ020';
+
+/**
+ * Whether PostgreSQL refused an entry because its date lies in a closed period (结账). Whoever
+ * writes, the database says so; a use case answers it as the refusal
+ * `entry_date_must_be_in_open_period` (see platform/command.ts), never as a 500.
+ */
+export function isClosedPeriodError(error: unknown): boolean {
+  return error instanceof Error && (error as Error & { code?: unknown }).code === SQLSTATE_CLOSED_PERIOD;
+}

@@ -3,6 +3,7 @@ import { seedDemoApplications } from './applications';
 import { seedDemoBooks } from './books';
 import { seedDemoActive, seedDemoClosed } from './closing';
 import { seedDemoPeople } from './people';
+import { seedDemoPeriodClose } from './period-close';
 import { seedDemoEvaluation } from './evaluation';
 import { seedDemoExpenses } from './expenses';
 import { seedDemoFundOffice } from './fund-office';
@@ -121,6 +122,15 @@ const steps: readonly SeedStep[] = [
     name: '012_demo_correction',
     async run(transaction) {
       await seedDemoCorrection(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // The period close (结账): the last fully ended month with entries is closed, with its closing
+    // vouchers. It stays the last step: the demo steps added with it (012_demo_correction,
+    // 013_demo_bank) and any later one go before it, so that they post while the period is open.
+    name: '014_demo_period_close',
+    async run(transaction) {
+      await seedDemoPeriodClose(transaction, await demoFundId(transaction), new Date());
     }
   }
 ];

@@ -142,13 +142,15 @@ export async function unitStatements(sql: Sql, fundId: string, fiscalYear: numbe
         -- Each payment's date by its entry's key: a fund of 100,000 entries has a few hundred unit
         -- payments, and reading the year's entries by date instead would read them all.
         cross join lateral (
-          select e.effective_date from entries e where e.fund_id = p.fund_id and e.seq = p.entry_seq limit 1
+          select e.effective_date, e.id from entries e where e.fund_id = p.fund_id and e.seq = p.entry_seq limit 1
         ) e
        where a.fund_id = ${fundId}
          and (a.code like ${`${ACCOUNTS.donationsRestricted.slice(0, 4)}.%`}
               or a.code like ${`${ACCOUNTS.duesMembership}.%`})
          and a.code like '%.U-%'
          and e.effective_date >= ${from}::date and e.effective_date < ${until}::date
+         -- The period close carries income into net assets; it takes no payment back.
+         and not exists (select 1 from closing_entries c where c.fund_id = p.fund_id and c.entry_id = e.id)
        group by p.account_code
     )
     select u.id::text as "unitId", u.code, u.name,

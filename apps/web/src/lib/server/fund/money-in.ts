@@ -368,6 +368,7 @@ export async function moneyInOverview(
            cardinality(e.attachment_hashes) as attachments
       from entries e join postings p on p.fund_id = e.fund_id and p.entry_seq = e.seq
      where e.fund_id = ${input.fundId} and e.seq < ${before} and e.reverses is null
+       and not exists (select 1 from closing_entries c where c.fund_id = e.fund_id and c.entry_id = e.id)
        and exists (select 1 from postings i where i.fund_id = e.fund_id and i.entry_seq = e.seq
                     and i.side = 'credit' and i.account_code like '4%')
      group by e.fund_id, e.seq
@@ -383,7 +384,12 @@ export async function moneyInOverview(
            coalesce((select sum(case when po.side = 'credit' then po.amount else -po.amount end)
                        from postings po join entries e on e.fund_id = po.fund_id and e.seq = po.entry_seq
                       where po.fund_id = u.fund_id
-                        and po.account_code = ${`${ACCOUNTS.donationsRestricted}.U-`} || u.code
+                        -- A unit's restricted gift stays its own when its restriction is lifted
+                        -- (reclassified into 4101.02.U-<code>); the period close is not a payment.
+                        and po.account_code in (${`${ACCOUNTS.donationsRestricted}.U-`} || u.code,
+                                                ${`${ACCOUNTS.donationsUnrestricted}.U-`} || u.code)
+                        and not exists (select 1 from closing_entries c
+                                         where c.fund_id = e.fund_id and c.entry_id = e.id)
                         and extract(year from e.effective_date) = ${fiscalYear}), 0)::numeric(18, 2)::text as paid
       from units u where u.fund_id = ${input.fundId} order by u.code`;
   return {

@@ -68,7 +68,9 @@ export type EventAction =
   | 'objection.throttled'
   | 'correction.requested'
   | 'correction.done'
-  | 'correction.declined';
+  | 'correction.declined'
+  | 'period.closed'
+  | 'year.closed';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 

@@ -1,4 +1,5 @@
 import type { Sql, Transaction } from '../db/client';
+import { isClosedPeriodError } from '../db/errors';
 import { withRetry } from '../db/retry';
 
 /**
@@ -30,7 +31,9 @@ export function refuse<Code extends string>(code: Code): never {
 /**
  * Runs one command in one transaction (again, after a pause, when PostgreSQL reports a
  * serialization failure or a deadlock). A Refusal thrown inside rolls everything back and is
- * answered as its failure; any other error propagates.
+ * answered as its failure, and so is an entry the database refused as dated in a closed period
+ * (`entry_date_must_be_in_open_period`, which every use case that dates an entry may answer);
+ * any other error propagates.
  *
  * The failure's type is the caller's promise: each use case states the codes it refuses with in
  * its result type, and `refuse` is called only with those.
@@ -44,6 +47,9 @@ export async function runCommand<T, F extends Failure>(
     return await withRetry(() => sql.begin((transaction) => work(transaction)) as Promise<T>);
   } catch (error) {
     if (error instanceof Refusal) return error.failure as F;
+    // The database refused an entry dated in a closed period (GJ020), whatever wrote it: every form
+    // that dates an entry answers it with the shared sentence (dateRefusals), not with a 500.
+    if (isClosedPeriodError(error)) return { ok: false, code: 'entry_date_must_be_in_open_period' } as F;
     throw error;
   }
 }

@@ -99,7 +99,13 @@ const REFUSED: ReadonlySet<string> = new Set([
   'code_was_used',
   // A register's code that accounts or people already use cannot change (a code taken by another
   // row is an input to correct: choose another).
-  'code_is_in_use'
+  'code_is_in_use',
+  // The period close: months close in order, once, after they ended; a year after its December.
+  'month_is_already_closed',
+  'month_has_not_ended',
+  'month_must_follow_the_last_close',
+  'year_is_already_closed',
+  'year_needs_december_closed'
 ]);
 
 /** Too many tries in a short time. */

@@ -1,4 +1,4 @@
-import { AMOUNT_INPUT_MAX, type AmountInputCode, type BookDateCode } from '@gongjian/ledger';
+import { AMOUNT_INPUT_MAX, type AmountInputCode, type BookDateCode, type PeriodCode } from '@gongjian/ledger';
 import { formatMoney } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -64,16 +64,18 @@ export function amountRefusals<Field extends string>(
 }
 
 /**
- * The three ways a day money moved is refused (the ledger's checkBookDate), on the given field;
- * `what` names the day as the form does (到账日期, 发票日期, …).
+ * The ways a day money moved is refused, on the given field: the ledger's checkBookDate, and a day
+ * in a period the office has closed (结账; checkOpenPeriod, or the database's GJ020, which
+ * runCommand answers as this code); `what` names the day as the form does (到账日期, 发票日期, …).
  */
 export function dateRefusals<Field extends string>(
   field: Field,
   what: () => string
-): Record<BookDateCode, RefusalEntry<Field>> {
+): Record<BookDateCode | PeriodCode, RefusalEntry<Field>> {
   return {
     date_must_be_valid: [field, () => m.date_error_valid({ what: what() })],
     date_must_not_be_in_the_future: [field, () => m.date_error_future({ what: what() })],
-    date_must_be_in_the_fiscal_year: [field, () => m.date_error_fiscal_year({ what: what() })]
+    date_must_be_in_the_fiscal_year: [field, () => m.date_error_fiscal_year({ what: what() })],
+    entry_date_must_be_in_open_period: [field, () => m.period_error_date_closed({ what: what() })]
   };
 }

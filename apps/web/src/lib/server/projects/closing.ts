@@ -188,14 +188,16 @@ async function planFor(
 ): Promise<{ ok: true; planned: Planned } | ClosingRefusal> {
   const { fundId, project } = input;
   const hold = await holdOf(db, fundId, project.holdId, input.lock);
-  const [figures, households, policy, compoundCode, waiting] = await Promise.all([
+  const [figures, households, policy, compoundCode, waiting, restricted] = await Promise.all([
     projectMoneyIn(db, fundId, project),
     householdsPaidIn(db, project.id),
     projectPolicyIn(db, fundId, project.policyVersion),
     compoundCodeOf(db, project),
     db<
       { count: number }[]
-    >`select count(*)::int as count from payouts where application_id = ${project.id} and status = 'waiting'`
+    >`select count(*)::int as count from payouts where application_id = ${project.id} and status = 'waiting'`,
+    // The restricted money the spent match is released from, so that 3102 never turns to a debit.
+    books.restrictedBalancesIn(db, fundId)
   ]);
   const waitingCount = waiting[0]?.count ?? 0;
   if (waitingCount > 0) return { ok: false, code: 'payouts_are_waiting', figure: String(waitingCount) };
@@ -225,7 +227,8 @@ async function planFor(
       selfRaisedSpent: figures.selfRaisedSpent,
       selfRaisedRefunded: figures.selfRaisedRefunded,
       households,
-      costFinal: figures.costFinal
+      costFinal: figures.costFinal,
+      restricted
     },
     { surplusMode, cancel, title: project.title }
   );
@@ -398,6 +401,7 @@ async function postPlanIn(transaction: Transaction, input: CloseCommand & { plan
   if (plan.surplusMode === 'keep' && plan.selfRaisedSurplus.isPositive()) {
     await openReserveIn(transaction, input.fundId, compoundCode);
   }
+  await openIncomeAccountsIn(transaction, input.fundId, plan);
   const date = chinaDateOf(input.now);
   const entrySeqs: number[] = [];
   for (const [index, entry] of plan.entries.entries()) {
@@ -425,6 +429,25 @@ async function postPlanIn(transaction: Transaction, input: CloseCommand & { plan
       throw new Refusal<ClosingRefusal>({ ok: false, code: 'closing_entry_was_refused', figure: released.code });
   }
   return entrySeqs;
+}
+
+/**
+ * The income accounts the plan names, opened when missing: lifting a restriction may reclassify a
+ * unit's restricted income into its own unrestricted sub-account (4101.02.U-<code>), which a fund
+ * opens the first time it needs it. An account that exists is left as it is.
+ */
+async function openIncomeAccountsIn(transaction: Transaction, fundId: string, plan: ClosingPlan): Promise<void> {
+  const named = new Set(plan.entries.flatMap((entry) => entry.postings.map((posting) => posting.account)));
+  const income = [...named].filter((account) => account.startsWith('4')).sort();
+  if (income.length === 0) return;
+  const existing = await transaction<{ code: string }[]>`
+    select code from accounts where fund_id = ${fundId} and code = any(${income}::text[])`;
+  const known = new Set(existing.map((row) => row.code));
+  for (const code of income.filter((account) => !known.has(account))) {
+    const opened = await books.openIn(transaction, { fundId, command: { code } });
+    if (!opened.ok)
+      throw new Refusal<ClosingRefusal>({ ok: false, code: 'closing_entry_was_refused', figure: opened.code });
+  }
 }
 
 /**

@@ -233,6 +233,8 @@ async function flows(sql: Sql, fundId: string, firstMonth: string): Promise<Flow
              sum(case when p.side = 'credit' then p.amount else -p.amount end) as credit
         from postings p join entries e on e.fund_id = p.fund_id and e.seq = p.entry_seq
        where p.fund_id = ${fundId} and p.account_code >= ${accountsFrom} and p.account_code < ${accountsTo}
+         -- The period close's entries carry income and expenses into net assets: no money moved.
+         and not exists (select 1 from closing_entries c where c.fund_id = e.fund_id and c.entry_id = e.id)
        group by 1, 2
     ),
     payable as (
