@@ -263,6 +263,7 @@ export {
   minfeiCashFlow,
   minfeiStatements,
   statementAmount,
+  statementBoundaries,
   yearBefore,
   type FinancialStatement,
   type MinfeiStatements,

@@ -14,7 +14,9 @@ import {
   minfeiStatements,
   movementsOf,
   statementAmount,
+  statementBoundaries,
   toHledger,
+  type Movement,
   type Book,
   type StatementPeriod
 } from '../src/index.js';
@@ -163,6 +165,40 @@ describe('the statements over random histories', () => {
         }
       ),
       { numRuns: 5 }
+    );
+  });
+});
+
+/** Movements summed between consecutive boundaries, dated on the earlier one (as the database sums them). */
+function bucketed(movements: readonly Movement[], bounds: readonly string[]): Movement[] {
+  const sums = new Map<string, Movement>();
+  for (const movement of movements) {
+    const date = [...bounds].reverse().find((bound) => bound <= movement.date) ?? '0001-01-01';
+    const key = `${date}|${movement.account}|${movement.closing}|${movement.withCash}`;
+    const sum = sums.get(key);
+    sums.set(key, {
+      ...movement,
+      date,
+      debits: (sum?.debits ?? Money.zero()).plus(movement.debits),
+      credits: (sum?.credits ?? Money.zero()).plus(movement.credits)
+    });
+  }
+  return [...sums.values()];
+}
+
+describe('statement boundaries', () => {
+  it('let movements be summed between them without changing any statement', () => {
+    fc.assert(
+      fc.property(fc.array(operationArbitrary, { maxLength: 900 }), periodArbitrary, (operations, period) => {
+        const { book, closing } = closedHistory(operations);
+        const daily = movementsOf(book.entries(), { closingEntryIds: closing });
+        const accounts = book.accounts();
+        const coarse = bucketed(daily, statementBoundaries(period));
+        expect(JSON.stringify(minfeiStatements({ accounts, movements: coarse, period }))).toBe(
+          JSON.stringify(minfeiStatements({ accounts, movements: daily, period }))
+        );
+      }),
+      { numRuns: 30 }
     );
   });
 });

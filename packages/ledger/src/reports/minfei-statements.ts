@@ -405,6 +405,33 @@ export function minfeiCashFlow(input: MinfeiStatementsInput): FinancialStatement
   };
 }
 
+function dayAfter(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * The days on which some column of the period's statements starts or stops counting (each the
+ * first day counted, or the first day after a column ends), sorted. Movements summed between two
+ * consecutive boundaries and dated on the earlier one give every statement exactly what daily
+ * movements would, so the database may return a handful of sums instead of one per day; movements
+ * before the first boundary may be dated on any earlier day.
+ */
+export function statementBoundaries(period: StatementPeriod): string[] {
+  const comparative = activitiesComparative(period).period;
+  const days = [
+    `${period.to.slice(0, 4)}-01-01`,
+    period.from,
+    dayAfter(period.to),
+    comparative.from,
+    dayAfter(comparative.to),
+    yearBefore(period.from),
+    dayAfter(yearBefore(period.to))
+  ];
+  return [...new Set(days)].sort();
+}
+
 /** The three statements of one period. */
 export function minfeiStatements(input: MinfeiStatementsInput): MinfeiStatements {
   return {

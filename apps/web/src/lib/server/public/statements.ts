@@ -3,6 +3,7 @@ import {
   isDate,
   minfeiStatements,
   money,
+  statementBoundaries,
   toCsv,
   type AccountKind,
   type FinancialStatement,
@@ -77,7 +78,7 @@ export function parseStatementsPeriod(params: URLSearchParams, today: string): S
 }
 
 type MovementRow = {
-  date: string;
+  bucket: number;
   account: string;
   debits: string;
   credits: string;
@@ -85,10 +86,14 @@ type MovementRow = {
   withCash: boolean;
 };
 
+/** A day before any fund's books, on which the sums before the first boundary are dated. */
+const BEFORE_ALL = '0001-01-01';
+
 /**
  * The books up to the period's end as the ledger's movements, read at one ledger head: postings
- * summed per day, account, closing or not, and whether their entry moves cash (a posting on one of
- * the ledger's cash accounts).
+ * summed per account, closing or not, whether their entry moves cash (a posting on one of the
+ * ledger's cash accounts, whose codes start with the root's four digits), and the stretch between
+ * two of the ledger's statement boundaries they fall in, which is all the statements tell apart.
  */
 export async function loadStatements(
   sql: Sql,
@@ -96,16 +101,15 @@ export async function loadStatements(
 ): Promise<MinfeiStatements> {
   const closing = [...(input.closingEntryIds ?? (await closingEntryIdsIn(sql, input.fundId)))];
   const roots = [...CASH_ACCOUNT_ROOTS];
-  const likes = roots.map((root) => `${root}.%`);
+  const bounds = statementBoundaries(input.period);
   const { accounts, rows } = await sql.begin('isolation level repeatable read read only', async (transaction) => {
     const accounts = await transaction<{ code: string; kind: AccountKind; restriction: Restriction | null }[]>`
       select code, kind, restriction from accounts where fund_id = ${input.fundId}`;
     const rows = await transaction<MovementRow[]>`
       with cash_entries as (
         select distinct entry_seq from postings
-         where fund_id = ${input.fundId} and entry_seq <= ${input.headSeq}
-           and (account_code = any(${roots}::text[]) or account_code like any(${likes}::text[])))
-      select e.effective_date::text as date, p.account_code as account,
+         where fund_id = ${input.fundId} and entry_seq <= ${input.headSeq} and left(account_code, 4) = any(${roots}::text[]))
+      select width_bucket(e.effective_date, ${bounds}::date[]) as bucket, p.account_code as account,
              coalesce(sum(p.amount) filter (where p.side = 'debit'), 0)::text as debits,
              coalesce(sum(p.amount) filter (where p.side = 'credit'), 0)::text as credits,
              e.id = any(${closing}::uuid[]) as closing,
@@ -118,7 +122,7 @@ export async function loadStatements(
     return { accounts, rows };
   });
   const movements: Movement[] = rows.map((row) => ({
-    date: row.date,
+    date: row.bucket === 0 ? BEFORE_ALL : (bounds[row.bucket - 1] ?? BEFORE_ALL),
     account: row.account,
     debits: money(row.debits),
     credits: money(row.credits),
