@@ -134,7 +134,9 @@ describe('the statements over random histories', () => {
       { numRuns: RUNS }
     );
   });
+});
 
+describe('the statements before and after a close', () => {
   it('read the same whether or not a year was closed by entries, but for the closing entries themselves', () => {
     fc.assert(
       fc.property(
