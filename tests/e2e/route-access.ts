@@ -23,6 +23,7 @@ import { PUBLIC_PRINT_REGISTRY } from './route-access/public-print';
 import { PUBLIC_PROJECTS_REGISTRY } from './route-access/public-projects';
 import { CORRECTIONS_REGISTRY } from './route-access/corrections';
 import { PERIODS_REGISTRY } from './route-access/periods';
+import { PUBLIC_STATEMENTS_REGISTRY } from './route-access/public-statements';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -480,7 +481,9 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...PUBLIC_PRINT_REGISTRY,
   ...PUBLIC_PROJECTS_REGISTRY,
   ...CORRECTIONS_REGISTRY,
-  ...PERIODS_REGISTRY
+  ...PERIODS_REGISTRY,
+  ...PUBLIC_STATEMENTS_REGISTRY,
+  ...PUBLIC_PROJECTS_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

@@ -273,6 +273,31 @@ export {
 } from './reports/statements.js';
 export { sourcesAndUses, type SourcesAndUses } from './reports/cash.js';
 export {
+  MINFEI_STATEMENT_FORMATS,
+  type CashRuleData,
+  type FormatLineData,
+  type LineSource,
+  type LineTerm
+} from './chart/minfei-2024-statement-lines.js';
+export { CASH_ACCOUNT_ROOTS, isCashAccount, movementKey, movementsOf, type Movement } from './reports/movements.js';
+export {
+  activitiesComparative,
+  minfeiActivities,
+  minfeiBalanceSheet,
+  minfeiCashFlow,
+  minfeiStatements,
+  statementAmount,
+  statementBoundaries,
+  yearBefore,
+  type FinancialStatement,
+  type MinfeiStatements,
+  type MinfeiStatementsInput,
+  type StatementAccount,
+  type StatementColumn,
+  type StatementPeriod,
+  type StatementRow
+} from './reports/minfei-statements.js';
+export {
   contributorStatement,
   generalLedger,
   type ContributorStatement,

@@ -1,6 +1,7 @@
 import { exportNameOf, type Account, type AccountKind } from '../chart/account.js';
 import type { Entry } from '../journal/types.js';
 import { byCode } from '../reports/trial-balance.js';
+import { isCashAccount } from '../reports/movements.js';
 import { balancesAtEnds, oneLine, periodEnds, type AssertionPeriod } from './periods.js';
 
 const HLEDGER_TYPES: Readonly<Record<AccountKind, string>> = {
@@ -18,11 +19,14 @@ export type ExportInput = {
   readonly entries: readonly Entry[];
   /** Balance assertions at the end of every month (the default) or year with entries, or none. */
   readonly assertions?: AssertionPeriod;
+  /** The closing entries (结账), tagged `closing:` so that `hledger is not:tag:closing` leaves them out. */
+  readonly closingEntryIds?: ReadonlySet<string>;
 };
 
 /**
  * An hledger journal (checked against hledger 1.25): the commodity and every account declared
- * with its type, one transaction per entry with explicit amounts (debits positive), and a
+ * with its type (cash and bank accounts as C, hledger's cash subtype of assets, for `hledger cf`),
+ * one transaction per entry with explicit amounts (debits positive), and a
  * transaction of balance assertions at each period end. `hledger -f FILE check --strict` accepts it.
  */
 export function toHledger(input: ExportInput): string {
@@ -35,7 +39,8 @@ export function toHledger(input: ExportInput): string {
     ''
   ];
   for (const account of accounts) {
-    lines.push(`account ${names.get(account.code) ?? ''}  ; type: ${HLEDGER_TYPES[account.kind]}`);
+    const type = account.kind === 'asset' && isCashAccount(account.code) ? 'C' : HLEDGER_TYPES[account.kind];
+    lines.push(`account ${names.get(account.code) ?? ''}  ; type: ${type}`);
     lines.push(`  ; ${oneLine(account.name.zh)} ${oneLine(account.name.en)}`);
   }
   for (const entry of input.entries) {
@@ -44,7 +49,8 @@ export function toHledger(input: ExportInput): string {
     // be checked against the hash chain (and a printed head hash) without the database.
     const reverses = entry.reverses === null ? '' : `, reverses: ${oneLine(entry.reverses)}`;
     const hash = entry.hash === '' ? '' : `, hash: ${entry.hash}`;
-    lines.push(`    ; entry: ${oneLine(entry.id)}${reverses}, seq: ${entry.seq}${hash}`);
+    const closing = input.closingEntryIds?.has(entry.id) === true ? ', closing: yes' : '';
+    lines.push(`    ; entry: ${oneLine(entry.id)}${reverses}, seq: ${entry.seq}${hash}${closing}`);
     for (const posting of entry.postings) {
       const amount = posting.side === 'debit' ? posting.amount.toString() : posting.amount.negated().toString();
       const memo = posting.memo === undefined ? '' : `  ; ${oneLine(posting.memo)}`;

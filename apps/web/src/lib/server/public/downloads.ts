@@ -1,4 +1,5 @@
 import { entriesToCsv, toBeancount, toHledger, type Account, type Entry } from '@gongjian/ledger';
+import { closingEntryIdsIn } from '../books/periods';
 import type { Sql } from '../db/client';
 import { exportEntries, parseExportQuery, type ExportScope } from './ledger';
 import { publicSite, type PublicSite } from './site';
@@ -102,7 +103,9 @@ export async function ledgerDownload(
         fundId: `${site.fund.nameZh} (${site.fund.slug})`,
         accounts: source.accounts,
         entries: await collect(read()),
-        assertions: whole ? ('month' as const) : ('none' as const)
+        assertions: whole ? ('month' as const) : ('none' as const),
+        // Tagged `closing:`, so that `hledger is not:tag:closing` reads as our statement of activities.
+        closingEntryIds: await closingEntryIdsIn(sql, site.fund.id)
       };
       return result(new TextEncoder().encode(format === 'journal' ? toHledger(input) : toBeancount(input)));
     }

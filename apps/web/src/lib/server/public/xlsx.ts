@@ -201,3 +201,63 @@ export function xlsxWorkbook(input: {
     { name: 'xl/worksheets/sheet1.xml', data: part(sheetXml(input.rows, input.widths ?? [])) }
   ]);
 }
+
+/** A sheet of a workbook of several: its name (31 characters at most, as Excel allows), rows and widths. */
+export interface XlsxSheet {
+  name: string;
+  rows: readonly (readonly XlsxCell[])[];
+  widths?: readonly number[];
+}
+
+/**
+ * A workbook of several sheets (the statements: one sheet each), the same parts as xlsxWorkbook with
+ * one worksheet part and relationship per sheet. Sheet names are made unique, since Excel refuses a
+ * workbook with two sheets of one name.
+ */
+export function xlsxWorkbookSheets(sheets: readonly XlsxSheet[]): Buffer {
+  const part = (text: string) => Buffer.from(text, 'utf8');
+  const used = new Set<string>();
+  const names = sheets.map((sheet, index) => {
+    let name = sheet.name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || `Sheet${index + 1}`;
+    if (used.has(name)) name = `${name.slice(0, 28)} ${index + 1}`;
+    used.add(name);
+    return name;
+  });
+  const overrides = sheets
+    .map(
+      (_, index) =>
+        `<Override PartName="/xl/worksheets/sheet${index + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`
+    )
+    .join('');
+  const contentTypes = CONTENT_TYPES.replace(/<Override PartName="\/xl\/worksheets\/sheet1\.xml"[^>]*\/>/, overrides);
+  const sheetRels = sheets
+    .map(
+      (_, index) =>
+        `<Relationship Id="rId${index + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${index + 1}.xml"/>`
+    )
+    .join('');
+  const workbookRels =
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>' +
+    `${sheetRels}</Relationships>`;
+  const workbook =
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' +
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>' +
+    names
+      .map((name, index) => `<sheet name="${xmlText(name)}" sheetId="${index + 1}" r:id="rId${index + 2}"/>`)
+      .join('') +
+    '</sheets></workbook>';
+  return zip([
+    { name: '[Content_Types].xml', data: part(contentTypes) },
+    { name: '_rels/.rels', data: part(ROOT_RELS) },
+    { name: 'xl/workbook.xml', data: part(workbook) },
+    { name: 'xl/_rels/workbook.xml.rels', data: part(workbookRels) },
+    { name: 'xl/styles.xml', data: part(STYLES) },
+    ...sheets.map((sheet, index) => ({
+      name: `xl/worksheets/sheet${index + 1}.xml`,
+      data: part(sheetXml(sheet.rows, sheet.widths ?? []))
+    }))
+  ]);
+}
