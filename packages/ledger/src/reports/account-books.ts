@@ -194,10 +194,33 @@ export type AccountLedger = {
   readonly yearTotal: AccountLedgerSum | null;
 };
 
+/** The side totals of a summary line while they are being added up. */
+type Sums = { debits: Money; credits: Money };
+
+const addTo = (sums: Sums, side: Side, amount: Money): void => {
+  if (side === 'debit') sums.debits = sums.debits.plus(amount);
+  else sums.credits = sums.credits.plus(amount);
+};
+
+/**
+ * 本年累计 runs from the first of January of the year the period ends in (or, for a period without
+ * an end, the year of the latest entry) to the period's end, whatever day the period starts on.
+ */
+function yearOf(entries: readonly Entry[], period: Period): Period | null {
+  const dateTo =
+    period.dateTo ??
+    entries.reduce<string | null>(
+      (latest, entry) => (latest === null || entry.date > latest ? entry.date : latest),
+      null
+    );
+  return dateTo === null ? null : { dateFrom: `${dateTo.slice(0, 4)}-01-01`, dateTo };
+}
+
 /**
  * 明细账: the opening line, every posting of the account and its sub-accounts dated in the period
  * (by date, then by sequence) with the running balance, the period's total and the year's
- * running total. The account must be one of the accounts given: asking for another is a bug.
+ * running total. One pass over the entries gives all of them. The account must be one of the
+ * accounts given: asking for another is a bug.
  */
 export function accountLedger(
   accounts: Iterable<Account>,
@@ -208,21 +231,23 @@ export function accountLedger(
   const account = [...accounts].find((candidate) => candidate.code === code);
   assert(account !== undefined, MESSAGES.accountStateMissing);
   const dateFrom = period.dateFrom ?? null;
-  let net = Money.zero();
-  let openingNet = Money.zero();
+  const year = yearOf(entries, period);
+  const opening: Sums = { debits: Money.zero(), credits: Money.zero() };
+  const inPeriod: Sums = { debits: Money.zero(), credits: Money.zero() };
+  const inYear: Sums = { debits: Money.zero(), credits: Money.zero() };
   const lines: AccountLedgerLine[] = [];
   for (const entry of entriesByDate(entries)) {
     const earlier = dateFrom !== null && entry.date < dateFrom;
     if (!earlier && !isInPeriod(entry.date, period)) continue;
+    const yearToDate = year !== null && isInPeriod(entry.date, year);
     for (const posting of entry.postings) {
       if (!isInSubtree(posting.account, code, true)) continue;
-      const debit = posting.side === 'debit' ? posting.amount : Money.zero();
-      const credit = posting.side === 'credit' ? posting.amount : Money.zero();
-      net = net.plus(debit).minus(credit);
+      if (yearToDate) addTo(inYear, posting.side, posting.amount);
       if (earlier) {
-        openingNet = net;
+        addTo(opening, posting.side, posting.amount);
         continue;
       }
+      addTo(inPeriod, posting.side, posting.amount);
       lines.push({
         date: entry.date,
         seq: entry.seq,
@@ -230,14 +255,15 @@ export function accountLedger(
         voucherNumber: entry.references.voucherNumber ?? null,
         memo: posting.memo ?? entry.memo,
         account: posting.account,
-        debit,
-        credit,
-        balance: balanceOfNet(net),
+        debit: posting.side === 'debit' ? posting.amount : Money.zero(),
+        credit: posting.side === 'credit' ? posting.amount : Money.zero(),
+        balance: balanceOfNet(opening.debits.plus(inPeriod.debits).minus(opening.credits).minus(inPeriod.credits)),
         reversal: entry.reverses !== null
       });
     }
   }
-  const closing = balanceOfNet(net);
+  const openingNet = opening.debits.minus(opening.credits);
+  const closing = balanceOfNet(openingNet.plus(inPeriod.debits).minus(inPeriod.credits));
   return {
     account: account.code,
     name: account.name,
@@ -245,38 +271,7 @@ export function accountLedger(
     period,
     opening: balanceOfNet(openingNet),
     lines,
-    periodTotal: { ...sumOfLines(lines), balance: closing },
-    yearTotal: yearTotalOf({ entries, code, period, lines, closing })
+    periodTotal: { ...inPeriod, balance: closing },
+    yearTotal: year === null ? null : { ...inYear, balance: closing }
   };
-}
-
-function sumOfLines(lines: readonly AccountLedgerLine[]): { debits: Money; credits: Money } {
-  return { debits: Money.sum(lines.map((line) => line.debit)), credits: Money.sum(lines.map((line) => line.credit)) };
-}
-
-/**
- * 本年累计 runs from the first of January of the year the period ends in (or, for a period without
- * an end, the year of its last line) to the period's end, whatever day the period starts on.
- */
-function yearTotalOf(input: {
-  entries: readonly Entry[];
-  code: string;
-  period: Period;
-  lines: readonly AccountLedgerLine[];
-  closing: Balance;
-}): AccountLedgerSum | null {
-  const dateTo = input.period.dateTo ?? input.lines.at(-1)?.date ?? null;
-  if (dateTo === null) return null;
-  const year: Period = { dateFrom: `${dateTo.slice(0, 4)}-01-01`, dateTo };
-  let debits = Money.zero();
-  let credits = Money.zero();
-  for (const entry of input.entries) {
-    if (!isInPeriod(entry.date, year)) continue;
-    for (const posting of entry.postings) {
-      if (!isInSubtree(posting.account, input.code, true)) continue;
-      if (posting.side === 'debit') debits = debits.plus(posting.amount);
-      else credits = credits.plus(posting.amount);
-    }
-  }
-  return { debits, credits, balance: input.closing };
 }
