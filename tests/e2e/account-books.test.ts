@@ -199,6 +199,14 @@ describe.skipIf(!chromiumPath)('the account books in a real browser', () => {
     await tourShot(page, 'trial-balance-zh-desktop');
     const totals = page.locator('.books-table tfoot td');
     expect(await totals.nth(2).textContent()).toBe(await totals.nth(3).textContent());
+    // On A4 (210 mm less Chromium's default margins: about 718 CSS pixels) the eight columns fit the
+    // sheet's width without scrolling, which paper cannot do.
+    await page.setViewportSize({ width: 718, height: 1000 });
+    await page.emulateMedia({ media: 'print' });
+    const table = page.locator('.books-scroll');
+    expect(await table.evaluate((region) => region.scrollWidth <= region.clientWidth + 1)).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize(DESKTOP);
     await page.getByRole('link', { name: '1002.01', exact: true }).click();
     await page.waitForURL(/\/books\/1002\.01\?/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('1002.01');
