@@ -24,6 +24,7 @@ import { PUBLIC_PROJECTS_REGISTRY } from './route-access/public-projects';
 import { CORRECTIONS_REGISTRY } from './route-access/corrections';
 import { PERIODS_REGISTRY } from './route-access/periods';
 import { PUBLIC_STATEMENTS_REGISTRY } from './route-access/public-statements';
+import { ACCOUNT_BOOKS_REGISTRY } from './route-access/account-books';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -483,7 +484,7 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...CORRECTIONS_REGISTRY,
   ...PERIODS_REGISTRY,
   ...PUBLIC_STATEMENTS_REGISTRY,
-  ...PUBLIC_PROJECTS_REGISTRY
+  ...ACCOUNT_BOOKS_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

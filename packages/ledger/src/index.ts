@@ -305,6 +305,19 @@ export {
   type LedgerLine
 } from './reports/ledger.js';
 export { projectStatement, type ProjectStatement } from './reports/project.js';
+export {
+  accountBalances,
+  accountLedger,
+  compareAccountCodes,
+  type AccountBalanceRow,
+  type AccountBalances,
+  type AccountLedger,
+  type AccountLedgerLine,
+  type AccountLedgerSum,
+  type Balance,
+  type BalanceDirection,
+  type SidesTotal
+} from './reports/account-books.js';
 
 // Exports
 export { toHledger, type ExportInput } from './export/hledger.js';

@@ -37,7 +37,7 @@ export function entriesByDate(entries: readonly Entry[]): Entry[] {
   );
 }
 
-function isInSubtree(code: string, root: string, subtree: boolean): boolean {
+export function isInSubtree(code: string, root: string, subtree: boolean): boolean {
   return code === root || (subtree && code.startsWith(`${root}.`));
 }
 

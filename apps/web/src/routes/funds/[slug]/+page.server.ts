@@ -34,6 +34,7 @@ export const load: PageServerLoad = async (event) => {
     // everyone who reads the office; the links follow the same answers.
     canReadApplications: can(actor, 'fund.read_private', { fundId: fund.id }).allowed,
     canReview: can(actor, 'fund.office.read', { fundId: fund.id }).allowed,
-    canConfirmCorrections: can(actor, 'books.correct.confirm', { fundId: fund.id }).allowed
+    canConfirmCorrections: can(actor, 'books.correct.confirm', { fundId: fund.id }).allowed,
+    canReadBooks: can(actor, 'books.read', { fundId: fund.id }).allowed
   };
 };

@@ -28,7 +28,8 @@ export const load: PageServerLoad = async (event) => {
     fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
     units,
     compounds,
-    canManage: can(event.locals.actor, 'fund.office.manage', { fundId: fund.id }).allowed
+    canManage: can(event.locals.actor, 'fund.office.manage', { fundId: fund.id }).allowed,
+    canReadBooks: can(event.locals.actor, 'books.read', { fundId: fund.id }).allowed
   };
 };
 

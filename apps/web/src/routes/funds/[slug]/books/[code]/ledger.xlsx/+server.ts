@@ -1,0 +1,4 @@
+import { ledgerDownload } from '../../books.server';
+
+/** One account's 明细账 as XLSX (query: from=, to=, YYYY-MM-DD), for the fund administrator and the supervisor. */
+export const GET = ledgerDownload('xlsx');
