@@ -65,7 +65,14 @@ export type EventAction =
   | 'objection.dismissed'
   | 'objection.upheld'
   | 'objection.marked_spam'
-  | 'objection.throttled';
+  | 'objection.throttled'
+  | 'bank.account_added'
+  | 'bank.imported'
+  | 'bank.matched'
+  | 'bank.unmatched'
+  | 'bank.explained'
+  | 'bank.unexplained'
+  | 'bank.reconciled';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
