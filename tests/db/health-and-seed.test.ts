@@ -52,7 +52,8 @@ describe('seedDemo', () => {
         '008_demo_more_states',
         '009_demo_platform',
         '010_demo_projects',
-        '011_demo_public'
+        '011_demo_public',
+        '013_demo_bank'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
@@ -64,6 +65,12 @@ describe('seedDemo', () => {
         // 007_demo_review holds 3,000.00 of the pool for approved application #1, and
         // 008_demo_more_states 1,500.00 for the door repair, which an active grant keeps held.
       ).toEqual([{ poolBalance: '120026.78', poolAvailable: '112676.78', entryCount: '60' }]);
+      // 013_demo_bank: the pool's statement imported, every line matched, the period reconciled.
+      const [bank] = await clients[0]!<{ open: number; through: string | null }[]>`
+        select (select count(*) from bank_lines l where not exists (select 1 from bank_matches m where m.line_id = l.id))::int
+                 as open,
+               (select to_char(reconciled_through, 'YYYY-MM-DD') from bank_accounts) as through`;
+      expect(bank).toMatchObject({ open: 0, through: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
       expect(await seedDemo(clients[0]!)).toEqual([]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));

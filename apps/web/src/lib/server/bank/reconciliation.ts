@@ -1,4 +1,12 @@
-import { decideReconciled, isDate, money, Money, reconciliationOf, type Reconciliation } from '@gongjian/ledger';
+import {
+  chinaDateOf,
+  decideReconciled,
+  isDate,
+  money,
+  Money,
+  reconciliationOf,
+  type Reconciliation
+} from '@gongjian/ledger';
 import type { Sql, Transaction } from '../db/client';
 import { can, type Actor } from '../access/policy';
 import { recordEvent } from '../platform/audit';
@@ -151,7 +159,11 @@ export async function markReconciledIn(
     refuse('bank_period_is_already_reconciled');
   }
   const view = await reconciliationOfAccount(transaction, { account, date: input.date });
-  if (view.lastLineDate === null || view.lastLineDate < input.date) refuse('bank_statement_does_not_reach_the_date');
+  // A statement covers its period to the end even when its last line is earlier, so the date may
+  // pass the last line; but no statement reaches a day that has not come yet.
+  if (view.lastLineDate === null || input.date > chinaDateOf(input.now)) {
+    refuse('bank_statement_does_not_reach_the_date');
+  }
   const decision = decideReconciled({ reconciliation: view.figures, linesUnresolved: view.linesUnresolved });
   if (!decision.ok) {
     const { code, lines, difference } = decision as { code: ReconcileCode; lines?: number; difference?: string };

@@ -1,5 +1,6 @@
 import { seedDemoAcceptance } from './acceptance';
 import { seedDemoApplications } from './applications';
+import { seedDemoBank } from './bank';
 import { seedDemoBooks } from './books';
 import { seedDemoActive, seedDemoClosed } from './closing';
 import { seedDemoPeople } from './people';
@@ -112,6 +113,14 @@ const steps: readonly SeedStep[] = [
     name: '011_demo_public',
     async run(transaction) {
       await seedDemoPrivacyChecks(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // A reconciled month: the pool's bank account, its statement imported and matched, and the
+    // period reconciled, so the public fund page shows 对账至.
+    name: '013_demo_bank',
+    async run(transaction) {
+      await seedDemoBank(transaction, await demoFundId(transaction), new Date());
     }
   }
 ];
