@@ -100,36 +100,44 @@ create table bank_explanations (
 
 -- A match pairs a line with a posting on the bank account's own ledger account, with the same
 -- amount and direction (a debit to the bank account is money in); and a line is matched or
--- explained, never both.
-create function bank_match_must_fit() returns trigger
+-- explained, never both. The check is set-based, once per statement over the rows it wrote, since
+-- an import matches thousands of lines in one INSERT.
+create function bank_matches_must_fit() returns trigger
   language plpgsql as $$
 declare
-  line record;
-  posting record;
+  bad record;
 begin
-  select l.direction, l.amount, a.account_code into line
-    from bank_lines l join bank_accounts a on a.id = l.bank_account_id
-   where l.id = new.line_id;
-  select p.account_code, p.side, p.amount into posting
-    from postings p
-   where p.fund_id = new.fund_id and p.entry_seq = new.entry_seq and p.line_no = new.line_no;
-  if posting.account_code is distinct from line.account_code or posting.amount <> line.amount
-     or (posting.side = 'debit') <> (line.direction = 'in') then
+  select c.line_id, c.entry_seq, c.line_no,
+         exists (select 1 from bank_explanations x where x.line_id = c.line_id) as explained
+    into bad
+    from changed c
+    join bank_lines l on l.id = c.line_id
+    join bank_accounts a on a.id = l.bank_account_id
+    left join postings p on p.fund_id = c.fund_id and p.entry_seq = c.entry_seq and p.line_no = c.line_no
+   where p.account_code is distinct from a.account_code or p.amount <> l.amount
+      or (p.side = 'debit') <> (l.direction = 'in')
+      or exists (select 1 from bank_explanations x where x.line_id = c.line_id)
+   limit 1;
+  if found and bad.explained then
+    raise exception 'bank_line_is_matched_or_explained: line % is already explained', bad.line_id
+      using errcode = 'GJ021';
+  end if;
+  if found then
     raise exception 'bank_match_must_fit: line % and posting %/% differ in account, amount or direction',
-      new.line_id, new.entry_seq, new.line_no
+      bad.line_id, bad.entry_seq, bad.line_no
       using errcode = 'GJ021';
   end if;
-  if exists (select 1 from bank_explanations e where e.line_id = new.line_id) then
-    raise exception 'bank_line_is_matched_or_explained: line % is already explained', new.line_id
-      using errcode = 'GJ021';
-  end if;
-  return new;
+  return null;
 end
 $$;
 
-create trigger bank_match_must_fit
-  before insert or update on bank_matches
-  for each row execute function bank_match_must_fit();
+create trigger bank_matches_must_fit_on_insert
+  after insert on bank_matches referencing new table as changed
+  for each statement execute function bank_matches_must_fit();
+
+create trigger bank_matches_must_fit_on_update
+  after update on bank_matches referencing new table as changed
+  for each statement execute function bank_matches_must_fit();
 
 create function bank_explanation_must_be_alone() returns trigger
   language plpgsql as $$

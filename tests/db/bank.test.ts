@@ -230,9 +230,14 @@ describe('matching by hand, explaining and reconciling', () => {
     expect(await act(matched?.key ?? '')).toEqual({ ok: false, code: 'bank_posting_is_already_matched' });
     expect(await act(posting?.key ?? '')).toEqual({ ok: true });
     expect(await act(posting?.key ?? '')).toEqual({ ok: true });
+    // The database keeps a posting to one line, and a line to a posting that fits it.
+    const fee = await lineIdOf('S4');
     await expect(owner`insert into bank_matches (line_id, fund_id, entry_seq, line_no, matched_by, matched_at)
-      select ${await lineIdOf('S4')}, ${fundId}, entry_seq, line_no, 'hand', now() from bank_matches
-       where line_id = ${line}`).rejects.toMatchObject({ code: 'GJ021' });
+      select ${fee}, ${fundId}, entry_seq, line_no, 'hand', now() from bank_matches
+       where line_id = ${line}`).rejects.toMatchObject({ code: '23505' });
+    await expect(owner`update bank_matches set line_id = ${fee} where line_id = ${line}`).rejects.toMatchObject({
+      code: 'GJ021'
+    });
   });
 
   it('refuses to mark a period until every line is accounted for and the 调节表 agrees', async () => {

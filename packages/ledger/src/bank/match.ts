@@ -51,18 +51,24 @@ export function matchBankLines(input: BankMatchInput): BankMatchPair[] {
     if (group === undefined) postingsByKey.set(key, [posting]);
     else group.push(posting);
   }
+  // Each name is normalised once, not once per candidate pair: an import matches thousands.
+  const names = new Map<string, Name>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = nameFrom(text);
+      names.set(text, name);
+    }
+    return name;
+  };
   const candidates: Candidate[] = [];
   for (const line of input.lines) {
     const lineDay = dayNumberOf(line.date);
     for (const posting of postingsByKey.get(keyOf(line)) ?? []) {
       const days = Math.abs(dayNumberOf(posting.date) - lineDay);
       if (days > windowDays) continue;
-      candidates.push({
-        line,
-        posting,
-        days,
-        similarity: counterpartySimilarity(line.counterparty, posting.counterparty)
-      });
+      const similarity = similarityOfNames(nameOf(line.counterparty), nameOf(posting.counterparty));
+      candidates.push({ line, posting, days, similarity });
     }
   }
   candidates.sort(byPreference);
@@ -111,14 +117,25 @@ export function dayNumberOf(date: string): number {
  * and cut long names). A name contained in the other counts as alike as can be.
  */
 export function counterpartySimilarity(first: string, second: string): number {
-  const left = normalised(first);
-  const right = normalised(second);
-  if (left === '' || right === '') return 0;
-  if (left.includes(right) || right.includes(left)) return 1;
-  const leftPairs = pairsOf(left);
-  const rightPairs = pairsOf(right);
+  return similarityOfNames(nameFrom(first), nameFrom(second));
+}
+
+interface Name {
+  readonly text: string;
+  readonly length: number;
+  readonly pairs: ReadonlyMap<string, number>;
+}
+
+function nameFrom(text: string): Name {
+  const normal = normalised(text);
+  return { text: normal, length: [...normal].length, pairs: pairsOf(normal) };
+}
+
+function similarityOfNames(left: Name, right: Name): number {
+  if (left.text === '' || right.text === '') return 0;
+  if (left.text.includes(right.text) || right.text.includes(left.text)) return 1;
   let shared = 0;
-  for (const [pair, count] of leftPairs) shared += Math.min(count, rightPairs.get(pair) ?? 0);
+  for (const [pair, count] of left.pairs) shared += Math.min(count, right.pairs.get(pair) ?? 0);
   const total = Math.max(left.length - 1, 1) + Math.max(right.length - 1, 1);
   return (2 * shared) / total;
 }
