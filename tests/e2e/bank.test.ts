@@ -142,4 +142,16 @@ describe.skipIf(!chromiumPath)('bank reconciliation in a real browser', () => {
       .toBe(`对账至 ${today}`);
     await expectAccessible(visitor);
   });
+
+  it('fits a phone in elder mode, on every bank page', async () => {
+    const [account] = await office.sql<{ id: string }[]>`
+      select id::text from bank_accounts where fund_id = ${office.fundId}`;
+    const page = await pageOf(admin, { elder: true });
+    for (const path of [BANK, `${BANK}/${account?.id ?? ''}`, `${BANK}/${account?.id ?? ''}/reconciliation`]) {
+      expect((await page.goto(path))?.status(), path).toBe(200);
+      expect(await page.getAttribute('html', 'class')).toContain('elder-mode');
+      expect(await overflowsHorizontally(page), path).toBe(false);
+      await expectAccessible(page);
+    }
+  });
 });
