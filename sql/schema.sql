@@ -209,6 +209,98 @@ create table attachments (
   constraint attachments_pkey PRIMARY KEY (fund_id, sha256)
 );
 
+create table bank_accounts (
+  fund_id bigint not null,
+  id bigint not null generated always as identity,
+  name text not null,
+  account_code text not null,
+  mapping jsonb,
+  reconciled_through date,
+  created_at timestamp with time zone not null default now(),
+  constraint bank_account_mapping_is_an_object CHECK (mapping IS NULL OR jsonb_typeof(mapping) = 'object'::text),
+  constraint bank_account_must_book_to_a_bank_ledger_account CHECK (account_code ~~ '1002.%'::text),
+  constraint bank_account_name_is_short CHECK (btrim(name) <> ''::text AND length(name) <= 60),
+  constraint bank_accounts_fund_id_account_code_fkey FOREIGN KEY (fund_id, account_code) REFERENCES accounts(fund_id, code),
+  constraint bank_accounts_fund_id_fkey FOREIGN KEY (fund_id) REFERENCES funds(id),
+  constraint bank_accounts_pkey PRIMARY KEY (id),
+  constraint bank_accounts_fund_id_account_code_key UNIQUE (fund_id, account_code),
+  constraint bank_accounts_fund_id_id_key UNIQUE (fund_id, id)
+);
+
+create table bank_explanations (
+  line_id bigint not null,
+  fund_id bigint not null,
+  note text not null,
+  explained_at timestamp with time zone not null,
+  explained_by bigint,
+  constraint bank_explanation_note_is_short CHECK (btrim(note) <> ''::text AND length(note) <= 200),
+  constraint bank_explanations_explained_by_fkey FOREIGN KEY (explained_by) REFERENCES users(id),
+  constraint bank_explanations_fund_id_line_id_fkey FOREIGN KEY (fund_id, line_id) REFERENCES bank_lines(fund_id, id),
+  constraint bank_explanations_pkey PRIMARY KEY (line_id)
+);
+
+create table bank_files (
+  id bigint not null generated always as identity,
+  fund_id bigint not null,
+  bank_account_id bigint not null,
+  sha256 text not null,
+  file_name text not null,
+  size_bytes integer not null,
+  lines_total integer not null,
+  lines_added integer not null,
+  imported_at timestamp with time zone not null,
+  imported_by bigint,
+  constraint bank_file_counts_are_plausible CHECK (lines_added >= 0 AND lines_added <= lines_total AND lines_total <= 100000 AND size_bytes >= 0 AND size_bytes <= 10485760),
+  constraint bank_file_name_is_short CHECK (length(file_name) <= 200),
+  constraint bank_file_sha256_is_hex CHECK (sha256 ~ '^[0-9a-f]{64}$'::text),
+  constraint bank_files_fund_id_bank_account_id_fkey FOREIGN KEY (fund_id, bank_account_id) REFERENCES bank_accounts(fund_id, id),
+  constraint bank_files_imported_by_fkey FOREIGN KEY (imported_by) REFERENCES users(id),
+  constraint bank_files_pkey PRIMARY KEY (id),
+  constraint bank_files_bank_account_id_sha256_key UNIQUE (bank_account_id, sha256),
+  constraint bank_files_fund_id_id_key UNIQUE (fund_id, id)
+);
+
+create table bank_lines (
+  id bigint not null generated always as identity,
+  fund_id bigint not null,
+  bank_account_id bigint not null,
+  file_id bigint not null,
+  row_number integer not null,
+  fingerprint text not null,
+  line_date date not null,
+  direction text not null,
+  amount numeric(18,2) not null,
+  balance numeric(18,2) not null,
+  counterparty text not null default ''::text,
+  description text not null default ''::text,
+  serial text not null default ''::text,
+  constraint bank_line_amount_must_be_positive CHECK (amount > 0::numeric),
+  constraint bank_line_direction_is_known CHECK (direction = ANY (ARRAY['in'::text, 'out'::text])),
+  constraint bank_line_fingerprint_is_hex CHECK (fingerprint ~ '^[0-9a-f]{64}$'::text),
+  constraint bank_line_texts_are_short CHECK (length(counterparty) <= 200 AND length(description) <= 200 AND length(serial) <= 200),
+  constraint bank_lines_fund_id_bank_account_id_fkey FOREIGN KEY (fund_id, bank_account_id) REFERENCES bank_accounts(fund_id, id),
+  constraint bank_lines_fund_id_file_id_fkey FOREIGN KEY (fund_id, file_id) REFERENCES bank_files(fund_id, id),
+  constraint bank_lines_pkey PRIMARY KEY (id),
+  constraint bank_lines_bank_account_id_fingerprint_key UNIQUE (bank_account_id, fingerprint),
+  constraint bank_lines_fund_id_id_key UNIQUE (fund_id, id)
+);
+
+create table bank_matches (
+  line_id bigint not null,
+  fund_id bigint not null,
+  entry_seq bigint not null,
+  line_no integer not null,
+  matched_by text not null,
+  matched_at timestamp with time zone not null,
+  matched_by_user bigint,
+  constraint bank_match_kind_is_known CHECK (matched_by = ANY (ARRAY['auto'::text, 'hand'::text])),
+  constraint bank_matches_fund_id_entry_seq_line_no_fkey FOREIGN KEY (fund_id, entry_seq, line_no) REFERENCES postings(fund_id, entry_seq, line_no),
+  constraint bank_matches_fund_id_line_id_fkey FOREIGN KEY (fund_id, line_id) REFERENCES bank_lines(fund_id, id),
+  constraint bank_matches_matched_by_user_fkey FOREIGN KEY (matched_by_user) REFERENCES users(id),
+  constraint bank_matches_pkey PRIMARY KEY (line_id),
+  constraint bank_matches_fund_id_entry_seq_line_no_key UNIQUE (fund_id, entry_seq, line_no)
+);
+
 create table budget_lines (
   fund_id bigint not null,
   application_id bigint not null,
@@ -813,6 +905,8 @@ CREATE INDEX applications_by_status ON public.applications USING btree (fund_id,
 
 CREATE UNIQUE INDEX applications_create_key ON public.applications USING btree (fund_id, created_by, create_key) WHERE (create_key IS NOT NULL);
 
+CREATE INDEX bank_lines_by_date ON public.bank_lines USING btree (bank_account_id, line_date, id);
+
 CREATE INDEX calendar_days_by_year ON public.calendar_days USING btree (year, day);
 
 CREATE UNIQUE INDEX correction_once_per_entry ON public.corrections USING btree (fund_id, entry_seq) WHERE (status <> 'cancelled'::text);
@@ -998,6 +1092,76 @@ begin
       using errcode = 'GJ017';
   end if;
   return new;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.bank_explanation_must_be_alone()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if exists (select 1 from bank_matches m where m.line_id = new.line_id) then
+    raise exception 'bank_line_is_matched_or_explained: line % is already matched', new.line_id
+      using errcode = 'GJ021';
+  end if;
+  return new;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.bank_lines_are_kept()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  raise exception 'bank_lines_are_kept: % on bank_lines is not allowed', tg_op
+    using errcode = 'GJ021';
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.bank_matches_must_fit()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+declare
+  bad record;
+begin
+  select c.line_id, c.entry_seq, c.line_no,
+         exists (select 1 from bank_explanations x where x.line_id = c.line_id) as explained
+    into bad
+    from changed c
+    join bank_lines l on l.id = c.line_id
+    join bank_accounts a on a.id = l.bank_account_id
+    left join postings p on p.fund_id = c.fund_id and p.entry_seq = c.entry_seq and p.line_no = c.line_no
+   where p.account_code is distinct from a.account_code or p.amount <> l.amount
+      or (p.side = 'debit') <> (l.direction = 'in')
+      or exists (select 1 from bank_explanations x where x.line_id = c.line_id)
+   limit 1;
+  if found and bad.explained then
+    raise exception 'bank_line_is_matched_or_explained: line % is already explained', bad.line_id
+      using errcode = 'GJ021';
+  end if;
+  if found then
+    raise exception 'bank_match_must_fit: line % and posting %/% differ in account, amount or direction',
+      bad.line_id, bad.entry_seq, bad.line_no
+      using errcode = 'GJ021';
+  end if;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.bank_reconciled_lines_are_kept()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if exists (
+    select 1 from bank_lines l join bank_accounts a on a.id = l.bank_account_id
+     where l.id = old.line_id and a.reconciled_through is not null and l.line_date <= a.reconciled_through
+  ) then
+    raise exception 'bank_reconciled_lines_are_kept: line % is in a reconciled period', old.line_id
+      using errcode = 'GJ021';
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
 end
 $function$;
 
@@ -1328,6 +1492,18 @@ CREATE TRIGGER attachments_are_evidence BEFORE DELETE OR UPDATE ON attachments F
 
 CREATE TRIGGER attachments_check_once BEFORE UPDATE ON attachments FOR EACH ROW EXECUTE FUNCTION attachments_check_once();
 
+CREATE TRIGGER bank_explanation_must_be_alone BEFORE INSERT OR UPDATE ON bank_explanations FOR EACH ROW EXECUTE FUNCTION bank_explanation_must_be_alone();
+
+CREATE TRIGGER bank_explanation_reconciled_is_kept BEFORE DELETE OR UPDATE ON bank_explanations FOR EACH ROW EXECUTE FUNCTION bank_reconciled_lines_are_kept();
+
+CREATE TRIGGER bank_lines_are_kept BEFORE DELETE OR UPDATE ON bank_lines FOR EACH ROW EXECUTE FUNCTION bank_lines_are_kept();
+
+CREATE TRIGGER bank_match_reconciled_is_kept BEFORE DELETE OR UPDATE ON bank_matches FOR EACH ROW EXECUTE FUNCTION bank_reconciled_lines_are_kept();
+
+CREATE TRIGGER bank_matches_must_fit_on_insert AFTER INSERT ON bank_matches REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bank_matches_must_fit();
+
+CREATE TRIGGER bank_matches_must_fit_on_update AFTER UPDATE ON bank_matches REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bank_matches_must_fit();
+
 CREATE TRIGGER budget_lines_are_frozen BEFORE INSERT OR DELETE OR UPDATE ON budget_lines FOR EACH ROW EXECUTE FUNCTION application_parts_are_frozen();
 
 CREATE TRIGGER chain_heads_are_kept BEFORE DELETE ON chain_heads FOR EACH ROW EXECUTE FUNCTION journal_is_append_only();
@@ -1468,6 +1644,16 @@ grant INSERT, SELECT on application_transitions to gongjian_app;
 grant DELETE, INSERT, SELECT, UPDATE on applications to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on attachments to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on bank_accounts to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on bank_explanations to gongjian_app;
+
+grant INSERT, SELECT, UPDATE on bank_files to gongjian_app;
+
+grant INSERT, SELECT on bank_lines to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on bank_matches to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on budget_lines to gongjian_app;
 

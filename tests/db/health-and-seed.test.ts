@@ -54,6 +54,7 @@ describe('seedDemo', () => {
         '010_demo_projects',
         '011_demo_public',
         '012_demo_correction',
+        '013_demo_bank',
         '014_demo_period_close'
       ]);
       const funds = await listFunds(clients[0]!);
@@ -67,6 +68,12 @@ describe('seedDemo', () => {
         // 008_demo_more_states 1,500.00 for the door repair, which an active grant keeps held.
         // 012_demo_correction records 1,200.00, reverses it and records it again: three entries.
       ).toEqual([{ poolBalance: '121226.78', poolAvailable: '113876.78', entryCount: '65' }]);
+      // 013_demo_bank: the pool's statement imported, every line matched, the period reconciled.
+      const [bank] = await clients[0]!<{ open: number; through: string | null }[]>`
+        select (select count(*) from bank_lines l where not exists (select 1 from bank_matches m where m.line_id = l.id))::int
+                 as open,
+               (select to_char(reconciled_through, 'YYYY-MM-DD') from bank_accounts) as through`;
+      expect(bank).toMatchObject({ open: 0, through: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
       expect(await seedDemo(clients[0]!)).toEqual([]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));

@@ -25,6 +25,7 @@ import { CORRECTIONS_REGISTRY } from './route-access/corrections';
 import { PERIODS_REGISTRY } from './route-access/periods';
 import { PUBLIC_STATEMENTS_REGISTRY } from './route-access/public-statements';
 import { ACCOUNT_BOOKS_REGISTRY } from './route-access/account-books';
+import { BANK_REGISTRY } from './route-access/bank';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -484,7 +485,8 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...CORRECTIONS_REGISTRY,
   ...PERIODS_REGISTRY,
   ...PUBLIC_STATEMENTS_REGISTRY,
-  ...ACCOUNT_BOOKS_REGISTRY
+  ...ACCOUNT_BOOKS_REGISTRY,
+  ...BANK_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

@@ -323,3 +323,33 @@ export {
 export { toHledger, type ExportInput } from './export/hledger.js';
 export { toBeancount } from './export/beancount.js';
 export { entriesToCsv, toCsv } from './export/csv.js';
+
+// Bank reconciliation (银行对账): statement lines, the balance check, the matcher, the 调节表.
+export {
+  BANK_TEXT_LENGTH_MAX,
+  parseBankAmount,
+  parseBankDate,
+  parseBankLine,
+  signedAmountOfLine,
+  type BankCells,
+  type BankDirection,
+  type BankLine,
+  type BankLineCode
+} from './bank/lines.js';
+export { bankLineFingerprints, checkBankBalances, type BankBalanceCode, type BankStatement } from './bank/statement.js';
+export {
+  BANK_MATCH_WINDOW_DAYS,
+  counterpartySimilarity,
+  matchBankLines,
+  type BankMatchInput,
+  type BankMatchItem,
+  type BankMatchPair
+} from './bank/match.js';
+export {
+  decideReconciled,
+  reconciliationOf,
+  type BankItem,
+  type ReconciledCode,
+  type Reconciliation,
+  type ReconciliationInput
+} from './bank/reconcile.js';

@@ -1,5 +1,6 @@
 import { seedDemoAcceptance } from './acceptance';
 import { seedDemoApplications } from './applications';
+import { seedDemoBank } from './bank';
 import { seedDemoBooks } from './books';
 import { seedDemoActive, seedDemoClosed } from './closing';
 import { seedDemoPeople } from './people';
@@ -122,6 +123,14 @@ const steps: readonly SeedStep[] = [
     name: '012_demo_correction',
     async run(transaction) {
       await seedDemoCorrection(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // A reconciled month: the pool's bank account, its statement imported and matched, and the
+    // period reconciled, so the public fund page shows 对账至.
+    name: '013_demo_bank',
+    async run(transaction) {
+      await seedDemoBank(transaction, await demoFundId(transaction), new Date());
     }
   },
   {

@@ -70,7 +70,14 @@ export type EventAction =
   | 'correction.done'
   | 'correction.declined'
   | 'period.closed'
-  | 'year.closed';
+  | 'year.closed'
+  | 'bank.account_added'
+  | 'bank.imported'
+  | 'bank.matched'
+  | 'bank.unmatched'
+  | 'bank.explained'
+  | 'bank.unexplained'
+  | 'bank.reconciled';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 

@@ -97,6 +97,8 @@ export interface FundPage {
   contributors: ContributorRow[];
   contributorTotals: { pledged: string; paid: string; outstanding: string };
   quota: QuotaRow[];
+  /** The day the fund's bank accounts are all reconciled through (对账至), or null. */
+  reconciledThrough: string | null;
 }
 
 /** The first month shown (YYYY-MM) and the current one, in China's calendar. */
@@ -297,6 +299,7 @@ export async function fundPage(sql: Sql, fundId: string, now: Date, head?: Ledge
     currentPolicy(sql, fundId),
     quotaUsedByCompound(sql, { fundId, at: now })
   ]);
+  const reconciledThrough = await reconciledThroughOf(sql, fundId);
   const inRows = flowRows.filter((row) => row.figure === 'in');
   const outRows = flowRows.filter((row) => row.figure !== 'in');
   const byNumber = await projectsNamedIn(sql, fundId, outRows);
@@ -321,8 +324,22 @@ export async function fundPage(sql: Sql, fundId: string, now: Date, head?: Ledge
     refunded: Money.sum(projects.map((project) => money(project.refunded))).toString(),
     categoryLabels,
     ...contributorsOf(statements),
-    quota: quotaOf(quotaRows, policy)
+    quota: quotaOf(quotaRows, policy),
+    reconciledThrough
   };
+}
+
+/**
+ * The earliest day the fund's bank accounts are reconciled through (see lib/server/bank/), or null
+ * when it has no bank account or one of them is not reconciled yet: the page claims no more than
+ * every account shows.
+ */
+async function reconciledThroughOf(sql: Sql, fundId: string): Promise<string | null> {
+  const [row] = await sql<{ through: string | null }[]>`
+    select case when count(*) > 0 and bool_and(reconciled_through is not null)
+                then to_char(min(reconciled_through), 'YYYY-MM-DD') end as through
+      from bank_accounts where fund_id = ${fundId}`;
+  return row?.through ?? null;
 }
 
 /** A project the flows name, by its number. */
