@@ -77,6 +77,8 @@ export type {
 export { canonicalBody, canonicalEntry } from './journal/canonical.js';
 export { HASH_GENESIS, sha256Pure } from './journal/hash.js';
 export { verifyChain, type ChainCode, type ChainVerdict, type VerifyChainOptions } from './journal/chain.js';
+// The voucher number an entry shows: stored, or computed from its seq (记字第N号).
+export { entryVoucherNumber, voucherNumberOf } from './journal/voucher.js';
 
 // The in-memory books of one fund
 export { Book, type BookContext, type BookOptions, type EntryIdCode } from './book.js';
@@ -261,3 +263,5 @@ export { projectStatement, type ProjectStatement } from './reports/project.js';
 export { toHledger, type ExportInput } from './export/hledger.js';
 export { toBeancount } from './export/beancount.js';
 export { entriesToCsv, toCsv } from './export/csv.js';
+export { openingBalancesEntry } from './export/opening.js';
+export { dayAfter, dayBefore } from './export/periods.js';
