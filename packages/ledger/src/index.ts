@@ -240,7 +240,12 @@ export {
 
 // Reports
 export type { Period } from './reports/totals.js';
-export { trialBalance, type TrialBalance, type TrialBalanceRow } from './reports/trial-balance.js';
+export {
+  trialBalance,
+  trialBalanceOfTotals,
+  type TrialBalance,
+  type TrialBalanceRow
+} from './reports/trial-balance.js';
 export {
   statementOfActivities,
   statementOfFinancialPosition,
