@@ -127,3 +127,16 @@ describe('the auditor’s package', () => {
     ).toBe(true);
   });
 });
+
+describe('a package download cancelled half-way', () => {
+  it('stops the archive and leaves the process standing', async () => {
+    const context = await packageContext(app, { fund, period: PERIOD, locale: 'zh-CN', now: new Date() });
+    const reader = auditPackageStream(context).getReader();
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    await reader.cancel();
+    // The next package is written in full: nothing was left broken by the cancelled one.
+    const folder = await unpacked('after-cancel', 'zh-CN');
+    expect(run('sha256sum', ['-c', '--strict', 'SHA256SUMS'], folder).status).toBe(0);
+  });
+});

@@ -21,6 +21,7 @@ import { PUBLIC_FUND_REGISTRY } from './route-access/public-fund';
 import { PUBLIC_LEDGER_REGISTRY } from './route-access/public-ledger';
 import { PUBLIC_PRINT_REGISTRY } from './route-access/public-print';
 import { PUBLIC_PROJECTS_REGISTRY } from './route-access/public-projects';
+import { AUDIT_REGISTRY } from './route-access/audit';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -476,7 +477,8 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...PUBLIC_FUND_REGISTRY,
   ...PUBLIC_LEDGER_REGISTRY,
   ...PUBLIC_PRINT_REGISTRY,
-  ...PUBLIC_PROJECTS_REGISTRY
+  ...PUBLIC_PROJECTS_REGISTRY,
+  ...AUDIT_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

@@ -33,6 +33,7 @@ export const load: PageServerLoad = async (event) => {
     // The applications list lets in everyone who reads the fund's private pages, the review queue
     // everyone who reads the office; the links follow the same answers.
     canReadApplications: can(actor, 'fund.read_private', { fundId: fund.id }).allowed,
-    canReview: can(actor, 'fund.office.read', { fundId: fund.id }).allowed
+    canReview: can(actor, 'fund.office.read', { fundId: fund.id }).allowed,
+    canAuditPackage: can(actor, 'books.audit_package', { fundId: fund.id }).allowed
   };
 };
