@@ -122,7 +122,7 @@ describe('the project key', () => {
     const texts = { invalid: (names: string) => `invalid: ${names}`, notFound: 'not found', noSuchProject: 'none' };
     const json = await downloadResponse(
       app,
-      { slug: 'pk-fund', params: new URLSearchParams('project=1'), now: NOW, texts },
+      { slug: 'pk-fund', params: new URLSearchParams('project=1'), now: NOW, locale: 'zh-CN', texts },
       'json'
     );
     expect(json.status).toBe(200);
@@ -131,7 +131,7 @@ describe('the project key', () => {
     for (const format of ['csv', 'journal', 'beancount', 'xlsx'] as const) {
       const response = await downloadResponse(
         app,
-        { slug: 'pk-fund', params: new URLSearchParams('project=6'), now: NOW, texts },
+        { slug: 'pk-fund', params: new URLSearchParams('project=6'), now: NOW, locale: 'zh-CN', texts },
         format
       );
       expect(response.status, format).toBe(200);

@@ -367,8 +367,17 @@ const TEXTS = {
   noSuchProject: 'no project'
 };
 
-async function download(slug: string, format: DownloadFormat, search = ''): Promise<Response> {
-  return downloadResponse(app, { slug, params: new URLSearchParams(search), now: new Date(), texts: TEXTS }, format);
+async function download(
+  slug: string,
+  format: DownloadFormat,
+  search = '',
+  locale: 'zh-CN' | 'en' = 'zh-CN'
+): Promise<Response> {
+  return downloadResponse(
+    app,
+    { slug, params: new URLSearchParams(search), now: new Date(), locale, texts: TEXTS },
+    format
+  );
 }
 
 function written(name: string, content: string | Uint8Array): string {
@@ -450,7 +459,11 @@ describe('downloads', () => {
     // TextDecoder drops the byte-order mark, as a spreadsheet does.
     const text = new TextDecoder().decode(bytes);
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('seq,date,entry_id,voucher,memo,account,account_name,debit,credit,reverses,hash');
+    expect(lines[0]).toBe('凭证号,日期,分录序号,摘要,科目编码,科目名称,借方金额,贷方金额,冲销的分录,分录标识,哈希');
+    const english = await (await download(await slugOf(fundId), 'csv', 'to=2026-01-31', 'en')).text();
+    expect(english.split('\r\n')[0]).toBe(
+      'Voucher no.,Date,Entry no.,Description,Account code,Account,Debit,Credit,Reverses entry,Entry ID,Hash'
+    );
     expect(lines.at(-1)).toBe('');
     expect(lines.length - 2).toBe(FUND_ENTRIES * 2);
     expect(text.includes('\n') && !/[^\r]\n/.test(text)).toBe(true);
@@ -467,9 +480,11 @@ describe('downloads', () => {
   it('CSV in batches of 5,000 entries is one header and every posting once', async () => {
     const text = await (await download(await slugOf(bigFundId), 'csv')).text();
     const lines = text.split('\r\n');
-    expect(lines.filter((line) => line.startsWith('seq,'))).toHaveLength(1);
+    expect(lines.filter((line) => line.startsWith('凭证号,'))).toHaveLength(1);
     expect(lines.length - 2).toBe(BIG_ENTRIES * 2);
-    expect(lines.at(-2)?.startsWith(`${BIG_ENTRIES},`)).toBe(true);
+    expect(lines.at(-2)?.split(',')[2]).toBe(String(BIG_ENTRIES));
+    // Every row has its voucher number, stored or computed from the seq.
+    expect(lines.slice(1, -1).every((line) => /^[^,]+,\d{4}-\d{2}-\d{2},/.test(line))).toBe(true);
   });
 
   it('XLSX: a ZIP that python3 opens, XML that parses, the values as written', async () => {
@@ -507,19 +522,20 @@ describe('downloads', () => {
       'xl/workbook.xml',
       'xl/worksheets/sheet1.xml'
     ]);
-    expect(parsed.rows[0]?.A).toEqual(['inlineStr', 'seq']);
+    expect(parsed.rows[0]?.A).toEqual(['inlineStr', '凭证号']);
     const first = parsed.rows[1];
+    // The day is a date cell: the serial of 2026-01-01 (days since 1899-12-30).
     expect(first).toMatchObject({
-      A: ['n', '1'],
-      B: ['inlineStr', '2026-01-01'],
-      D: ['inlineStr', '记-0001'],
-      E: ['inlineStr', '爱心捐赠 第0笔'],
-      F: ['inlineStr', '1001'],
-      G: ['inlineStr', '现金'],
-      H: ['n', '100.00']
+      A: ['inlineStr', '记-0001'],
+      B: ['n', '46023'],
+      C: ['n', '1'],
+      D: ['inlineStr', '爱心捐赠 第0笔'],
+      E: ['inlineStr', '1001'],
+      F: ['inlineStr', '现金'],
+      G: ['n', '100.00']
     });
-    const formula = parsed.rows.find((row) => row.E?.[1].startsWith('=HYPERLINK'));
-    expect(formula?.E).toEqual(['inlineStr', '=HYPERLINK("http://example.test","点我")']);
+    const formula = parsed.rows.find((row) => row.D?.[1].startsWith('=HYPERLINK'));
+    expect(formula?.D).toEqual(['inlineStr', '=HYPERLINK("http://example.test","点我")']);
   });
 
   it('JSON: the verifier accepts it, and flags an altered amount, a removed entry and a wrong head', async () => {

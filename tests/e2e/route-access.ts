@@ -26,6 +26,7 @@ import { PERIODS_REGISTRY } from './route-access/periods';
 import { PUBLIC_STATEMENTS_REGISTRY } from './route-access/public-statements';
 import { ACCOUNT_BOOKS_REGISTRY } from './route-access/account-books';
 import { BANK_REGISTRY } from './route-access/bank';
+import { AUDIT_REGISTRY } from './route-access/audit';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -486,7 +487,8 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...PERIODS_REGISTRY,
   ...PUBLIC_STATEMENTS_REGISTRY,
   ...ACCOUNT_BOOKS_REGISTRY,
-  ...BANK_REGISTRY
+  ...BANK_REGISTRY,
+  ...AUDIT_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

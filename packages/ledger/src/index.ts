@@ -101,6 +101,8 @@ export type {
 export { canonicalBody, canonicalEntry } from './journal/canonical.js';
 export { HASH_GENESIS, sha256Pure } from './journal/hash.js';
 export { verifyChain, type ChainCode, type ChainVerdict, type VerifyChainOptions } from './journal/chain.js';
+// The voucher number an entry shows: stored, or computed from its seq (记字第N号).
+export { entryVoucherNumber, voucherNumberOf } from './journal/voucher.js';
 
 // The in-memory books of one fund
 export { Book, type BookContext, type BookOptions, type EntryIdCode } from './book.js';
@@ -262,7 +264,12 @@ export {
 
 // Reports
 export type { Period } from './reports/totals.js';
-export { trialBalance, type TrialBalance, type TrialBalanceRow } from './reports/trial-balance.js';
+export {
+  trialBalance,
+  trialBalanceOfTotals,
+  type TrialBalance,
+  type TrialBalanceRow
+} from './reports/trial-balance.js';
 export {
   statementOfActivities,
   statementOfFinancialPosition,
@@ -353,3 +360,5 @@ export {
   type Reconciliation,
   type ReconciliationInput
 } from './bank/reconcile.js';
+export { openingBalancesEntry } from './export/opening.js';
+export { dayAfter, dayBefore } from './export/periods.js';

@@ -35,6 +35,22 @@ export function dayAfter(date: string): string {
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
 }
 
+/** The day before a date, by calendar arithmetic rather than a clock. */
+export function dayBefore(date: string): string {
+  let year = Number(date.slice(0, 4));
+  let month = Number(date.slice(5, 7));
+  let day = Number(date.slice(8, 10)) - 1;
+  if (day < 1) {
+    month -= 1;
+    if (month < 1) {
+      month = 12;
+      year -= 1;
+    }
+    day = daysInMonth(year, month);
+  }
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+}
+
 /** Every period end at which the books get a balance assertion, in date order. */
 export function periodEnds(entries: readonly Entry[], period: AssertionPeriod): string[] {
   if (period === 'none') {

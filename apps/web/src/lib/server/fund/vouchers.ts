@@ -1,4 +1,4 @@
-import { amountInWords, Money, money } from '@gongjian/ledger';
+import { amountInWords, entryVoucherNumber, Money, money, voucherNumberOf } from '@gongjian/ledger';
 import type { Sql } from '../db/client';
 
 /**
@@ -7,15 +7,9 @@ import type { Sql } from '../db/client';
  * and in 大写, how many documents are attached, and who prepared it.
  */
 
-/**
- * A voucher's number, 记字第N号, where N is the entry's seq: the books number a fund's entries
- * 1, 2, 3, … without gaps, so the vouchers of a fund are numbered without gaps too. Entries
- * posted before vouchers existed (or by other use cases) carry no voucher_number; their voucher
- * shows the same number, computed from seq.
- */
-export function voucherNumberOf(seq: number): string {
-  return `记字第${seq}号`;
-}
+// The voucher number's rule lives in the ledger (entryVoucherNumber); this name stays for the
+// use cases that number a new entry's voucher.
+export { voucherNumberOf };
 
 export interface VoucherLine {
   accountCode: string;
@@ -89,7 +83,7 @@ export async function voucherOf(sql: Sql, input: { fundId: string; seq: number }
   const seq = Number(entry.seq);
   return {
     seq,
-    voucherNumber: entry.voucher_number ?? voucherNumberOf(seq),
+    voucherNumber: entryVoucherNumber({ seq, voucherNumber: entry.voucher_number }),
     date: entry.date,
     memo: entry.memo,
     lines: lines.map((line) => ({

@@ -1,6 +1,7 @@
 import {
   amountInWords,
   decideSelfRaisedPayment,
+  entryVoucherNumber,
   Money,
   money,
   participationOf,
@@ -26,7 +27,6 @@ import {
   projectRefOf,
   type ProjectRow
 } from './project-core';
-import { voucherNumberOf } from '../fund/vouchers';
 
 /**
  * Self-raising (自筹): the committee records each household's payment toward its compound's share
@@ -388,7 +388,7 @@ export async function paymentsOf(db: Sql | Transaction, project: ProjectRow): Pr
     date: row.date,
     method: row.method,
     seq: Number(row.seq),
-    voucherNumber: row.voucherNumber ?? voucherNumberOf(Number(row.seq)),
+    voucherNumber: entryVoucherNumber({ seq: Number(row.seq), voucherNumber: row.voucherNumber }),
     receiptSha256: row.receiptSha256
   }));
 }
@@ -468,7 +468,7 @@ export async function receiptOf(
     amountInWords: amountInWords(amount),
     date: row.date,
     method: row.method,
-    voucherNumber: row.voucherNumber ?? voucherNumberOf(Number(row.seq)),
+    voucherNumber: entryVoucherNumber({ seq: Number(row.seq), voucherNumber: row.voucherNumber }),
     seq: Number(row.seq),
     recordedBy: row.recordedBy
   };

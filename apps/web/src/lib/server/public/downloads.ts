@@ -1,9 +1,18 @@
-import { entriesToCsv, toBeancount, toHledger, type Account, type Entry } from '@gongjian/ledger';
+import { toBeancount, toHledger, type Entry } from '@gongjian/ledger';
+import { m } from '../../paraglide/messages';
+import type { Locale } from '../../paraglide/runtime';
 import { closingEntryIdsIn } from '../books/periods';
 import type { Sql } from '../db/client';
+import {
+  accountLabelsOf,
+  journalCsv,
+  journalHeaders,
+  journalRowsOf,
+  journalXlsx,
+  type Bytes
+} from '../exports/journal-columns';
 import { exportEntries, parseExportQuery, type ExportScope } from './ledger';
 import { publicSite, type PublicSite } from './site';
-import { xlsxWorkbook, type XlsxCell } from './xlsx';
 
 /**
  * The ledger downloads (/f/<slug>/ledger.csv, .xlsx, .journal, .beancount, .json): the fund's
@@ -16,9 +25,6 @@ import { xlsxWorkbook, type XlsxCell } from './xlsx';
  * assertion of every account's balance at each month end, so hledger and bean-check confirm that
  * the entries add up to the books' balances.
  */
-
-/** Bytes backed by a plain ArrayBuffer, which is what a Response body takes. */
-type Bytes = Uint8Array<ArrayBuffer>;
 
 export type DownloadFormat = 'csv' | 'xlsx' | 'journal' | 'beancount' | 'json';
 
@@ -78,7 +84,8 @@ export async function ledgerDownload(
   sql: Sql,
   site: PublicSite,
   scope: ExportScope,
-  format: DownloadFormat
+  format: DownloadFormat,
+  locale: Locale
 ): Promise<Download> {
   const source = await exportEntries(sql, site.fund.id, scope);
   const read = source.batches;
@@ -91,12 +98,23 @@ export async function ledgerDownload(
     body
   });
   switch (format) {
-    case 'csv':
-      return result(streamOf(csvChunks(read(), source.accounts)));
+    case 'csv': {
+      const labels = await accountLabelsOf(sql, site.fund.id, source.accounts, locale);
+      return result(streamOf(csvChunks(read(), labels, journalHeaders(locale))));
+    }
     case 'json':
       return result(streamOf(jsonChunks(read(), site, scope, source.head)));
-    case 'xlsx':
-      return result(xlsxOf(await collect(read()), source.accounts, site));
+    case 'xlsx': {
+      const labels = await accountLabelsOf(sql, site.fund.id, source.accounts, locale);
+      const fund = locale === 'en' ? site.fund.nameEn || site.fund.nameZh : site.fund.nameZh;
+      return result(
+        journalXlsx({
+          rows: journalRowsOf(await collect(read()), labels),
+          headers: journalHeaders(locale),
+          sheetName: m.export_sheet_journal({ fund }, { locale })
+        })
+      );
+    }
     case 'journal':
     case 'beancount': {
       const input = {
@@ -133,17 +151,21 @@ function streamOf(chunks: AsyncGenerator<string>): ReadableStream<Bytes> {
 }
 
 /**
- * The ledger package's CSV (BOM, CRLF, formula guard), one batch at a time: the first batch keeps
- * the byte-order mark and the header row, later batches are rows only.
+ * The journal's CSV (journal-columns.ts: BOM, CRLF, formula guard, the reader's headers), one
+ * batch at a time: the first part carries the byte-order mark and the header row, later parts
+ * are rows only.
  */
-async function* csvChunks(batches: AsyncGenerator<Entry[]>, accounts: readonly Account[]): AsyncGenerator<string> {
+async function* csvChunks(
+  batches: AsyncGenerator<Entry[]>,
+  labels: ReadonlyMap<string, string>,
+  headers: readonly string[]
+): AsyncGenerator<string> {
   let first = true;
   for await (const batch of batches) {
-    const text = entriesToCsv({ entries: batch, accounts });
-    yield first ? text : text.slice(text.indexOf('\r\n') + 2);
+    yield journalCsv(journalRowsOf(batch, labels), first ? headers : null);
     first = false;
   }
-  if (first) yield entriesToCsv({ entries: [], accounts });
+  if (first) yield journalCsv([], headers);
 }
 
 /** One entry as the JSON download writes it: exactly the fields its canonical text is made of. */
@@ -195,50 +217,6 @@ async function* jsonChunks(
   yield '\n]}\n';
 }
 
-/** The same columns as the CSV, with amounts as numbers. */
-function xlsxOf(entries: readonly Entry[], accounts: readonly Account[], site: PublicSite): Bytes {
-  const names = new Map(accounts.map((account) => [account.code, account.name.zh]));
-  const text = (value: string): XlsxCell => ({ text: value });
-  const header = [
-    'seq',
-    'date',
-    'entry_id',
-    'voucher',
-    'memo',
-    'account',
-    'account_name',
-    'debit',
-    'credit',
-    'reverses',
-    'hash'
-  ];
-  const rows: XlsxCell[][] = [header.map(text)];
-  for (const entry of entries) {
-    for (const posting of entry.postings) {
-      const amount = posting.amount.toString();
-      rows.push([
-        { number: String(entry.seq) },
-        text(entry.date),
-        text(entry.id),
-        text(entry.references.voucherNumber ?? ''),
-        text(posting.memo ?? entry.memo),
-        text(posting.account),
-        text(names.get(posting.account) ?? ''),
-        posting.side === 'debit' ? { number: amount } : null,
-        posting.side === 'credit' ? { number: amount } : null,
-        entry.reverses === null ? null : text(entry.reverses),
-        text(entry.hash)
-      ]);
-    }
-  }
-  const workbook = xlsxWorkbook({
-    sheetName: `${site.fund.nameZh}-账本`,
-    rows,
-    widths: [8, 12, 38, 14, 40, 16, 24, 14, 14, 38, 66]
-  });
-  return new Uint8Array(workbook.buffer, workbook.byteOffset, workbook.byteLength) as Bytes;
-}
-
 /**
  * The response of a download route: the query read (project, from, to), the fund looked up, the
  * file sent with its name and headers. A malformed query is a 400 saying which parameter, an
@@ -246,7 +224,7 @@ function xlsxOf(entries: readonly Entry[], accounts: readonly Account[], site: P
  */
 export async function downloadResponse(
   sql: Sql,
-  input: { slug: string; params: URLSearchParams; now: Date; texts: DownloadTexts },
+  input: { slug: string; params: URLSearchParams; now: Date; locale: Locale; texts: DownloadTexts },
   format: DownloadFormat
 ): Promise<Response> {
   const plain = (status: number, text: string) =>
@@ -258,7 +236,7 @@ export async function downloadResponse(
   if (!scope.ok) return plain(400, input.texts.invalid(scope.invalid.join(', ')));
   const site = await publicSite(sql, input.slug, input.now);
   if (site === null) return plain(404, input.texts.notFound);
-  const download = await ledgerDownload(sql, site, scope.value, format);
+  const download = await ledgerDownload(sql, site, scope.value, format, input.locale);
   if (!download.ok) return plain(404, input.texts.noSuchProject);
   return new Response(download.body, {
     headers: {

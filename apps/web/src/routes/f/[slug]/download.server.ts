@@ -19,7 +19,7 @@ export function ledgerDownload(format: DownloadFormat): (event: RequestEvent<{ s
     };
     return downloadResponse(
       sql(),
-      { slug: event.params.slug, params: event.url.searchParams, now: new Date(), texts },
+      { slug: event.params.slug, params: event.url.searchParams, now: new Date(), locale: event.locals.locale, texts },
       format
     );
   };

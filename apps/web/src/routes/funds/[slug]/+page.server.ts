@@ -35,6 +35,7 @@ export const load: PageServerLoad = async (event) => {
     canReadApplications: can(actor, 'fund.read_private', { fundId: fund.id }).allowed,
     canReview: can(actor, 'fund.office.read', { fundId: fund.id }).allowed,
     canConfirmCorrections: can(actor, 'books.correct.confirm', { fundId: fund.id }).allowed,
-    canReadBooks: can(actor, 'books.read', { fundId: fund.id }).allowed
+    canReadBooks: can(actor, 'books.read', { fundId: fund.id }).allowed,
+    canAuditPackage: can(actor, 'books.audit_package', { fundId: fund.id }).allowed
   };
 };
