@@ -351,6 +351,19 @@ create table chain_heads (
   constraint entries_must_balance TRIGGER DEFERRABLE INITIALLY DEFERRED
 );
 
+create table closing_entries (
+  fund_id bigint not null,
+  entry_id uuid not null,
+  period_end date not null,
+  kind text not null,
+  period_kind text not null default 'month'::text,
+  constraint closing_entries_close_months CHECK (period_kind = 'month'::text),
+  constraint closing_entry_kind_is_known CHECK (kind = ANY (ARRAY['income'::text, 'expense'::text])),
+  constraint closing_entries_close_fkey FOREIGN KEY (fund_id, period_kind, period_end) REFERENCES period_closes(fund_id, kind, period_end),
+  constraint closing_entries_entry_fkey FOREIGN KEY (fund_id, entry_id) REFERENCES entries(fund_id, id),
+  constraint closing_entries_pkey PRIMARY KEY (fund_id, entry_id)
+);
+
 create table compounds (
   id bigint not null generated always as identity,
   fund_id bigint not null,
@@ -714,6 +727,23 @@ create table payouts (
   constraint payouts_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES users(id),
   constraint payouts_pkey PRIMARY KEY (id),
   constraint payouts_fund_id_create_key_key UNIQUE (fund_id, create_key)
+);
+
+create table period_closes (
+  fund_id bigint not null,
+  kind text not null,
+  period_end date not null,
+  closed_by bigint,
+  closed_at timestamp with time zone not null default now(),
+  create_key text not null,
+  constraint period_close_create_key_is_short CHECK (length(create_key) >= 1 AND length(create_key) <= 100),
+  constraint period_close_kind_is_known CHECK (kind = ANY (ARRAY['month'::text, 'year'::text])),
+  constraint period_end_is_a_month_end CHECK (period_end = (date_trunc('month'::text, period_end::timestamp with time zone) + '1 mon'::interval - '1 day'::interval)::date),
+  constraint year_close_ends_in_december CHECK (kind = 'month'::text OR to_char(period_end::timestamp with time zone, 'MM-DD'::text) = '12-31'::text),
+  constraint period_closes_closed_by_fkey FOREIGN KEY (closed_by) REFERENCES users(id),
+  constraint period_closes_fund_id_fkey FOREIGN KEY (fund_id) REFERENCES funds(id),
+  constraint period_closes_pkey PRIMARY KEY (fund_id, kind, period_end),
+  constraint period_close_create_key_is_unique UNIQUE (fund_id, create_key)
 );
 
 create table pledges (
@@ -1299,6 +1329,38 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.entries_must_be_in_open_period()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+declare
+  late record;
+begin
+  -- The chain-head lock first (the posting path already holds it; a raw insert takes it here), and
+  -- only then the closes: in READ COMMITTED each statement below sees a close committed meanwhile.
+  perform 1 from chain_heads h
+   where h.fund_id in (select distinct fund_id from new_entries)
+   order by h.fund_id
+     for update;
+  select n.fund_id, n.seq, n.effective_date, c.closed_through into late
+    from new_entries n
+    join lateral (
+      select max(p.period_end) as closed_through
+        from period_closes p
+       where p.fund_id = n.fund_id and p.kind = 'month'
+    ) c on true
+   where n.effective_date <= c.closed_through
+   order by n.fund_id, n.seq
+   limit 1;
+  if found then
+    raise exception 'entry_date_must_be_in_open_period: entry % of fund % is dated %, in the period closed through %',
+      late.seq, late.fund_id, late.effective_date, late.closed_through
+      using errcode = 'GJ020';
+  end if;
+  return null;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.events_are_append_only()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1435,6 +1497,16 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.period_closes_are_final()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  raise exception 'period_close_is_final: % on % is not allowed; a closed period is never reopened', tg_op, tg_table_name
+    using errcode = 'GJ001';
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.postings_join_new_entries()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1512,11 +1584,17 @@ CREATE TRIGGER chain_heads_follow_entries BEFORE UPDATE ON chain_heads FOR EACH 
 
 CREATE CONSTRAINT TRIGGER entries_must_balance AFTER UPDATE ON chain_heads DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION entries_must_balance();
 
+CREATE TRIGGER closing_entries_are_final BEFORE DELETE OR UPDATE ON closing_entries FOR EACH ROW EXECUTE FUNCTION period_closes_are_final();
+
+CREATE TRIGGER closing_entries_are_not_truncated BEFORE TRUNCATE ON closing_entries FOR EACH STATEMENT EXECUTE FUNCTION period_closes_are_final();
+
 CREATE TRIGGER corrections_move_forward BEFORE INSERT OR DELETE OR UPDATE ON corrections FOR EACH ROW EXECUTE FUNCTION corrections_move_forward();
 
 CREATE TRIGGER closed_projects_take_no_entries BEFORE INSERT ON entries FOR EACH ROW EXECUTE FUNCTION closed_projects_take_no_entries();
 
 CREATE TRIGGER entries_are_append_only BEFORE DELETE OR UPDATE ON entries FOR EACH ROW EXECUTE FUNCTION journal_is_append_only();
+
+CREATE TRIGGER entries_are_dated_in_open_period AFTER INSERT ON entries REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION entries_must_be_in_open_period();
 
 CREATE TRIGGER entries_are_not_truncated BEFORE TRUNCATE ON entries FOR EACH STATEMENT EXECUTE FUNCTION journal_is_append_only();
 
@@ -1545,6 +1623,10 @@ CREATE TRIGGER holds_move_forward BEFORE UPDATE ON holds FOR EACH ROW EXECUTE FU
 CREATE TRIGGER invitations_are_single_use BEFORE UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION invitations_are_single_use();
 
 CREATE TRIGGER payouts_move_once BEFORE DELETE OR UPDATE ON payouts FOR EACH ROW EXECUTE FUNCTION payouts_move_once();
+
+CREATE TRIGGER period_closes_are_final BEFORE DELETE OR UPDATE ON period_closes FOR EACH ROW EXECUTE FUNCTION period_closes_are_final();
+
+CREATE TRIGGER period_closes_are_not_truncated BEFORE TRUNCATE ON period_closes FOR EACH STATEMENT EXECUTE FUNCTION period_closes_are_final();
 
 CREATE TRIGGER postings_are_append_only BEFORE DELETE OR UPDATE ON postings FOR EACH ROW EXECUTE FUNCTION journal_is_append_only();
 
@@ -1663,6 +1745,8 @@ grant INSERT, SELECT, UPDATE on calendar_years to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on chain_heads to gongjian_app;
 
+grant INSERT, SELECT on closing_entries to gongjian_app;
+
 grant DELETE, INSERT, SELECT, UPDATE on compounds to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on corrections to gongjian_app;
@@ -1696,6 +1780,8 @@ grant DELETE, INSERT, SELECT, UPDATE on notifications to gongjian_app;
 grant DELETE, INSERT, SELECT, UPDATE on objections to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on payouts to gongjian_app;
+
+grant INSERT, SELECT on period_closes to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on pledges to gongjian_app;
 

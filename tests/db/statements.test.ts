@@ -138,7 +138,7 @@ describe('the demo fund', () => {
     if (site === null) throw new Error('the demo fund was not seeded');
     const response = await downloadResponse(
       app,
-      { slug: 'guihuajing', params: new URLSearchParams(), now, texts },
+      { slug: 'guihuajing', params: new URLSearchParams(), now, locale: 'zh-CN', texts },
       'journal'
     );
     expect(response.status).toBe(200);
