@@ -163,6 +163,7 @@ describe('the demo seed', () => {
         '010_demo_projects',
         '011_demo_public',
         '012_demo_correction',
+        '013_demo_bank',
         '014_demo_period_close'
       ]);
       expect(await seedDemo(clients.app)).toEqual([]);
