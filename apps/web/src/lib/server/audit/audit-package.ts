@@ -16,7 +16,7 @@ import {
 import { m } from '../../paraglide/messages';
 import type { Locale } from '../../paraglide/runtime';
 import type { Sql } from '../db/client';
-import { voucherOf } from '../fund/vouchers';
+import { vouchersOf } from '../fund/vouchers';
 import { exportEntries } from '../public/ledger';
 import { accountLabelsOf, journalCsv, journalHeaders, journalRowsOf, journalXlsx } from '../exports/journal-columns';
 import { voucherHtml } from './voucher-html';
@@ -184,27 +184,31 @@ async function attachmentPathsOf(context: PackageContext): Promise<Map<string, s
   );
 }
 
+/** How many vouchers are read at a time (three queries for each such group). */
+const VOUCHER_BATCH = 500;
+
 /** vouchers/记字第N号.html for every entry of the period, then the attachments they name. */
 async function* vouchersAndAttachmentsPart(context: PackageContext): AsyncIterable<PackageFile> {
   const paths = await attachmentPathsOf(context);
   const used = new Set<string>();
   for await (const batch of context.batches()) {
-    for (const entry of batch) {
-      const voucher = await voucherOf(context.sql, { fundId: context.fund.id, seq: entry.seq });
-      if (voucher === null) continue;
-      // A stored voucher number is typed by people: path separators leave it, and two entries
-      // that share one get the second's seq added, so no file overwrites another.
-      let base = voucher.voucherNumber.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
-      if (used.has(base)) base = `${base}-${entry.seq}`;
-      used.add(base);
-      const body = voucherHtml({
-        voucher,
-        fundName: fundName(context),
-        locale: context.locale,
-        labels: context.labels,
-        attachmentPaths: paths
-      });
-      yield { name: `vouchers/${base}.html`, body };
+    for (let start = 0; start < batch.length; start += VOUCHER_BATCH) {
+      const seqs = batch.slice(start, start + VOUCHER_BATCH).map((entry) => entry.seq);
+      for (const voucher of await vouchersOf(context.sql, { fundId: context.fund.id, seqs })) {
+        // A stored voucher number is typed by people: path separators leave it, and two entries
+        // that share one get the second's seq added, so no file overwrites another.
+        let base = voucher.voucherNumber.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
+        if (used.has(base)) base = `${base}-${voucher.seq}`;
+        used.add(base);
+        const body = voucherHtml({
+          voucher,
+          fundName: fundName(context),
+          locale: context.locale,
+          labels: context.labels,
+          attachmentPaths: paths
+        });
+        yield { name: `vouchers/${base}.html`, body };
+      }
     }
   }
   for (const [sha256, path] of paths) {
@@ -289,13 +293,28 @@ async function* hashed(body: PackageFile['body'], hash: Hash): AsyncGenerator<Bu
   }
 }
 
+function bufferOf(body: string | Uint8Array): Buffer {
+  return typeof body === 'string'
+    ? Buffer.from(body, 'utf8')
+    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
 /** The archive's entries carry one fixed time, so the same books give the same bytes. */
 const ENTRY_DATE = new Date('2000-01-01T00:00:00Z');
 
 /** Adds one file and waits until the archive has written it, so that files are pulled one by one. */
 async function appendFile(archive: Archiver, file: PackageFile): Promise<string> {
   const hash = createHash('sha256');
-  const source = Readable.from(hashed(file.body, hash), { objectMode: false });
+  // A file already in memory goes in as one buffer (archiver's fast path); a streamed one is
+  // pulled chunk by chunk and hashed as it passes.
+  const body = file.body;
+  let source: Buffer | Readable;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    source = bufferOf(body);
+    hash.update(source);
+  } else {
+    source = Readable.from(hashed(body, hash));
+  }
   await new Promise<void>((resolve, reject) => {
     const stop = (error?: unknown) => {
       archive.off('entry', done);

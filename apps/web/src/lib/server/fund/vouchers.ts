@@ -59,24 +59,53 @@ interface LineRow {
 }
 
 export async function voucherOf(sql: Sql, input: { fundId: string; seq: number }): Promise<Voucher | null> {
-  const [entry] = await sql<EntryRow[]>`
+  const [voucher] = await vouchersOf(sql, { fundId: input.fundId, seqs: [input.seq] });
+  return voucher ?? null;
+}
+
+/**
+ * The vouchers of several entries of a fund, in seq order, read with three queries whatever
+ * their number (the auditor's package prints every voucher of a period). A seq the fund does
+ * not have is left out.
+ */
+export async function vouchersOf(sql: Sql, input: { fundId: string; seqs: readonly number[] }): Promise<Voucher[]> {
+  if (input.seqs.length === 0) return [];
+  const seqs = input.seqs.map(String);
+  const entries = await sql<EntryRow[]>`
     select e.seq::text as seq, e.id::text as id, to_char(e.effective_date, 'YYYY-MM-DD') as date, e.memo,
            e.voucher_number, e.attachment_hashes, e.hash, e.reverses::text as reverses
-      from entries e where e.fund_id = ${input.fundId} and e.seq = ${input.seq}`;
-  if (entry === undefined) return null;
-  const lines = await sql<LineRow[]>`
-    select p.account_code, a.name_zh, a.name_en, p.side, p.amount::text as amount, p.memo
+      from entries e where e.fund_id = ${input.fundId} and e.seq = any(${seqs}::bigint[])
+     order by e.seq`;
+  if (entries.length === 0) return [];
+  const lines = await sql<(LineRow & { entry_seq: string })[]>`
+    select p.entry_seq::text as entry_seq, p.account_code, a.name_zh, a.name_en, p.side, p.amount::text as amount,
+           p.memo
       from postings p join accounts a on a.fund_id = p.fund_id and a.code = p.account_code
-     where p.fund_id = ${input.fundId} and p.entry_seq = ${input.seq}
-     order by p.line_no`;
-  const [preparer] = await sql<{ display_name: string }[]>`
-    select u.display_name from events ev join users u on u.id = ev.actor_user_id
-     where ev.fund_id = ${input.fundId}
-       and ((ev.action = 'money.recorded' and ev.resource_type = 'entry' and ev.resource_id = ${entry.id})
+     where p.fund_id = ${input.fundId} and p.entry_seq = any(${seqs}::bigint[])
+     order by p.entry_seq, p.line_no`;
+  // Who prepared each voucher: the first event that posted its entry.
+  const preparers = await sql<{ seq: string; display_name: string }[]>`
+    select distinct on (e.seq) e.seq::text as seq, u.display_name
+      from entries e
+      join events ev on ev.fund_id = e.fund_id
+       and ((ev.action = 'money.recorded' and ev.resource_type = 'entry' and ev.resource_id = e.id::text)
          -- A project's payments, payouts and expenses name their entry by its number.
          or (ev.action in ('project.self_raised', 'payout.paid', 'expense.recorded')
-             and ev.detail->>'entrySeq' = ${String(entry.seq)}))
-     order by ev.at limit 1`;
+             and ev.detail->>'entrySeq' = e.seq::text))
+      join users u on u.id = ev.actor_user_id
+     where e.fund_id = ${input.fundId} and e.seq = any(${seqs}::bigint[])
+     order by e.seq, ev.at`;
+  const linesOf = new Map<string, LineRow[]>();
+  for (const line of lines) {
+    const list = linesOf.get(line.entry_seq);
+    if (list === undefined) linesOf.set(line.entry_seq, [line]);
+    else list.push(line);
+  }
+  const preparerOf = new Map(preparers.map((row) => [row.seq, row.display_name]));
+  return entries.map((entry) => voucherOfRows(entry, linesOf.get(entry.seq) ?? [], preparerOf.get(entry.seq) ?? null));
+}
+
+function voucherOfRows(entry: EntryRow, lines: readonly LineRow[], preparer: string | null): Voucher {
   const sideTotal = (side: 'debit' | 'credit') =>
     Money.sum(lines.filter((line) => line.side === side).map((line) => money(line.amount)));
   const debitTotal = sideTotal('debit');
@@ -98,7 +127,7 @@ export async function voucherOf(sql: Sql, input: { fundId: string; seq: number }
     creditTotal: sideTotal('credit').toString(),
     totalInWords: amountInWords(debitTotal),
     attachmentHashes: entry.attachment_hashes,
-    preparer: preparer?.display_name ?? null,
+    preparer,
     hash: entry.hash,
     reverses: entry.reverses !== null
   };
