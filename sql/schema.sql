@@ -61,6 +61,18 @@ END - held_total) >= 0::numeric),
   constraint account_balances_pkey PRIMARY KEY (fund_id, account_code)
 );
 
+create table account_day_totals (
+  fund_id bigint not null,
+  day date not null,
+  account_code text not null,
+  with_cash boolean not null,
+  debits numeric(18,2) not null default 0,
+  credits numeric(18,2) not null default 0,
+  constraint account_day_totals_account_fkey FOREIGN KEY (fund_id, account_code) REFERENCES accounts(fund_id, code),
+  constraint account_day_totals_fund_id_fkey FOREIGN KEY (fund_id) REFERENCES funds(id),
+  constraint account_day_totals_pkey PRIMARY KEY (fund_id, day, account_code, with_cash)
+);
+
 create table accounts (
   fund_id bigint not null,
   code text not null,
@@ -1714,6 +1726,8 @@ grant INSERT, SELECT, UPDATE on acceptance_photos to gongjian_app;
 grant INSERT, SELECT, UPDATE on acceptances to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on account_balances to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on account_day_totals to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on accounts to gongjian_app;
 

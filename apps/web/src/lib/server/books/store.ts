@@ -1,11 +1,13 @@
 import {
   decideExpiry,
+  movementsOf,
   type AccountState,
   type ChainHead,
   type Entry,
   type EntryDecision,
   type Hold,
   type HoldDecision,
+  type Movement,
   type PostState
 } from '@gongjian/ledger';
 import type { Transaction } from '../db/client';
@@ -212,7 +214,9 @@ export async function entryById(transaction: Transaction, fundId: string, entryI
  */
 export async function flush(transaction: Transaction, work: Work): Promise<void> {
   const writes: Promise<unknown>[] = [];
-  if (work.entriesNew.length > 0) writes.push(insertEntries(transaction, work), insertPostings(transaction, work));
+  if (work.entriesNew.length > 0) {
+    writes.push(insertEntries(transaction, work), insertPostings(transaction, work), addDayTotals(transaction, work));
+  }
   if (work.holdsChanged.size > 0) writes.push(upsertHolds(transaction, work));
   if (work.accountsChanged.size > 0) writes.push(updateBalances(transaction, work));
   await Promise.all(writes);
@@ -263,6 +267,24 @@ function insertPostings(transaction: Transaction, work: Work) {
     select ${work.fundId}::bigint, entry_seq, line_no, account_code, side, amount, memo
     from unnest(${seqs}::bigint[], ${lines}::text[]::int[], ${accounts}::text[], ${sides}::text[], ${amounts}::numeric[],
       ${memos}::text[]) as u(entry_seq, line_no, account_code, side, amount, memo)`;
+}
+
+/**
+ * Adds the new entries to the day totals (sql/019) that the statements read: the ledger sums them
+ * into movements by day, account and whether the entry moved cash, and each sum is added to its row.
+ */
+function addDayTotals(transaction: Transaction, work: Work) {
+  const movements = movementsOf(work.entriesNew);
+  const column = <T>(pick: (movement: Movement) => T): T[] => movements.map(pick);
+  return transaction`
+    insert into account_day_totals (fund_id, day, account_code, with_cash, debits, credits)
+    select ${work.fundId}::bigint, * from unnest(
+      ${column((movement) => movement.date)}::date[], ${column((movement) => movement.account)}::text[],
+      ${column((movement) => String(movement.withCash))}::text[]::boolean[],
+      ${column((movement) => movement.debits.toString())}::numeric[],
+      ${column((movement) => movement.credits.toString())}::numeric[])
+    on conflict (fund_id, day, account_code, with_cash) do update set
+      debits = account_day_totals.debits + excluded.debits, credits = account_day_totals.credits + excluded.credits`;
 }
 
 function upsertHolds(transaction: Transaction, work: Work) {

@@ -13,7 +13,7 @@ import {
   type StatementPeriod
 } from '@gongjian/ledger';
 import { closingEntryIdsIn } from '../books/periods';
-import type { Sql } from '../db/client';
+import type { Sql, Transaction } from '../db/client';
 import { contentDisposition } from './downloads';
 import type { PublicSite } from './site';
 import { xlsxWorkbookSheets, type XlsxCell, type XlsxSheet } from './xlsx';
@@ -100,12 +100,42 @@ export async function loadStatements(
   input: { fundId: string; headSeq: number; period: StatementPeriod; closingEntryIds?: ReadonlySet<string> }
 ): Promise<MinfeiStatements> {
   const closing = [...(input.closingEntryIds ?? (await closingEntryIdsIn(sql, input.fundId)))];
-  const roots = [...CASH_ACCOUNT_ROOTS];
   const bounds = statementBoundaries(input.period);
   const { accounts, rows } = await sql.begin('isolation level repeatable read read only', async (transaction) => {
     const accounts = await transaction<{ code: string; kind: AccountKind; restriction: Restriction | null }[]>`
       select code, kind, restriction from accounts where fund_id = ${input.fundId}`;
-    const rows = await transaction<MovementRow[]>`
+    const [head] = await transaction<{ seq: number }[]>`
+      select last_seq::int as seq from chain_heads where fund_id = ${input.fundId}`;
+    // The day totals hold the books as of this snapshot; when the head has moved on since the
+    // page read it, the postings are summed up to that head instead, so the figures match it.
+    const current = (head?.seq ?? 0) === input.headSeq;
+    const rows = current
+      ? await movementsFromDayTotals(transaction, input, bounds, closing)
+      : await movementsFromPostings(transaction, input, bounds, closing);
+    return { accounts, rows };
+  });
+  const movements: Movement[] = rows.map((row) => ({
+    date: row.bucket === 0 ? BEFORE_ALL : (bounds[row.bucket - 1] ?? BEFORE_ALL),
+    account: row.account,
+    debits: money(row.debits),
+    credits: money(row.credits),
+    closing: row.closing,
+    withCash: row.withCash
+  }));
+  return minfeiStatements({ accounts, movements, period: input.period });
+}
+
+type LoadInput = { fundId: string; headSeq: number; period: StatementPeriod };
+
+/** Every posting up to the head, summed: exact at any head, and slower on a large fund. */
+function movementsFromPostings(
+  transaction: Transaction,
+  input: LoadInput,
+  bounds: readonly string[],
+  closing: readonly string[]
+): Promise<MovementRow[]> {
+  const roots = [...CASH_ACCOUNT_ROOTS];
+  return transaction<MovementRow[]>`
       with cash_entries as (
         select distinct entry_seq from postings
          where fund_id = ${input.fundId} and entry_seq <= ${input.headSeq} and left(account_code, 4) = any(${roots}::text[]))
@@ -119,17 +149,50 @@ export async function loadStatements(
         left join cash_entries c on c.entry_seq = e.seq
        where e.fund_id = ${input.fundId} and e.seq <= ${input.headSeq} and e.effective_date <= ${input.period.to}::date
        group by 1, 2, 5, 6`;
-    return { accounts, rows };
-  });
-  const movements: Movement[] = rows.map((row) => ({
-    date: row.bucket === 0 ? BEFORE_ALL : (bounds[row.bucket - 1] ?? BEFORE_ALL),
-    account: row.account,
-    debits: money(row.debits),
-    credits: money(row.credits),
-    closing: row.closing,
-    withCash: row.withCash
-  }));
-  return minfeiStatements({ accounts, movements, period: input.period });
+}
+
+/**
+ * The day totals (sql/019) summed per stretch, with the few closing entries' postings moved out of
+ * them into rows of their own, since the statements of activities and cash flows leave those out.
+ */
+async function movementsFromDayTotals(
+  transaction: Transaction,
+  input: LoadInput,
+  bounds: readonly string[],
+  closing: readonly string[]
+): Promise<MovementRow[]> {
+  const roots = [...CASH_ACCOUNT_ROOTS];
+  const totals = await transaction<MovementRow[]>`
+    select width_bucket(day, ${bounds}::date[]) as bucket, account_code as account,
+           sum(debits)::text as debits, sum(credits)::text as credits, false as closing, with_cash as "withCash"
+      from account_day_totals
+     where fund_id = ${input.fundId} and day <= ${input.period.to}::date
+     group by 1, 2, 6`;
+  if (closing.length === 0) return totals;
+  const closings = await transaction<MovementRow[]>`
+    select width_bucket(e.effective_date, ${bounds}::date[]) as bucket, p.account_code as account,
+           coalesce(sum(p.amount) filter (where p.side = 'debit'), 0)::text as debits,
+           coalesce(sum(p.amount) filter (where p.side = 'credit'), 0)::text as credits, true as closing,
+           exists (select 1 from postings q where q.fund_id = e.fund_id and q.entry_seq = e.seq
+                      and left(q.account_code, 4) = any(${roots}::text[])) as "withCash"
+      from entries e
+      join postings p on p.fund_id = e.fund_id and p.entry_seq = e.seq
+     where e.fund_id = ${input.fundId} and e.id = any(${closing}::uuid[]) and e.effective_date <= ${input.period.to}::date
+     group by 1, 2, e.fund_id, e.seq`;
+  return withClosingSetApart(totals, closings);
+}
+
+function withClosingSetApart(totals: readonly MovementRow[], closings: readonly MovementRow[]): MovementRow[] {
+  const keyOf = (row: MovementRow) => `${row.bucket} ${row.account} ${row.withCash}`;
+  const rows = new Map(totals.map((row) => [keyOf(row), { ...row }]));
+  for (const closingRow of closings) {
+    const row = rows.get(keyOf(closingRow));
+    if (row === undefined)
+      throw new Error(`statements: closing postings on ${closingRow.account} are not in the day totals`);
+    row.debits = money(row.debits).minus(money(closingRow.debits)).toString();
+    row.credits = money(row.credits).minus(money(closingRow.credits)).toString();
+  }
+  return [...rows.values(), ...closings];
 }
 
 // ---------------------------------------------------------------------------------------------
