@@ -16,7 +16,12 @@ import {
 import { m } from '../../paraglide/messages';
 import type { Locale } from '../../paraglide/runtime';
 import type { Sql } from '../db/client';
+import { closingEntryIdsIn } from '../books/periods';
+import { accountBalancesOf } from '../fund/account-books';
+import { balancesTable, booksFileResponse } from '../fund/account-books-files';
 import { vouchersOf } from '../fund/vouchers';
+import { loadStatements, statementsCsv, statementsJson, statementsXlsx } from '../public/statements';
+import type { PublicSite } from '../public/site';
 import { exportEntries } from '../public/ledger';
 import { accountLabelsOf, journalCsv, journalHeaders, journalRowsOf, journalXlsx } from '../exports/journal-columns';
 import { voucherHtml } from './voucher-html';
@@ -120,7 +125,9 @@ async function* journalPart(context: PackageContext): AsyncIterable<PackageFile>
     fundId: `${context.fund.nameZh} (${context.fund.slug}) ${context.period.from}..${context.period.to}`,
     accounts: context.accounts,
     entries: opening === null ? entries : [opening, ...entries],
-    assertions: 'month' as const
+    assertions: 'month' as const,
+    // Tagged `closing:`, as in the public journal, so `hledger is not:tag:closing` reads as the statements.
+    closingEntryIds: await closingEntryIdsIn(context.sql, context.fund.id)
   };
   yield { name: 'ledger.journal', body: toHledger(input) };
   yield { name: 'ledger.beancount', body: toBeancount(input) };
@@ -267,12 +274,45 @@ async function* readmePart(context: PackageContext): AsyncIterable<PackageFile> 
  * account books (C) are merged, their parts go in the marked place: a PackagePart that yields
  * statements.* or account-balances.*, read from the same context (fund, period, head).
  */
+/** statements.json, .csv and .xlsx: the three statements of the period, as the public page gives them. */
+async function* statementsPart(context: PackageContext): AsyncIterable<PackageFile> {
+  const statements = await loadStatements(context.sql, {
+    fundId: context.fund.id,
+    headSeq: context.head.seq,
+    period: context.period
+  });
+  const site: PublicSite = { fund: context.fund, head: context.head, stamp: '' };
+  yield { name: 'statements.json', body: statementsJson(site, statements) };
+  yield { name: 'statements.csv', body: statementsCsv(site, statements) };
+  yield { name: 'statements.xlsx', body: statementsXlsx(site, statements) };
+}
+
+/** account-balances.csv and .xlsx: the 科目余额表 of the period, as the office page gives it. */
+async function* accountBalancesPart(context: PackageContext): AsyncIterable<PackageFile> {
+  const view = await accountBalancesOf(context.sql, {
+    fundId: context.fund.id,
+    from: context.period.from,
+    to: context.period.to
+  });
+  const table = balancesTable(view, context.locale);
+  for (const format of ['csv', 'xlsx'] as const) {
+    const response = booksFileResponse({
+      table,
+      kind: 'balances',
+      format,
+      names: { ascii: 'account-balances', utf8: 'account-balances' },
+      sheetName: m.books_title({}, { locale: context.locale })
+    });
+    yield { name: `account-balances.${format}`, body: new Uint8Array(await response.arrayBuffer()) };
+  }
+}
+
 export const PACKAGE_PARTS: readonly PackagePart[] = [
   readmePart,
   journalPart,
   trialBalancePart,
-  // STATEMENTS AND ACCOUNT BALANCES: add statementsPart (statements.*) and accountBalancesPart
-  // (account-balances.*) here.
+  statementsPart,
+  accountBalancesPart,
   vouchersAndAttachmentsPart,
   chainHeadPart
 ];
