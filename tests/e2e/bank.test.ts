@@ -85,6 +85,33 @@ beforeAll(async () => {
   }
 });
 
+describe('the import form over HTTP', () => {
+  /** The upload as a browser without JavaScript posts it. */
+  function upload(bytes: Uint8Array<ArrayBuffer>, name: string): FormData {
+    const form = new FormData();
+    form.set('bankAccountId', '1');
+    form.set('file', new Blob([bytes], { type: 'text/csv' }), name);
+    return form;
+  }
+
+  it('refuses a file of 10 MB + 1 and a file in neither UTF-8 nor GBK with a sentence, adding nothing', async () => {
+    const tooLarge = await office.post(
+      `${BANK}?/import`,
+      upload(new Uint8Array(10 * 1024 * 1024 + 1), 'big.csv'),
+      admin.cookie
+    );
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.text()).toContain('文件超过 10 MB');
+    const utf16 = Uint8Array.from(Buffer.from('交易日期,余额\r\n', 'utf16le'));
+    const wrong = await office.post(`${BANK}?/import`, upload(utf16, 'utf16.csv'), admin.cookie);
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('无法识别文件编码');
+    const [lines] = await office.sql<{ count: number }[]>`
+      select count(*)::int as count from bank_lines where fund_id = ${office.fundId}`;
+    expect(lines?.count).toBe(0);
+  });
+});
+
 describe.skipIf(!chromiumPath)('bank reconciliation in a real browser', () => {
   const { pageOf } = office.browser();
 
