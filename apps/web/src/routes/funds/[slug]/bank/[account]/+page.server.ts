@@ -7,7 +7,7 @@ import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { allows, authorize } from '$lib/server/access/guard';
 import { BANK_REFUSALS, BANK_REFUSED } from '$lib/server/bank/bank-refusals';
 import { actOnLine, EXPLANATION_LENGTH_MAX, matchAgain, type LineAction } from '$lib/server/bank/matching';
-import { bankLinesOf } from '$lib/server/bank/reads';
+import { bankLinesOf, OPEN_LINES } from '$lib/server/bank/reads';
 import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -27,7 +27,7 @@ export const load: PageServerLoad = async (event) => {
   const view = await bankLinesOf(sql(), {
     fundId: fund.id,
     bankAccountId: event.params.account,
-    month: monthParam !== null && MONTH.test(monthParam) ? monthParam : null
+    month: monthParam !== null && (MONTH.test(monthParam) || monthParam === OPEN_LINES) ? monthParam : null
   });
   if (view === null) error(404, { message: m.error_not_found() });
   return {
@@ -42,7 +42,7 @@ const LineForm = v.object({
   lineId: v.pipe(v.string(), v.regex(DIGITS_ID)),
   posting: v.optional(v.pipe(v.string(), v.maxLength(40)), ''),
   note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(EXPLANATION_LENGTH_MAX)), ''),
-  month: v.optional(v.pipe(v.string(), v.regex(MONTH)))
+  month: v.optional(v.union([v.pipe(v.string(), v.regex(MONTH)), v.literal(OPEN_LINES)]))
 });
 
 async function commandFor(event: RequestEvent) {
