@@ -1,4 +1,4 @@
-import type { Locale } from '$lib/paraglide/runtime';
+import type { Locale } from './paraglide/runtime';
 
 /** Picks the name stored for the visitor's language; Chinese is the fallback for any other. */
 export function localized(locale: Locale, names: { zh: string; en: string }): string {

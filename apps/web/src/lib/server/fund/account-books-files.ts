@@ -1,7 +1,7 @@
 import { toCsv, type BalanceDirection } from '@gongjian/ledger';
-import { localized } from '$lib/i18n';
-import { m } from '$lib/paraglide/messages';
-import type { Locale } from '$lib/paraglide/runtime';
+import { localized } from '../../i18n';
+import { m } from '../../paraglide/messages';
+import type { Locale } from '../../paraglide/runtime';
 import { contentDisposition } from '../public/downloads';
 import { xlsxWorkbook, type XlsxCell } from '../public/xlsx';
 import type { AccountBalancesView, AccountLedgerView, BalanceView, LedgerSumView } from './account-books';
