@@ -8,7 +8,7 @@
 import { money, type PostCommand } from '@gongjian/ledger';
 import * as books from '../apps/web/src/lib/server/books';
 import type { Actor } from '../apps/web/src/lib/server/access/policy';
-import { importStatement } from '../apps/web/src/lib/server/bank/import';
+import { importStatement } from '../apps/web/src/lib/server/fund/bank/import';
 import { clientsFor, createFund } from '../tests/support/books';
 import { createTestUser } from '../tests/support/people';
 import { createMigratedDatabase, dropDatabase, startTestServer } from '../tests/support/postgres';

@@ -14,7 +14,7 @@ import { exportNameOf, money, type AccountKind } from '@gongjian/ledger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import { seedDemo } from '../../apps/web/src/lib/server/demo/seed';
-import { auditPackageStream, packageContext } from '../../apps/web/src/lib/server/audit/audit-package';
+import { auditPackageStream, packageContext } from '../../apps/web/src/lib/server/reports/audit-package';
 import { openPeopleDatabase } from '../support/people-db';
 
 let owner: Sql;

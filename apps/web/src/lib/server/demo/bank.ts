@@ -1,9 +1,9 @@
 import { Money, chinaDateOf, money } from '@gongjian/ledger';
 import iconv from 'iconv-lite';
 import type { Transaction } from '../db/client';
-import { importStatementIn } from '../bank/import';
-import { markReconciledIn } from '../bank/reconciliation';
-import { readStatementFile } from '../bank/statement-file';
+import { importStatementIn } from '../fund/bank/import';
+import { markReconciledIn } from '../fund/bank/reconciliation';
+import { readStatementFile } from '../fund/bank/statement-file';
 
 /*
  * The demo's reconciled month: a bank account for the pool (1002.01), and the statement a bank

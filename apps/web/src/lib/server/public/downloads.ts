@@ -10,7 +10,7 @@ import {
   journalRowsOf,
   journalXlsx,
   type Bytes
-} from '../exports/journal-columns';
+} from '../reports/journal-columns';
 import { exportEntries, parseExportQuery, type ExportScope } from './ledger';
 import { publicSite, type PublicSite } from './site';
 

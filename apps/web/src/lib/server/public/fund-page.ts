@@ -330,7 +330,7 @@ export async function fundPage(sql: Sql, fundId: string, now: Date, head?: Ledge
 }
 
 /**
- * The earliest day the fund's bank accounts are reconciled through (see lib/server/bank/), or null
+ * The earliest day the fund's bank accounts are reconciled through (see lib/server/fund/bank/), or null
  * when it has no bank account or one of them is not reconciled yet: the page claims no more than
  * every account shows.
  */

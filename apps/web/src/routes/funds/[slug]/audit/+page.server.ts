@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize } from '$lib/server/access/guard';
-import { defaultAuditPeriod, parseAuditPeriod } from '$lib/server/audit/period';
+import { defaultAuditPeriod, parseAuditPeriod } from '$lib/server/reports/period';
 import { fundFromSlug } from '../../fund.server';
 import type { PageServerLoad } from './$types';
 

@@ -5,12 +5,12 @@ import { sql } from '$lib/server/platform/database';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { allows, authorize } from '$lib/server/access/guard';
-import { addBankAccount, bankLedgerAccountsOf } from '$lib/server/bank/accounts';
-import { BANK_REFUSALS, BANK_REFUSED, importRefusalMessage } from '$lib/server/bank/bank-refusals';
-import { importStatement } from '$lib/server/bank/import';
-import { HEADER_LENGTH_MAX, MAPPING_FIELDS, type ColumnMapping } from '$lib/server/bank/mapping';
-import { bankOverview } from '$lib/server/bank/reads';
-import { BANK_FILE_BYTES_MAX } from '$lib/server/bank/statement-file';
+import { addBankAccount, bankLedgerAccountsOf } from '$lib/server/fund/bank/accounts';
+import { BANK_REFUSALS, BANK_REFUSED, importRefusalMessage } from '$lib/server/fund/bank/bank-refusals';
+import { importStatement } from '$lib/server/fund/bank/import';
+import { HEADER_LENGTH_MAX, MAPPING_FIELDS, type ColumnMapping } from '$lib/server/fund/bank/mapping';
+import { bankOverview } from '$lib/server/fund/bank/reads';
+import { BANK_FILE_BYTES_MAX } from '$lib/server/fund/bank/statement-file';
 import { DIGITS_ID, fundFromSlug } from '../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

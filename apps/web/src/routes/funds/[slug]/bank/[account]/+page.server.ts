@@ -5,9 +5,9 @@ import { sql } from '$lib/server/platform/database';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { allows, authorize } from '$lib/server/access/guard';
-import { BANK_REFUSALS, BANK_REFUSED } from '$lib/server/bank/bank-refusals';
-import { actOnLine, EXPLANATION_LENGTH_MAX, matchAgain, type LineAction } from '$lib/server/bank/matching';
-import { bankLinesOf, OPEN_LINES } from '$lib/server/bank/reads';
+import { BANK_REFUSALS, BANK_REFUSED } from '$lib/server/fund/bank/bank-refusals';
+import { actOnLine, EXPLANATION_LENGTH_MAX, matchAgain, type LineAction } from '$lib/server/fund/bank/matching';
+import { bankLinesOf, OPEN_LINES } from '$lib/server/fund/bank/reads';
 import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

@@ -5,8 +5,8 @@ import { sql } from '$lib/server/platform/database';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { allows, authorize } from '$lib/server/access/guard';
-import { BANK_REFUSALS, BANK_REFUSED } from '$lib/server/bank/bank-refusals';
-import { markReconciled, reconciliationAsOf } from '$lib/server/bank/reconciliation';
+import { BANK_REFUSALS, BANK_REFUSED } from '$lib/server/fund/bank/bank-refusals';
+import { markReconciled, reconciliationAsOf } from '$lib/server/fund/bank/reconciliation';
 import { DIGITS_ID, fundFromSlug } from '../../../../fund.server';
 import type { Actions, PageServerLoad } from './$types';
 

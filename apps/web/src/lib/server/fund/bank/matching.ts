@@ -1,8 +1,8 @@
 import { matchBankLines, money, type BankMatchItem } from '@gongjian/ledger';
-import type { Sql, Transaction } from '../db/client';
-import { can, type Actor } from '../access/policy';
-import { recordEvent, type EventAction } from '../platform/audit';
-import { refuse, runCommand, type Failure } from '../platform/command';
+import type { Sql, Transaction } from '../../db/client';
+import { can, type Actor } from '../../access/policy';
+import { recordEvent, type EventAction } from '../../platform/audit';
+import { refuse, runCommand, type Failure } from '../../platform/command';
 import { lockedBankAccountIn, type BankAccountRow } from './accounts';
 
 /*

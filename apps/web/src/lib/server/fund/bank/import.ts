@@ -6,10 +6,10 @@ import {
   type BankCells,
   type BankLine
 } from '@gongjian/ledger';
-import type { Sql, Transaction } from '../db/client';
-import { can, type Actor } from '../access/policy';
-import { recordEvent } from '../platform/audit';
-import { Refusal, refuse, runCommand, type Failure } from '../platform/command';
+import type { Sql, Transaction } from '../../db/client';
+import { can, type Actor } from '../../access/policy';
+import { recordEvent } from '../../platform/audit';
+import { Refusal, refuse, runCommand, type Failure } from '../../platform/command';
 import { lockedBankAccountIn } from './accounts';
 import { autoMatchIn } from './matching';
 import { guessMapping, locateHeader, type ColumnMapping, type Located, type MappingField } from './mapping';

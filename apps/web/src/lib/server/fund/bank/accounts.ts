@@ -1,7 +1,7 @@
-import type { Sql, Transaction } from '../db/client';
-import { can, type Actor } from '../access/policy';
-import { recordEvent } from '../platform/audit';
-import { refuse, runCommand, type Failure } from '../platform/command';
+import type { Sql, Transaction } from '../../db/client';
+import { can, type Actor } from '../../access/policy';
+import { recordEvent } from '../../platform/audit';
+import { refuse, runCommand, type Failure } from '../../platform/command';
 import { mappingFrom, type ColumnMapping } from './mapping';
 
 /*

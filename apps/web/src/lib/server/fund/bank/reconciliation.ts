@@ -7,10 +7,10 @@ import {
   reconciliationOf,
   type Reconciliation
 } from '@gongjian/ledger';
-import type { Sql, Transaction } from '../db/client';
-import { can, type Actor } from '../access/policy';
-import { recordEvent } from '../platform/audit';
-import { Refusal, refuse, runCommand, type Failure } from '../platform/command';
+import type { Sql, Transaction } from '../../db/client';
+import { can, type Actor } from '../../access/policy';
+import { recordEvent } from '../../platform/audit';
+import { Refusal, refuse, runCommand, type Failure } from '../../platform/command';
 import { bankAccountOf, lockedBankAccountIn, type BankAccountRow } from './accounts';
 
 /*

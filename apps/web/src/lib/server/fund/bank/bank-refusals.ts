@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import { refusalTable, type RefusalEntry } from '../platform/refusal-messages';
+import { refusalTable, type RefusalEntry } from '../../platform/refusal-messages';
 import { BANK_FILE_LINES_MAX } from './statement-file';
 
 /** The fields of the bank pages' forms, and `form` for what concerns the whole form. */

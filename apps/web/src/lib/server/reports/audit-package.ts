@@ -23,7 +23,7 @@ import { vouchersOf } from '../fund/vouchers';
 import { loadStatements, statementsCsv, statementsJson, statementsXlsx } from '../public/statements';
 import type { PublicSite } from '../public/site';
 import { exportEntries } from '../public/ledger';
-import { accountLabelsOf, journalCsv, journalHeaders, journalRowsOf, journalXlsx } from '../exports/journal-columns';
+import { accountLabelsOf, journalCsv, journalHeaders, journalRowsOf, journalXlsx } from './journal-columns';
 import { voucherHtml } from './voucher-html';
 
 /**

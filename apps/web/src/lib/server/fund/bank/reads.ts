@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client';
+import type { Sql } from '../../db/client';
 import { bankAccountOf, bankAccountsOf, type BankAccountRow } from './accounts';
 import { unmatchedPostingsIn } from './matching';
 
