@@ -10,6 +10,7 @@ import {
 } from '../../apps/web/src/lib/server/fund/corrections';
 import { DEMO_POLICY_JSON, type FundPolicyJson } from '../../apps/web/src/lib/server/fund/fund-policy';
 import { moneyInOverview, recordMoneyIn } from '../../apps/web/src/lib/server/fund/money-in';
+import { closeMonth } from '../../apps/web/src/lib/server/fund/period-close';
 import { approvePayout, payoutsOverview, requestPayout } from '../../apps/web/src/lib/server/projects/payouts';
 import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
 import { ledgerEntry } from '../../apps/web/src/lib/server/public/ledger';
@@ -177,10 +178,48 @@ describe('a household payment reversed', () => {
       code: 'date_must_not_be_in_the_future'
     });
     expect(await correct(s, s.admin, seq, { date: '2026-02-30' })).toEqual({ ok: false, code: 'date_must_be_valid' });
-    // Until the period close lands no period is closed; the rule the use case asks is the ledger's.
     expect(checkOpenPeriod('2026-03-10', '2026-03-31')).toMatchObject({ ok: false });
     expect(checkOpenPeriod('2026-04-01', '2026-03-31')).toMatchObject({ ok: true });
     expect(await correct(s, s.leader, seq)).toEqual({ ok: false, code: 'not_allowed' });
+  });
+
+  it('of a closed month goes into the open period, dated in it and naming the original', async () => {
+    const s = await scene();
+    const seq = await householdPaymentSeq(s);
+    const later = new Date('2026-04-06T04:00:00.000Z');
+    const closed = await closeMonth(app, {
+      actor: s.admin,
+      fundId: s.world.fundId,
+      month: '2026-03',
+      createKey: nextKey(),
+      now: later
+    });
+    expect(closed).toMatchObject({ ok: true, periodEnd: '2026-03-31' });
+    const inClosed = await requestCorrection(app, {
+      actor: s.admin,
+      fundId: s.world.fundId,
+      now: later,
+      ip: null,
+      seq,
+      reason: '金额录错',
+      date: '2026-03-20',
+      key: nextKey()
+    });
+    expect(inClosed).toEqual({ ok: false, code: 'entry_date_must_be_in_open_period' });
+    const reversed = await requestCorrection(app, {
+      actor: s.admin,
+      fundId: s.world.fundId,
+      now: later,
+      ip: null,
+      seq,
+      reason: '金额录错',
+      date: '',
+      key: nextKey()
+    });
+    if (!reversed.ok || reversed.reversalSeq === null) throw new Error(`not reversed: ${JSON.stringify(reversed)}`);
+    const reversal = await entryOf(s, reversed.reversalSeq);
+    expect(reversal?.date).toBe('2026-04-06');
+    expect(reversal?.memo).toContain(`记字第${seq}号`);
   });
 });
 
