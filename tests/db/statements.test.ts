@@ -276,5 +276,11 @@ describe('the downloads', () => {
     });
     expect(statementsJson(site, statements)).toContain('"unit": "CNY"');
     expect(statementsCsv(site, statements).split('\r\n').length).toBeGreaterThan(80);
+    // Headers and line items in the reader's language; Chinese by default.
+    expect(statementsCsv(site, statements)).toContain('项目,行次');
+    const english = statementsCsv(site, statements, 'en');
+    expect(english).toContain('Item,Line');
+    expect(english).toContain('Balance sheet');
+    expect(english).not.toContain('项目');
   }, 60_000);
 });

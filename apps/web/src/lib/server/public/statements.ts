@@ -12,6 +12,9 @@ import {
   type Restriction,
   type StatementPeriod
 } from '@gongjian/ledger';
+import { localized } from '../../i18n';
+import { m } from '../../paraglide/messages';
+import type { Locale } from '../../paraglide/runtime';
 import { closingEntryIdsIn } from '../books/periods';
 import type { Sql, Transaction } from '../db/client';
 import { contentDisposition } from './downloads';
@@ -241,20 +244,32 @@ export function statementsJson(site: PublicSite, statements: MinfeiStatements): 
 }
 
 /** The header of one statement's table: 项目, 行次, then a column per amount (group and column). */
-function columnTitles(statement: FinancialStatement): string[] {
-  return statement.columns.map((column) =>
-    column.group.zh === column.zh ? column.zh : `${column.group.zh}·${column.zh}`
-  );
+function columnTitles(statement: FinancialStatement, locale: Locale): string[] {
+  return statement.columns.map((column) => {
+    const [group, name] = [localized(locale, column.group), localized(locale, column)];
+    return group === name ? name : `${group}·${name}`;
+  });
 }
 
-/** Every statement as rows of text cells, with its title, fund, period and unit above it. */
-function statementRows(site: PublicSite, statement: FinancialStatement, period: StatementPeriod): string[][] {
+/** Every statement as rows of text cells, with its title, fund, period and unit above it, in the reader's words. */
+function statementRows(
+  site: PublicSite,
+  statement: FinancialStatement,
+  period: StatementPeriod,
+  locale: Locale
+): string[][] {
+  const options = { locale };
+  const fund = localized(locale, { zh: site.fund.nameZh, en: site.fund.nameEn || site.fund.nameZh });
   return [
-    [`${statement.zh}（${statement.code}）`],
-    [`编制单位：${site.fund.nameZh}`, `期间：${period.from} 至 ${period.to}`, '单位：元'],
-    ['项目', '行次', ...columnTitles(statement)],
+    [`${localized(locale, statement)}（${statement.code}）`],
+    [
+      m.statements_preparer({ fund }, options),
+      m.statements_period({ from: period.from, to: period.to }, options),
+      m.statements_unit({}, options)
+    ],
+    [m.statements_col_item({}, options), m.statements_col_row({}, options), ...columnTitles(statement, locale)],
     ...statement.rows.map((row) => [
-      row.zh,
+      localized(locale, row),
       row.row === null ? '' : String(row.row),
       ...(row.amounts ?? []).map((amount) => amount.toString())
     ])
@@ -262,29 +277,29 @@ function statementRows(site: PublicSite, statement: FinancialStatement, period: 
 }
 
 /** The three statements one after the other, a blank row between, as CSV with a byte-order mark. */
-export function statementsCsv(site: PublicSite, statements: MinfeiStatements): string {
+export function statementsCsv(site: PublicSite, statements: MinfeiStatements, locale: Locale = 'zh-CN'): string {
   const all = [statements.balanceSheet, statements.activities, statements.cashFlow];
   const rows = all.flatMap((statement, index) => [
     ...(index === 0 ? [] : [[]]),
-    ...statementRows(site, statement, statements.period)
+    ...statementRows(site, statement, statements.period, locale)
   ]);
   rows.push([], [`${statements.standard}；${statements.version}`]);
   return toCsv(rows);
 }
 
 /** One sheet per statement, amounts as numbers. */
-export function statementsXlsx(site: PublicSite, statements: MinfeiStatements): Buffer {
+export function statementsXlsx(site: PublicSite, statements: MinfeiStatements, locale: Locale = 'zh-CN'): Buffer {
   const sheets: XlsxSheet[] = [statements.balanceSheet, statements.activities, statements.cashFlow].map((statement) => {
-    const text = statementRows(site, statement, statements.period).slice(0, 3);
+    const text = statementRows(site, statement, statements.period, locale).slice(0, 3);
     const rows: XlsxCell[][] = text.map((row) => row.map((value) => ({ text: value })));
     for (const row of statement.rows) {
       rows.push([
-        { text: row.zh },
+        { text: localized(locale, row) },
         row.row === null ? null : { number: String(row.row) },
         ...(row.amounts ?? []).map((amount) => ({ number: amount.toString() }))
       ]);
     }
-    return { name: statement.zh, rows, widths: [44, 6, ...statement.columns.map(() => 16)] };
+    return { name: localized(locale, statement), rows, widths: [44, 6, ...statement.columns.map(() => 16)] };
   });
   return xlsxWorkbookSheets(sheets);
 }
@@ -302,7 +317,7 @@ export interface StatementsTexts {
 /** The response of /f/<slug>/statements.<format>: a period that cannot be read is a 400 saying why. */
 export async function statementsResponse(
   sql: Sql,
-  input: { site: PublicSite; params: URLSearchParams; today: string; texts: StatementsTexts },
+  input: { site: PublicSite; params: URLSearchParams; today: string; locale?: Locale; texts: StatementsTexts },
   format: StatementsFormat
 ): Promise<Response> {
   const period = parseStatementsPeriod(input.params, input.today);
@@ -322,8 +337,8 @@ export async function statementsResponse(
     format === 'json'
       ? new TextEncoder().encode(statementsJson(site, statements))
       : format === 'csv'
-        ? new TextEncoder().encode(statementsCsv(site, statements))
-        : new Uint8Array(statementsXlsx(site, statements));
+        ? new TextEncoder().encode(statementsCsv(site, statements, input.locale))
+        : new Uint8Array(statementsXlsx(site, statements, input.locale));
   const names = {
     ascii: `${site.fund.slug}-statements-${period.from}-to-${period.to}.${format}`,
     utf8: `${site.fund.nameZh.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_')}-会计报表-${period.from}至${period.to}.${format}`

@@ -283,8 +283,8 @@ async function* statementsPart(context: PackageContext): AsyncIterable<PackageFi
   });
   const site: PublicSite = { fund: context.fund, head: context.head, stamp: '' };
   yield { name: 'statements.json', body: statementsJson(site, statements) };
-  yield { name: 'statements.csv', body: statementsCsv(site, statements) };
-  yield { name: 'statements.xlsx', body: statementsXlsx(site, statements) };
+  yield { name: 'statements.csv', body: statementsCsv(site, statements, context.locale) };
+  yield { name: 'statements.xlsx', body: statementsXlsx(site, statements, context.locale) };
 }
 
 /** account-balances.csv and .xlsx: the 科目余额表 of the period, as the office page gives it. */

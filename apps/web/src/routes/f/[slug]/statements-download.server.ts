@@ -30,6 +30,7 @@ export function statementsDownload(
         site,
         params: event.url.searchParams,
         today: chinaDateOf(now),
+        locale: event.locals.locale,
         texts: { invalid: (code) => statementsPeriodMessage(code) }
       },
       format
