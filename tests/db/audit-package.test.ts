@@ -60,11 +60,16 @@ describe('the auditor’s package', () => {
       [
         'README.txt',
         'SHA256SUMS',
+        'account-balances.csv',
+        'account-balances.xlsx',
         'chain-head.txt',
         'journal.csv',
         'journal.xlsx',
         'ledger.beancount',
         'ledger.journal',
+        'statements.csv',
+        'statements.json',
+        'statements.xlsx',
         'trial-balance.csv',
         'vouchers',
         ...(names.includes('attachments') ? ['attachments'] : [])
@@ -73,6 +78,7 @@ describe('the auditor’s package', () => {
     const sums = run('sha256sum', ['-c', '--strict', 'SHA256SUMS'], folder);
     expect(sums.status, sums.output).toBe(0);
     expect(sums.output).toContain('journal.csv: OK');
+    expect(sums.output).toContain('statements.json: OK');
     expect(run('hledger', ['-f', 'ledger.journal', 'check', '--strict'], folder)).toEqual({ status: 0, output: '' });
     expect(run('hledger', ['-f', 'ledger.journal', 'bal'], folder).status).toBe(0);
     expect(run('bean-check', ['ledger.beancount'], folder)).toEqual({ status: 0, output: '' });

@@ -256,6 +256,8 @@ async function* readmePart(context: PackageContext): AsyncIterable<PackageFile> 
     'ledger.journal               hledger 格式，含期初余额 / hledger, opening balances included',
     'ledger.beancount             Beancount 格式，含期初余额 / Beancount, opening balances included',
     'trial-balance.csv            截至期末的科目试算表 / the trial balance at the end of the period',
+    'statements.json/.csv/.xlsx   资产负债表、业务活动表、现金流量表 / the three statements of the period',
+    'account-balances.csv/.xlsx   本期科目余额表 / opening, debits, credits and closing per account',
     'vouchers/                    每张记账凭证，可打印 / every voucher, printable',
     'attachments/                 凭证附件，文件名为 SHA-256 / the attachments, named by SHA-256',
     'chain-head.txt               哈希链头 / the head of the hash chain',
@@ -269,11 +271,6 @@ async function* readmePart(context: PackageContext): AsyncIterable<PackageFile> 
   yield { name: 'README.txt', body: `${lines.join('\n')}\n` };
 }
 
-/**
- * The package's parts, in the order they are written. After issue 16's statements (B) and
- * account books (C) are merged, their parts go in the marked place: a PackagePart that yields
- * statements.* or account-balances.*, read from the same context (fund, period, head).
- */
 /** statements.json, .csv and .xlsx: the three statements of the period, as the public page gives them. */
 async function* statementsPart(context: PackageContext): AsyncIterable<PackageFile> {
   const statements = await loadStatements(context.sql, {
@@ -307,6 +304,7 @@ async function* accountBalancesPart(context: PackageContext): AsyncIterable<Pack
   }
 }
 
+/** The package's parts, in the order they are written, each read from the same context (fund, period, head). */
 export const PACKAGE_PARTS: readonly PackagePart[] = [
   readmePart,
   journalPart,
