@@ -325,51 +325,16 @@ export function planClosing(
   if (figures.matchPaid.lessThan(final)) {
     return reject('final_tranche_is_not_paid', { outstanding: final.minus(figures.matchPaid).toString() });
   }
-  const entries: PlannedEntry[] = [];
-  // The true-up: the fund's cost becomes exactly the final match, the rest of the spending the households'.
-  const trueUp = final.minus(figures.matchSpent);
-  if (trueUp.isPositive()) {
-    entries.push({
-      memo: `项目结项：配套资金按实际费用调整 ${options.title}`,
-      postings: pair(accounts.cost, accounts.selfRaised, trueUp)
-    });
-  } else if (trueUp.isNegative()) {
-    entries.push({
-      memo: `项目结项：配套资金按实际费用调整 ${options.title}`,
-      postings: pair(accounts.selfRaised, accounts.cost, trueUp.negated())
-    });
-  }
+  const entries: PlannedEntry[] = matchEntries(accounts, figures, final, options.title);
   const matchReturned = figures.matchPaid.minus(final);
-  if (matchReturned.isPositive()) {
-    entries.push({
-      memo: `项目结项：未用配套资金退回基金池 ${options.title}`,
-      postings: pair(ACCOUNTS.pool, accounts.funds, matchReturned)
-    });
-  }
   const selfRaisedShare = costActual.minus(final);
   const surplus = figures.selfRaisedReceived.minus(figures.selfRaisedRefunded).minus(selfRaisedShare);
   // The match paid for more than its share when the households' money ran short: the committee
   // raises the difference before the project can close, so the fund never pays beyond its ratio.
   if (surplus.isNegative()) return reject('self_raised_is_short', { shortfall: surplus.negated().toString() });
-  if (surplus.isPositive() && options.surplusMode === 'refund') {
-    const refunds = refundsOf(surplus, figures.households);
-    if (!refunds.ok) return refunds;
-    for (const { household, refund } of refunds.value) {
-      entries.push({
-        memo: `自筹结余退还：${household.label} ${options.title}`,
-        postings: pair(accounts.selfRaised, accounts.funds, refund, household.label)
-      });
-    }
-  } else if (surplus.isPositive()) {
-    if (accounts.compoundReserve === null) throw new Error('planClosing: keeping a surplus needs the compound reserve');
-    entries.push({
-      memo: `自筹结余转小区留存 ${options.title}`,
-      postings: [
-        ...pair(accounts.compoundReserve.funds, accounts.funds, surplus),
-        ...pair(accounts.selfRaised, accounts.compoundReserve.payable, surplus)
-      ]
-    });
-  }
+  const surplusPlan = surplusEntries(accounts, figures, surplus, options);
+  if (!surplusPlan.ok) return surplusPlan;
+  entries.push(...surplusPlan.value);
   // The spent match met its purpose: its restriction is lifted from 3102 as far as a close carried
   // restricted income there, and otherwise by reclassifying the open period's restricted income,
   // so that 3102 never shows a debit balance (see planRestrictionRelease).
@@ -386,4 +351,60 @@ export function planClosing(
     restrictionReleased: release.released,
     entries
   });
+}
+
+/** The true-up (the fund's cost becomes exactly the final match) and the match returned to the pool. */
+function matchEntries(accounts: ProjectAccounts, figures: ClosingFigures, final: Money, title: string): PlannedEntry[] {
+  const entries: PlannedEntry[] = [];
+  // The rest of the spending is the households'.
+  const trueUp = final.minus(figures.matchSpent);
+  if (trueUp.isPositive()) {
+    entries.push({
+      memo: `项目结项：配套资金按实际费用调整 ${title}`,
+      postings: pair(accounts.cost, accounts.selfRaised, trueUp)
+    });
+  } else if (trueUp.isNegative()) {
+    entries.push({
+      memo: `项目结项：配套资金按实际费用调整 ${title}`,
+      postings: pair(accounts.selfRaised, accounts.cost, trueUp.negated())
+    });
+  }
+  const matchReturned = figures.matchPaid.minus(final);
+  if (matchReturned.isPositive()) {
+    entries.push({
+      memo: `项目结项：未用配套资金退回基金池 ${title}`,
+      postings: pair(ACCOUNTS.pool, accounts.funds, matchReturned)
+    });
+  }
+  return entries;
+}
+
+/** The self-raised surplus, refunded to the paying households or kept as the compound's reserve. */
+function surplusEntries(
+  accounts: ProjectAccounts & { readonly compoundReserve: { funds: string; payable: string } | null },
+  figures: ClosingFigures,
+  surplus: Money,
+  options: { readonly surplusMode: SurplusMode; readonly title: string }
+): Result<PlannedEntry[], ClosingCode> {
+  if (!surplus.isPositive()) return ok([]);
+  if (options.surplusMode === 'refund') {
+    const refunds = refundsOf(surplus, figures.households);
+    if (!refunds.ok) return refunds;
+    return ok(
+      refunds.value.map(({ household, refund }) => ({
+        memo: `自筹结余退还：${household.label} ${options.title}`,
+        postings: pair(accounts.selfRaised, accounts.funds, refund, household.label)
+      }))
+    );
+  }
+  if (accounts.compoundReserve === null) throw new Error('planClosing: keeping a surplus needs the compound reserve');
+  return ok([
+    {
+      memo: `自筹结余转小区留存 ${options.title}`,
+      postings: [
+        ...pair(accounts.compoundReserve.funds, accounts.funds, surplus),
+        ...pair(accounts.selfRaised, accounts.compoundReserve.payable, surplus)
+      ]
+    }
+  ]);
 }
