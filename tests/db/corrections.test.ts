@@ -13,6 +13,7 @@ import { moneyInOverview, recordMoneyIn } from '../../apps/web/src/lib/server/fu
 import { closeMonth } from '../../apps/web/src/lib/server/fund/period-close';
 import { approvePayout, payoutsOverview, requestPayout } from '../../apps/web/src/lib/server/projects/payouts';
 import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
+import { paymentsOf } from '../../apps/web/src/lib/server/projects/self-raising';
 import { ledgerEntry } from '../../apps/web/src/lib/server/public/ledger';
 import { inboxFor } from '../../apps/web/src/lib/server/people/inbox';
 import { journeyAmounts, raiseDirectly } from '../support/pay-world';
@@ -127,6 +128,11 @@ describe('a household payment reversed', () => {
     const after = await figures(s);
     expect(Number(after.selfRaisedReceived)).toBeLessThan(2000);
     expect(after.householdsPaid).toBe(22);
+    // The committee's list keeps the payment, as the books do, and marks it reversed.
+    const project = await loadProject(app, { fundId: s.world.fundId, number: s.made.number, lock: false });
+    if (project === null) throw new Error('no project');
+    const listed = await paymentsOf(app, project);
+    expect(listed.filter((payment) => payment.reversed).map((payment) => payment.seq)).toEqual([seq]);
     // The tranche is bounded by the hold-back share until less than half the target stands.
     const rest = await owner<{ seq: string }[]>`
       select entry_seq::text as seq from self_raised_payments where fund_id = ${s.world.fundId} order by id offset 1 limit 13`;

@@ -318,6 +318,8 @@ export interface PaymentRow {
   seq: number;
   voucherNumber: string;
   receiptSha256: string | null;
+  /** Reversed (冲销): still listed, as the books keep it, but no longer counted as paid. */
+  reversed: boolean;
 }
 
 export interface HouseholdOption {
@@ -370,11 +372,13 @@ export async function paymentsOf(db: Sql | Transaction, project: ProjectRow): Pr
       seq: string;
       voucherNumber: string | null;
       receiptSha256: string | null;
+      reversed: boolean;
     })[]
   >`
     select p.id::text as id, h.building, h.unit_no as "unitNo", h.room, h.name, p.amount::text as amount,
            to_char(p.paid_on, 'YYYY-MM-DD') as date, p.method, p.entry_seq::text as seq,
-           e.voucher_number as "voucherNumber", p.receipt_sha256 as "receiptSha256"
+           e.voucher_number as "voucherNumber", p.receipt_sha256 as "receiptSha256",
+           exists (select 1 from reversed_entries r where r.fund_id = p.fund_id and r.seq = p.entry_seq) as reversed
       from self_raised_payments p
       join households h on h.id = p.household_id
       join entries e on e.fund_id = p.fund_id and e.seq = p.entry_seq
@@ -389,7 +393,8 @@ export async function paymentsOf(db: Sql | Transaction, project: ProjectRow): Pr
     method: row.method,
     seq: Number(row.seq),
     voucherNumber: entryVoucherNumber({ seq: Number(row.seq), voucherNumber: row.voucherNumber }),
-    receiptSha256: row.receiptSha256
+    receiptSha256: row.receiptSha256,
+    reversed: row.reversed
   }));
 }
 
