@@ -275,6 +275,11 @@ describe('a payout reversed, above the four-eyes threshold', () => {
     const [hold] = await owner<{ status: string; settled: string }[]>`
       select status, amount_settled::text as settled from holds where fund_id = ${s.world.fundId}`;
     expect(hold).toEqual({ status: 'open', settled: '0.00' });
+    // The payouts page keeps the payout, as the books do, and marks it reversed.
+    const project = await loadProject(app, { fundId: s.world.fundId, number: s.made.number, lock: false });
+    if (project === null) throw new Error('no project');
+    const listed = (await payoutsOverview(app, s.world.fundId, project)).payouts;
+    expect(listed.map((payout) => [payout.seq, payout.reversed])).toEqual([[paid.seq, true]]);
     const overview = await correctionsOverview(app, s.world.fundId);
     expect(overview.waiting).toEqual([]);
     expect(overview.history[0]).toMatchObject({ status: 'done', reason: '收款账户错误', amount: '1500.00' });

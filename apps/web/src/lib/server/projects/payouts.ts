@@ -493,6 +493,8 @@ export interface PayoutView {
   approvedByName: string | null;
   approvedAt: Date | null;
   seq: number | null;
+  /** Paid, then reversed (冲销): still listed, as the books keep it, its money reserved again. */
+  reversed: boolean;
 }
 
 export interface PayoutsOverview {
@@ -532,7 +534,8 @@ export async function payoutsOverview(sql: Sql, fundId: string, project: Project
     select p.id::text as id, p.amount::text as amount, p.payee_kind as "payeeKind", p.payee_name as "payeeName",
            p.memo, p.status, p.requested_by::text as "requestedById", r.display_name as "requestedByName",
            p.requested_at as "requestedAt", a.display_name as "approvedByName", p.approved_at as "approvedAt",
-           p.entry_seq::int as seq
+           p.entry_seq::int as seq,
+           exists (select 1 from reversed_entries v where v.fund_id = p.fund_id and v.seq = p.entry_seq) as reversed
       from payouts p join users r on r.id = p.requested_by left join users a on a.id = p.approved_by
      where p.application_id = ${project.id}
      order by p.id desc`;
