@@ -1,3 +1,4 @@
+import { chinaDateOf } from '@gongjian/ledger';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,8 @@ beforeAll(async () => {
   const fields = {
     idempotencyKey: crypto.randomUUID(),
     source: 'interest',
-    date: '2026-06-21',
+    // Today in China: the demo fund's last ended month is closed (结账), so an earlier day is refused.
+    date: chinaDateOf(new Date()),
     amount: '1.23',
     method: 'bank',
     memo: `审计 ${office.run} <b>&</b>`
