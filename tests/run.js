@@ -2,11 +2,12 @@
 //   1. typecheck   svelte-check (the app) and tsc (ledger, tests, benchmarks, scripts)
 //   2. lint        eslint and prettier --check
 //   3. unit        vitest, project "unit" (pure code: the ledger package, formatting, …)
+//   (lint runs beside typecheck and unit, which only read the tree too; output is printed whole.)
 //   4. db          vitest, project "db" (real PostgreSQL: a fresh database per run)
 //   5. e2e         vitest, project "e2e" (the built app in real Chromium)
 // A failing stage does not stop the later ones, so one run shows everything that is wrong.
 // The last line counts the tests: "total: N passed, N failed, N skipped".
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,34 +22,59 @@ const only = process.argv.slice(2);
 const results = [];
 
 /**
+ * Runs one command. Alone, it prints as it goes; in a group of stages that run side by side, its
+ * output is kept and printed whole when it ends, so that the stages' lines do not interleave.
  * @param {string} name
  * @param {string} command
  * @param {string[]} args
- * @param {import('node:child_process').SpawnSyncOptions} [options]
+ * @param {import('node:child_process').SpawnOptions} [options]
+ * @returns {Promise<{ ok: boolean, seconds: number }>}
  */
 function run(name, command, args, options = {}) {
   const started = Date.now();
-  console.log(`\n▶ ${name}: ${[command, ...args].map((part) => part.replace(root, '')).join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
-  return { ok: result.status === 0, seconds: (Date.now() - started) / 1000 };
+  const header = `\n▶ ${name}: ${[command, ...args].map((part) => part.replace(root, '')).join(' ')}`;
+  const quiet = grouped;
+  if (!quiet) console.log(header);
+  /** @type {Buffer[]} */
+  const output = [];
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: root,
+      stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      ...options
+    });
+    child.stdout?.on('data', (chunk) => output.push(chunk));
+    child.stderr?.on('data', (chunk) => output.push(chunk));
+    child.on('error', (error) => output.push(Buffer.from(`${error.message}\n`)));
+    child.on('close', (status) => {
+      if (quiet) process.stdout.write(`${header}\n${Buffer.concat(output).toString('utf8')}`);
+      resolve({ ok: status === 0, seconds: (Date.now() - started) / 1000 });
+    });
+  });
 }
 
-/** @typedef {[string, string[]] | [string, string[], import('node:child_process').SpawnSyncOptions]} Step */
+/** True while a group of stages runs side by side (see `together`). */
+let grouped = false;
 
-/** @param {string} name @param {Step[]} steps */
-function stage(name, steps) {
+/** @typedef {[string, string[]] | [string, string[], import('node:child_process').SpawnOptions]} Step */
+
+/**
+ * @param {string} name
+ * @param {Step[]} steps
+ */
+async function stage(name, steps) {
   if (only.length > 0 && !only.includes(name)) return;
   const started = Date.now();
   let ok = true;
-  for (const [command, args, options] of steps) ok = run(name, command, args, options).ok && ok;
+  for (const [command, args, options] of steps) ok = (await run(name, command, args, options)).ok && ok;
   results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
 }
 
 /** @param {string} name */
-function vitestStage(name) {
+async function vitestStage(name) {
   if (only.length > 0 && !only.includes(name)) return;
   const reportFile = join(reports, `${name}.json`);
-  const outcome = run(name, bin('vitest'), [
+  const outcome = await run(name, bin('vitest'), [
     'run',
     '--config',
     'tests/vitest.config.ts',
@@ -72,27 +98,61 @@ function vitestStage(name) {
   results.push({ name, ok, seconds: outcome.seconds, counts });
 }
 
+/**
+ * Runs lanes of stages side by side, each lane's stages one after the other. These stages only
+ * read the tree (the type checkers, the linters and the unit tests touch no database and no
+ * build). ESLint keeps one core busy for most of a minute and a half, so the other lane runs the
+ * type checks and the unit tests on the other core meanwhile; the summary keeps the listed order.
+ * @param {(() => Promise<void>)[][]} lanes
+ * @param {string[]} order
+ */
+async function together(lanes, order) {
+  grouped = true;
+  const before = results.length;
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const start of lane) await start();
+    })
+  );
+  const finished = results.splice(before);
+  finished.sort((first, second) => order.indexOf(first.name) - order.indexOf(second.name));
+  results.push(...finished);
+  grouped = false;
+}
+
 // The message catalogue and SvelteKit's generated types must exist before anything type-checks.
-stage('prepare', [
+await stage('prepare', [
   [process.execPath, ['apps/web/scripts/i18n.js']],
   [bin('svelte-kit'), ['sync'], { cwd: join(root, 'apps/web') }]
 ]);
-stage('typecheck', [
+await together(
   [
-    bin('svelte-check'),
-    ['--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'],
-    { cwd: join(root, 'apps/web') }
+    [
+      () =>
+        stage('lint', [
+          [bin('eslint'), ['--max-warnings=0', '.']],
+          [bin('prettier'), ['--check', '--log-level=warn', '.']]
+        ])
+    ],
+    [
+      () =>
+        stage('typecheck', [
+          [
+            bin('svelte-check'),
+            ['--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'],
+            { cwd: join(root, 'apps/web') }
+          ],
+          [bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+          [bin('tsc'), ['-p', 'packages/ledger/tsconfig.build.json', '--noEmit']]
+        ]),
+      () => vitestStage('unit')
+    ]
   ],
-  [bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
-  [bin('tsc'), ['-p', 'packages/ledger/tsconfig.build.json', '--noEmit']]
-]);
-stage('lint', [
-  [bin('eslint'), ['--max-warnings=0', '.']],
-  [bin('prettier'), ['--check', '--log-level=warn', '.']]
-]);
-vitestStage('unit');
-vitestStage('db');
-vitestStage('e2e');
+  ['typecheck', 'lint', 'unit']
+);
+// The database tests and the browser tests each use both cores, so they run one after the other.
+await vitestStage('db');
+await vitestStage('e2e');
 rmSync(reports, { recursive: true, force: true });
 
 const total = { passed: 0, failed: 0, skipped: 0 };
