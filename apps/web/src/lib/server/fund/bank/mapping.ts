@@ -76,7 +76,7 @@ export function locateHeader(
       const column = headers.indexOf(headerText(mapping[field]));
       if (column !== -1) columns[field] = column;
     }
-    const missing = required.filter((field) => columns[field] === undefined);
+    const missing = required.filter((field) => !Object.hasOwn(columns, field));
     if (missing.length === 0) return { ok: true, located: { headerIndex: index, columns } };
     if (missing.length < best.length) best = missing;
   }

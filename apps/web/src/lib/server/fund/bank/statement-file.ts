@@ -1,3 +1,4 @@
+import { Money } from '@gongjian/ledger';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -129,5 +130,5 @@ function cellText(value: ExcelJS.CellValue): string {
  */
 function numberText(value: number): string {
   const fen = Math.round(value * 100);
-  return Math.abs(value * 100 - fen) < 1e-6 ? (fen / 100).toFixed(2) : String(value);
+  return Math.abs(value * 100 - fen) < 1e-6 ? Money.fromMinor(BigInt(fen)).toString() : String(value);
 }
