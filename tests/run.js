@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -85,6 +85,8 @@ async function vitestStage(name) {
     `--outputFile.json=${reportFile}`
   ]);
   let counts = { passed: 0, failed: 0, skipped: 0 };
+  /** @type {string[]} */
+  let failures = [];
   if (existsSync(reportFile)) {
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     counts = {
@@ -92,10 +94,34 @@ async function vitestStage(name) {
       failed: report.numFailedTests,
       skipped: report.numPendingTests + report.numTodoTests
     };
+    failures = failuresOf(report);
   }
   // A stage that ran no test at all is a broken stage, not a green one.
   const ok = outcome.ok && counts.failed === 0 && counts.passed > 0;
-  results.push({ name, ok, seconds: outcome.seconds, counts });
+  results.push({ name, ok, seconds: outcome.seconds, counts, failures });
+}
+
+/**
+ * The failed tests of a vitest JSON report, each with the first lines of its message. The summary
+ * repeats them because a CI log is often read from its tail, far below the stage's own output.
+ * @param {{ testResults: { name: string, message?: string, assertionResults: { status: string, fullName: string, failureMessages?: string[] }[] }[] }} report
+ */
+function failuresOf(report) {
+  const lines = [];
+  for (const file of report.testResults) {
+    const where = relative(root, file.name);
+    const failed = file.assertionResults.filter((test) => test.status === 'failed');
+    // A file that failed to load has no failed test, only a message of its own.
+    if (failed.length === 0 && file.message) lines.push(`${where}: ${firstLines(file.message)}`);
+    for (const test of failed)
+      lines.push(`${where} > ${test.fullName}: ${firstLines((test.failureMessages ?? []).join('\n'))}`);
+  }
+  return lines;
+}
+
+/** @param {string} text */
+function firstLines(text) {
+  return text.split('\n').slice(0, 6).join('\n    ');
 }
 
 /**
@@ -162,6 +188,7 @@ for (const result of results) {
     ? ` (${result.counts.passed} passed, ${result.counts.failed} failed, ${result.counts.skipped} skipped)`
     : '';
   console.log(`${result.ok ? '✓' : '✗'} ${result.name.padEnd(10)} ${result.seconds.toFixed(1).padStart(6)} s${counts}`);
+  for (const failure of result.failures ?? []) console.log(`    ✗ ${failure}`);
   if (result.counts) {
     total.passed += result.counts.passed;
     total.failed += result.counts.failed;

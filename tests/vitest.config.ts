@@ -22,6 +22,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           root,
+          // The unit lane runs beside ESLint and the type checkers on two cores, so a test of a
+          // few hundred milliseconds alone (one that starts hledger, or hashes with Argon2) can
+          // take several seconds there; vitest's default of 5 s failed such a test by the clock.
+          testTimeout: 30_000,
           include: [
             'packages/*/src/**/*.test.ts',
             'packages/*/test/**/*.test.ts',
