@@ -182,7 +182,8 @@ const table: [label: string, expected: string, question: Question][] = [
   ['confirm a correction', 's--+++-+-', { action: 'books.correct.confirm', resource: { fundId: F } }],
   ['close a month', 's----+-+-', { action: 'books.close_period', resource: { fundId: F } }],
   ['reconcile the bank', 's----+-+-', { action: 'bank.reconcile', resource: { fundId: F } }],
-  ["download the auditor's package", 's----+++-', { action: 'books.audit_package', resource: { fundId: F } }]
+  ["download the auditor's package", 's----+++-', { action: 'books.audit_package', resource: { fundId: F } }],
+  ['read the audit trail', 's----+++-', { action: 'audit.read', resource: { fundId: F } }]
 ];
 
 describe('the role × action table', () => {
@@ -230,7 +231,8 @@ describe('the role × action table', () => {
       'books.correct.confirm': true,
       'books.close_period': true,
       'bank.reconcile': true,
-      'books.audit_package': true
+      'books.audit_package': true,
+      'audit.read': true
     };
     expect([...covered].sort()).toEqual(Object.keys(all).sort());
   });

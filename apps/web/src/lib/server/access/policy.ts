@@ -135,6 +135,8 @@ export interface Resources {
   'bank.reconcile': FundRef;
   /** The auditor's package: one archive of a period's books, statements, vouchers and files. */
   'books.audit_package': FundRef;
+  /** The audit trail on screen: every recorded event of the fund, who did what, when and on what. */
+  'audit.read': FundRef;
 }
 
 export type Action = keyof Resources;
@@ -259,7 +261,9 @@ const rules: { [A in Action]: Rule<A> } = {
   'books.correct.confirm': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'leader']),
   'books.close_period': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
   'bank.reconcile': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
-  'books.audit_package': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'supervisor'])
+  'books.audit_package': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'supervisor']),
+  // The supervisor watches the office through the trail; the office reads it to answer for itself.
+  'audit.read': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'supervisor'])
 };
 
 /** The states of a grant's life after approval, in which it is a project with money of its own. */
