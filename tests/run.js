@@ -18,7 +18,7 @@ const bin = (/** @type {string} */ name) => join(root, 'node_modules', '.bin', n
 const reports = mkdtempSync(join(tmpdir(), 'gongjian-test-'));
 const only = process.argv.slice(2);
 
-/** @type {{ name: string, ok: boolean, seconds: number, counts?: { passed: number, failed: number, skipped: number } }[]} */
+/** @type {{ name: string, ok: boolean, seconds: number, counts?: { passed: number, failed: number, skipped: number }, failures?: string[] }[]} */
 const results = [];
 
 /**
