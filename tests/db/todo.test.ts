@@ -5,7 +5,7 @@ import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import { fileObjection } from '../../apps/web/src/lib/server/grants/notices';
 import { castVote, precheck } from '../../apps/web/src/lib/server/grants/review';
 import { compoundSteps, todoFor, todoForFund } from '../../apps/web/src/lib/server/people/todo';
-import type { TodoItem } from '../../apps/web/src/lib/todo-texts';
+import type { TodoItem } from '../../apps/web/src/lib/todo-types';
 import { openPeopleDatabase } from '../support/people-db';
 import {
   activeProject,

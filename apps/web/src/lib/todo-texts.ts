@@ -1,76 +1,12 @@
 import { m } from '$lib/paraglide/messages';
+import type { StepWaiting, TodoKind, TodoRole } from './todo-types';
+
+export type * from './todo-types';
 
 /**
- * The to-do list's shapes and words, shared by the server's read model (lib/server/people/todo.ts)
- * and the pages that show it: the server decides what waits for whom, these say it.
+ * The to-do list's words: the server (lib/server/people/todo) decides what waits for whom, these
+ * say it in the reader's language.
  */
-
-/** What is asked: one kind per step of the books or of an application that waits for a person. */
-export type TodoKind =
-  | 'vote'
-  | 'precheck'
-  | 'objection'
-  | 'notice_ending'
-  | 'notice_ended'
-  | 'payout_approve'
-  | 'file_check'
-  | 'acceptance_confirm'
-  | 'correction_confirm'
-  | 'month_close'
-  | 'draft_submit'
-  | 'returned_revise'
-  | 'raise'
-  | 'expenses'
-  | 'evaluation_codes';
-
-/**
- * Where an application or project stands for its committee when nothing waits for the committee:
- * the compound's page shows these, the to-do list does not.
- */
-export type StepWaiting = 'waiting_precheck' | 'waiting_vote' | 'notice_running' | 'waiting_close' | 'finished';
-
-/** The page an item leads to (the server asked the policy that the person may open it). */
-export type TodoTarget =
-  | 'review'
-  | 'notice'
-  | 'application'
-  | 'edit'
-  | 'project'
-  | 'payouts'
-  | 'files'
-  | 'acceptance'
-  | 'raise'
-  | 'expenses'
-  | 'evaluation'
-  | 'corrections'
-  | 'periods';
-
-export type TodoRole = 'fund_admin' | 'leader' | 'committee' | 'supervisor';
-
-export interface TodoItem {
-  /** Stable within one list, for keyed rendering and tests. */
-  key: string;
-  kind: TodoKind;
-  /** The role the step is asked of. */
-  role: TodoRole;
-  fundSlug: string;
-  fundNameZh: string;
-  fundNameEn: string;
-  /** The application or project it is about, if any. */
-  number: number | null;
-  title: string | null;
-  compoundName: string | null;
-  /** How many of the kind wait here (files to check, objections open), when more than one may. */
-  count: number;
-  /** The month to close (YYYY-MM), for month_close. */
-  month: string | null;
-  /** When the state that asks for it began. */
-  since: Date;
-  /** The last day to do it (YYYY-MM-DD): a notice's last day, a vote's deadline; null for none. */
-  dueOn: string | null;
-  /** The page where it is done, or null when the person may not open one. */
-  target: TodoTarget | null;
-}
 
 const kindTexts: Record<TodoKind, () => string> = {
   vote: () => m.todo_kind_vote(),

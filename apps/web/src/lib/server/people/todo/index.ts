@@ -1,5 +1,5 @@
 import { chinaDateOf, dayAfter, voteDeadline, type WorkingCalendar } from '@gongjian/ledger';
-import type { TodoItem, TodoTarget } from '$lib/todo-texts';
+import type { TodoItem, TodoTarget } from '../../../todo-types';
 import type { Sql } from '../../db/client';
 import { can, type Actor } from '../../access/policy';
 import { loadCalendar } from '../../fund/calendar';

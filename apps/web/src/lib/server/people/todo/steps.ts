@@ -1,4 +1,4 @@
-import type { StepWaiting, TodoItem, TodoKind, TodoRole, TodoTarget } from '$lib/todo-texts';
+import type { StepWaiting, TodoItem, TodoKind, TodoRole, TodoTarget } from '../../../todo-types';
 import { can, type Action, type Actor, type ApplicationRef } from '../../access/policy';
 import type { ApplicationStateRow } from './rows';
 
