@@ -22,7 +22,7 @@ import { fundFixture, type Person } from './fund-fixture';
 
 const office = fundFixture({
   prefix: 'td',
-  displayName: '待办',
+  displayName: '测试',
   addressBlock: '10.117.3',
   newFund: {
     policy: DEMO_POLICY_JSON,
