@@ -231,6 +231,16 @@ describe('the books', () => {
     expect(leaderItems.filter((item) => item.kind === 'month_close')).toEqual([]);
   });
 
+  it("gives the supervisor a read-only overview of the office's pending work", async () => {
+    const supervisor = await personIn(db(), world, 'todo-supervisor', [{ role: 'supervisor' }]);
+    const items = await todoForFund(app, supervisor, world.fundId, NOW);
+    // Application 1 has an open objection and the payout waits; nothing else is pending.
+    expect(items.map((item) => [item.kind, item.role, item.count, item.target])).toEqual([
+      ['watch_objections', 'supervisor', 1, 'review_queue'],
+      ['watch_payouts', 'supervisor', 1, 'projects']
+    ]);
+  });
+
   it('gathers every fund of the person, and nothing for the anonymous', async () => {
     const all = await todoFor(app, admin2, NOW);
     expect(all.map((item) => item.fundSlug)).toEqual(all.map(() => 'todo-main'));

@@ -23,7 +23,11 @@ const kindTexts: Record<TodoKind, () => string> = {
   returned_revise: () => m.todo_kind_returned_revise(),
   raise: () => m.todo_kind_raise(),
   expenses: () => m.todo_kind_expenses(),
-  evaluation_codes: () => m.todo_kind_evaluation_codes()
+  evaluation_codes: () => m.todo_kind_evaluation_codes(),
+  watch_prechecks: () => m.todo_kind_watch_prechecks(),
+  watch_objections: () => m.todo_kind_watch_objections(),
+  watch_payouts: () => m.todo_kind_watch_payouts(),
+  watch_files: () => m.todo_kind_watch_files()
 };
 
 const waitingTexts: Record<StepWaiting, () => string> = {

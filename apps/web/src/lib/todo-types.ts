@@ -20,7 +20,11 @@ export type TodoKind =
   | 'returned_revise'
   | 'raise'
   | 'expenses'
-  | 'evaluation_codes';
+  | 'evaluation_codes'
+  | 'watch_prechecks'
+  | 'watch_objections'
+  | 'watch_payouts'
+  | 'watch_files';
 
 /**
  * Where an application or project stands for its committee when nothing waits for the committee:
@@ -42,7 +46,9 @@ export type TodoTarget =
   | 'expenses'
   | 'evaluation'
   | 'corrections'
-  | 'periods';
+  | 'periods'
+  | 'review_queue'
+  | 'projects';
 
 export type TodoRole = 'fund_admin' | 'leader' | 'committee' | 'supervisor';
 

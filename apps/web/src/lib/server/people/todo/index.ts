@@ -61,7 +61,8 @@ export async function todoForFund(sql: Sql, actor: Actor, fundId: string, now: D
   const items = [
     ...(await applicationItems(sql, actor, fund, rows)),
     ...(await projectItems(sql, actor, fund, rows)),
-    ...(await booksItems(sql, actor, fund, now))
+    ...(await booksItems(sql, actor, fund, now)),
+    ...(await supervisorItems(sql, actor, fund, rows))
   ];
   const seen = new Set<string>();
   return items.filter((item) => !seen.has(item.key) && seen.add(item.key)).sort(byUrgency);
@@ -160,10 +161,11 @@ async function projectItems(
   return items;
 }
 
-/** Corrections to confirm (not one's own) and the oldest ended month not yet closed. */
-async function booksItems(sql: Sql, actor: User, fund: FundOfTodo, now: Date): Promise<TodoItem[]> {
-  const items: TodoItem[] = [];
-  const plain = (item: Pick<TodoItem, 'kind' | 'role' | 'since' | 'count' | 'month' | 'target'>): TodoItem => ({
+type FundItem = Pick<TodoItem, 'kind' | 'role' | 'since' | 'count' | 'month' | 'target'>;
+
+/** An item about the fund as a whole (its books, or the office's pending work), not one application. */
+function fundItemOf(actor: User, fund: FundOfTodo, item: FundItem): TodoItem {
+  return {
     key: `${fund.slug}:${item.kind}`,
     fundSlug: fund.slug,
     fundNameZh: fund.nameZh,
@@ -174,14 +176,19 @@ async function booksItems(sql: Sql, actor: User, fund: FundOfTodo, now: Date): P
     dueOn: null,
     ...item,
     target: item.target !== null && mayOpen(actor, item.target, fund.fundId, null) ? item.target : null
-  });
+  };
+}
+
+/** Corrections to confirm (not one's own) and the oldest ended month not yet closed. */
+async function booksItems(sql: Sql, actor: User, fund: FundOfTodo, now: Date): Promise<TodoItem[]> {
+  const items: TodoItem[] = [];
   if (can(actor, 'books.correct.confirm', { fundId: fund.fundId }).allowed) {
     const waiting = (await waitingCorrections(sql, fund.fundId)).filter((row) => row.requestedBy !== actor.userId);
     const first = waiting[0];
     if (first !== undefined) {
       const role = holdsRole(actor, fund.fundId, 'fund_admin') ? 'fund_admin' : 'leader';
       items.push(
-        plain({
+        fundItemOf(actor, fund, {
           kind: 'correction_confirm',
           role,
           since: first.requestedAt,
@@ -198,12 +205,46 @@ async function booksItems(sql: Sql, actor: User, fund: FundOfTodo, now: Date): P
     if (month !== undefined) {
       // The month can be closed from the day after its last day, in China.
       const since = new Date(`${dayAfter(monthEndOf(month))}T00:00:00+08:00`);
+      const count = view.closable.length;
       items.push(
-        plain({ kind: 'month_close', role: 'fund_admin', since, count: view.closable.length, month, target: 'periods' })
+        fundItemOf(actor, fund, { kind: 'month_close', role: 'fund_admin', since, count, month, target: 'periods' })
       );
     }
   }
   return items;
+}
+
+/**
+ * The supervisor's read-only overview of what the fund office has pending: how many pre-checks,
+ * open objections, payouts for a second approver and files to check wait, since the oldest, each
+ * linked to the office's list. A supervisor who is also the administrator has them as their own.
+ */
+async function supervisorItems(
+  sql: Sql,
+  actor: User,
+  fund: FundOfTodo,
+  rows: readonly ApplicationStateRow[]
+): Promise<TodoItem[]> {
+  if (!holdsRole(actor, fund.fundId, 'supervisor') || holdsRole(actor, fund.fundId, 'fund_admin')) return [];
+  const [payouts, files] = await Promise.all([waitingPayouts(sql, fund.fundId), uncheckedFiles(sql, fund.fundId)]);
+  const submitted = rows.filter((row) => row.status === 'submitted');
+  const objected = rows.filter((row) => row.status === 'approved' && row.objectionsOpen > 0);
+  const pending: [FundItem['kind'], number, Date[], FundItem['target']][] = [
+    ['watch_prechecks', submitted.length, submitted.map((row) => row.since), 'review_queue'],
+    [
+      'watch_objections',
+      objected.reduce((sum, row) => sum + row.objectionsOpen, 0),
+      objected.map((row) => row.objectionsSince ?? row.since),
+      'review_queue'
+    ],
+    ['watch_payouts', payouts.length, payouts.map((payout) => payout.requestedAt), 'projects'],
+    ['watch_files', files.reduce((sum, file) => sum + file.count, 0), files.map((file) => file.since), 'projects']
+  ];
+  return pending.flatMap(([kind, count, since, target]) => {
+    const oldest = since.reduce<Date | null>((first, at) => (first === null || at < first ? at : first), null);
+    if (count === 0 || oldest === null) return [];
+    return [fundItemOf(actor, fund, { kind, role: 'supervisor', since: oldest, count, month: null, target })];
+  });
 }
 
 /** The last day of a month given as YYYY-MM. */

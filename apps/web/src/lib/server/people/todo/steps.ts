@@ -39,6 +39,10 @@ export function mayOpen(actor: Actor, target: TodoTarget, fundId: string, ref: A
       return can(actor, 'books.correct.confirm', { fundId }).allowed;
     case 'periods':
       return can(actor, 'books.read', { fundId }).allowed;
+    case 'review_queue':
+      return can(actor, 'fund.office.read', { fundId }).allowed;
+    case 'projects':
+      return can(actor, 'fund.read_private', { fundId }).allowed;
     default:
       break;
   }
