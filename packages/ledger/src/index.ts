@@ -176,6 +176,7 @@ export {
   type WorkingCalendar,
   type WorkingDaysEnd
 } from './grants/working-days.js';
+export { voteDeadline } from './grants/vote-deadline.js';
 export {
   GRANTED_STATES,
   GRANT_STATES,

@@ -44,6 +44,11 @@ export interface FundPolicy {
   holdBackShare: string;
   /** The share of expected households that must have paid before any match is paid out, or null. */
   participationMin: string | null;
+  /**
+   * How many working days the leadership group has to vote once an application is in review, or
+   * null when the group set no vote period (the default): then nobody is shown a deadline.
+   */
+  voteWorkingDays: number | null;
 }
 
 /**
@@ -56,6 +61,8 @@ export function categoryLabelOf(policy: Pick<FundPolicy, 'categoryLabels'>, key:
 }
 
 export const NOTICE_WORKING_DAYS_DEFAULT = 5;
+/** The longest vote period a policy may set, in working days (about two months). */
+export const VOTE_WORKING_DAYS_MAX = 40;
 export const CATEGORIES_MAX = 20;
 
 /**
@@ -98,7 +105,11 @@ const PolicyJson = v.strictObject({
   secondApproverAbove: Amount,
   holdBackShare: Ratio,
   // Added with payouts ("From approval to closing"); policies adopted before it have none.
-  participationMin: v.optional(v.nullable(Ratio))
+  participationMin: v.optional(v.nullable(Ratio)),
+  // Added with the to-do list (issue 17); policies adopted before it set no vote period.
+  voteWorkingDays: v.optional(
+    v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(VOTE_WORKING_DAYS_MAX)))
+  )
 });
 
 /** The policy as JSON, the form fund_policies.policy stores. */
@@ -188,7 +199,8 @@ export function parseFundPolicy(json: unknown): ParsedPolicy {
       },
       secondApproverAbove: amount(form.secondApproverAbove),
       holdBackShare: form.holdBackShare,
-      participationMin: form.participationMin ?? null
+      participationMin: form.participationMin ?? null,
+      voteWorkingDays: form.voteWorkingDays ?? null
     }
   };
 }
@@ -249,7 +261,9 @@ export function fundPolicyToJson(policy: FundPolicy): FundPolicyJson {
     },
     secondApproverAbove: policy.secondApproverAbove.toString(),
     holdBackShare: policy.holdBackShare,
-    participationMin: policy.participationMin
+    participationMin: policy.participationMin,
+    // Written only when set, so that a policy without a vote period keeps the JSON it had before.
+    ...(policy.voteWorkingDays === null ? {} : { voteWorkingDays: policy.voteWorkingDays })
   };
 }
 

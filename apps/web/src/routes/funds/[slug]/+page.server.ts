@@ -3,6 +3,7 @@ import { fundProfile, officeDashboard, unitStatements } from '$lib/server/fund/f
 import { currentPolicy } from '$lib/server/fund/fund-policy';
 import { authorize } from '$lib/server/access/guard';
 import { can } from '$lib/server/access/policy';
+import { todoForFund } from '$lib/server/people/todo';
 import { fundFromSlug } from '../fund.server';
 import type { PageServerLoad } from './$types';
 
@@ -16,10 +17,11 @@ export const load: PageServerLoad = async (event) => {
   authorize(event, 'fund.office.read', { fundId: fund.id });
   const profile = await fundProfile(sql(), fund.id);
   const fiscalYear = profile?.fiscalYear ?? new Date().getUTCFullYear();
-  const [dashboard, statements, policy] = await Promise.all([
+  const [dashboard, statements, policy, todo] = await Promise.all([
     officeDashboard(sql(), fund.id, fiscalYear),
     unitStatements(sql(), fund.id, fiscalYear),
-    currentPolicy(sql(), fund.id)
+    currentPolicy(sql(), fund.id),
+    todoForFund(sql(), event.locals.actor, fund.id)
   ]);
   const actor = event.locals.actor;
   return {
@@ -27,6 +29,7 @@ export const load: PageServerLoad = async (event) => {
     profile,
     dashboard,
     statements,
+    todo,
     policy: policy === null ? null : { version: policy.version, adoptedAt: policy.adoptedAt },
     canManage: can(actor, 'fund.office.manage', { fundId: fund.id }).allowed,
     canReadMembers: can(actor, 'fund.members.read', { fundId: fund.id }).allowed,

@@ -3,6 +3,7 @@ import { m } from '$lib/paraglide/messages';
 import {
   CATEGORIES_MAX,
   CATEGORY_KEY,
+  VOTE_WORKING_DAYS_MAX,
   fundPolicyToJson,
   parseFundPolicy,
   type FundPolicy
@@ -46,6 +47,8 @@ export interface PolicyFormValues {
   holdBackShare: string;
   /** Empty for no minimum participation before a payout. */
   participationMin: string;
+  /** Empty for no vote period (no deadline shown to the leadership group). */
+  voteWorkingDays: string;
   note: string;
   categories: CategoryRowValues[];
 }
@@ -74,6 +77,7 @@ const TOP_FIELDS: readonly TopField[] = [
   'roundingDirection',
   'noticeWorkingDays',
   'quorum',
+  'voteWorkingDays',
   'note'
 ];
 
@@ -102,6 +106,7 @@ export function valuesOfPolicy(policy: FundPolicy | null): PolicyFormValues {
       secondApproverAbove: '10000.00',
       holdBackShare: '0.5',
       participationMin: '',
+      voteWorkingDays: '',
       note: '',
       categories: []
     };
@@ -125,6 +130,8 @@ export function valuesOfPolicy(policy: FundPolicy | null): PolicyFormValues {
     secondApproverAbove: json.secondApproverAbove,
     holdBackShare: json.holdBackShare,
     participationMin: json.participationMin ?? '',
+    voteWorkingDays:
+      json.voteWorkingDays === undefined || json.voteWorkingDays === null ? '' : String(json.voteWorkingDays),
     note: '',
     categories: Object.entries(json.match.categories).map(([key, category]) => ({
       key,
@@ -218,6 +225,10 @@ function topFieldErrors(values: PolicyFormValues): Record<string, string> {
   const days = smallNumber(values.noticeWorkingDays);
   if (days < 1 || days > 30) errors['noticeWorkingDays'] = m.policy_error_days();
   if (smallNumber(values.quorum) < 1) errors['quorum'] = m.policy_error_quorum();
+  const voteDays = smallNumber(values.voteWorkingDays);
+  if (values.voteWorkingDays !== '' && (voteDays < 1 || voteDays > VOTE_WORKING_DAYS_MAX)) {
+    errors['voteWorkingDays'] = m.todo_policy_error_vote_days({ max: String(VOTE_WORKING_DAYS_MAX) });
+  }
   if (values.note.length > 500) errors['note'] = m.policy_error_note();
   return errors;
 }
@@ -272,7 +283,8 @@ function policyJsonOf(values: PolicyFormValues, rows: readonly FilledRow[]) {
     },
     secondApproverAbove: plainAmount(values.secondApproverAbove),
     holdBackShare: plainRatio(values.holdBackShare),
-    participationMin: values.participationMin === '' ? null : plainRatio(values.participationMin)
+    participationMin: values.participationMin === '' ? null : plainRatio(values.participationMin),
+    ...(values.voteWorkingDays === '' ? {} : { voteWorkingDays: smallNumber(values.voteWorkingDays) })
   };
 }
 

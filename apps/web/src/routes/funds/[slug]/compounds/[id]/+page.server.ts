@@ -4,6 +4,7 @@ import { sql } from '$lib/server/platform/database';
 import { authorize } from '$lib/server/access/guard';
 import { can } from '$lib/server/access/policy';
 import { compoundOverview } from '$lib/server/people/members';
+import { compoundSteps } from '$lib/server/people/todo';
 import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
 import type { PageServerLoad } from './$types';
 
@@ -19,6 +20,8 @@ export const load: PageServerLoad = async (event) => {
   authorize(event, 'compound.read', { fundId: fund.id, compoundId });
   const compound = await compoundOverview(sql(), { fundId: fund.id, compoundId });
   if (compound === null) error(404, { message: m.error_not_found() });
+  // Each application and project with its next step, decided where the committee's to-do list is.
+  const steps = await compoundSteps(sql(), { actor: event.locals.actor, fundId: fund.id, compoundId });
   // The link appears only where the households page would let the visitor in; it asks again.
   const householdsLink = can(event.locals.actor, 'compound.read', { fundId: fund.id, compoundId }).allowed;
   // The committee starts and follows its applications from the fund's list, which shows it only its own.
@@ -26,6 +29,7 @@ export const load: PageServerLoad = async (event) => {
   return {
     fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
     compound,
+    steps,
     householdsLink,
     applicationsLink
   };
