@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import type { Locator } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../apps/web/src/lib/server/access/policy';
@@ -127,7 +128,7 @@ describe.skipIf(!chromiumPath)('the self-raising checklist in a browser', () => 
     await expect.poll(() => page.getByText('已登记 25 户，共 ¥2,000.00。').count()).toBe(1);
     expect(taps).toBeLessThanOrEqual(30);
     expect(await books()).toEqual({ payments: 25, entries: 25, total: '2000.00' });
-    await expect.poll(() => page.getByText('25 / 25 户').count()).toBe(1);
+    await expect.poll(() => page.getByText('25 / 25 户', { exact: true }).count()).toBe(1);
     await expect.poll(() => page.locator('.checklist-row input[type="checkbox"]').count()).toBe(0);
     await expectAccessible(page);
     expect(await overflowsHorizontally(page)).toBe(false);
@@ -143,5 +144,33 @@ describe.skipIf(!chromiumPath)('the self-raising checklist in a browser', () => 
     expect(await link.getAttribute('href')).toMatch(new RegExp(`/funds/${SLUG}/registers/compounds/\\d+$`));
     expect(await page.locator('select[name="householdId"]').count()).toBe(0);
     await expectAccessible(page);
+  });
+
+  it('imports the empty register from a GBK spreadsheet, with a preview that names the bad line', async () => {
+    const page = await pageOf(admin);
+    const registerPath = `/funds/${SLUG}/registers/compounds/${world.compounds['compound-2'] ?? ''}`;
+    expect((await page.goto(registerPath))?.status()).toBe(200);
+    const csv = iconv.encode('楼号,单元,房号,户主姓名\r\n2,1,101,周一\r\n2,1,,吴二\r\n2,1,102,郑三\r\n', 'gbk');
+    await page
+      .getByLabel(zh['regimport_file'] ?? '')
+      .setInputFiles({ name: '名册.csv', mimeType: 'text/csv', buffer: csv });
+    await page.getByRole('button', { name: zh['regimport_preview_submit'] ?? '' }).click();
+    await expect.poll(() => page.getByText(zh['regimport_line_missing'] ?? '').count()).toBe(1);
+    await expect.poll(() => page.getByText('将新增 2 户，1 行有问题').count()).toBe(1);
+    await expectAccessible(page);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    // Nothing is written before the confirmation.
+    const count = async () => {
+      const [row] = await office.sql<{ count: number }[]>`
+        select count(*)::int as count from households where compound_id = ${world.compounds['compound-2'] ?? '0'}`;
+      return row?.count ?? -1;
+    };
+    expect(await count()).toBe(0);
+    await page.getByRole('button', { name: '确认导入 2 户' }).click();
+    await expect.poll(count).toBe(2);
+    await expect.poll(() => page.getByText('已添加 2 户。').count()).toBe(1);
+    // The raise page now lists the two households with their planned shares.
+    expect((await page.goto(raisePath(2)))?.status()).toBe(200);
+    await expect.poll(() => page.locator('.checklist-row').count()).toBe(2);
   });
 });
