@@ -10,6 +10,7 @@ import {
   recordChecklist,
   type ChecklistLineInput
 } from '../../apps/web/src/lib/server/projects/raise-checklist';
+import { previewRegisterImport } from '../../apps/web/src/lib/server/fund/register-import';
 import { openPeopleDatabase } from '../support/people-db';
 import {
   activeProject,
@@ -159,5 +160,49 @@ describe('recordChecklist', () => {
     // The key of a checklist already recorded cannot stand in for another one.
     const other = await recordChecklist(app, checklist(every('1.00').slice(0, 3), { key }));
     expect(other).toMatchObject({ ok: false, code: 'form_was_already_used_for_something_else' });
+  });
+});
+
+describe('previewRegisterImport', () => {
+  const file = (text: string) => new TextEncoder().encode(text);
+
+  it('checks each row against the register it would join, and writes nothing', async () => {
+    const compoundId = world.compounds['compound-1'] ?? '';
+    const result = await previewRegisterImport(app, {
+      actor: committee,
+      fundId: world.fundId,
+      compoundId,
+      bytes: file('楼号,单元,房号,户主姓名\n1,1,101-1,住户1\n1,1,101-1,别人\n9,1,901,新户\n9,1,,缺房号\n')
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      preview: {
+        pasted: '9-1-901 新户',
+        adding: 1,
+        lines: [
+          { row: 2, code: 'line_has_a_bad_format' },
+          { row: 3, code: 'line_has_a_bad_format' },
+          { row: 4, code: null, registered: false },
+          { row: 5, code: 'line_is_missing_a_number' }
+        ]
+      }
+    });
+    const [row] = await owner<{ count: number }[]>`
+      select count(*)::int as count from households where compound_id = ${compoundId}`;
+    expect(row?.count).toBe(25);
+  });
+
+  it('is refused to a leader, and refuses an empty or an unreadable file', async () => {
+    const input = { fundId: world.fundId, compoundId: world.compounds['compound-1'] ?? '' };
+    expect(await previewRegisterImport(app, { ...input, actor: leader, bytes: file('1,1,1,a') })).toMatchObject({
+      code: 'not_allowed'
+    });
+    expect(await previewRegisterImport(app, { ...input, actor: committee, bytes: file('') })).toMatchObject({
+      code: 'register_file_is_empty'
+    });
+    const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3]);
+    expect(await previewRegisterImport(app, { ...input, actor: committee, bytes: xls })).toMatchObject({
+      code: 'register_file_must_be_csv_or_xlsx'
+    });
   });
 });
