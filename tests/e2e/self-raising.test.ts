@@ -82,18 +82,20 @@ describe.skipIf(!chromiumPath)('self-raising and the evaluation in a browser', (
     const page = await pageOf(committee);
     expect((await page.goto(raisePath))?.status()).toBe(200);
     await expectAccessible(page);
+    // The one-payment form (with a receipt file), below the checklist whose labels say the same words.
+    const single = page.locator('form[action="?/record"]');
 
     const receiptFile = join(tmpdir(), `sr-receipt-${run}.png`);
     writeFileSync(receiptFile, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]));
-    await page.getByLabel('住户').selectOption({ label: '1-1-101-1 住户1' });
-    await page.getByLabel('金额（元）').fill('150');
-    await page.getByLabel('微信').check();
-    await page.getByLabel('收款凭据（可选）').setInputFiles(receiptFile);
+    await single.getByLabel('住户').selectOption({ label: '1-1-101-1 住户1' });
+    await single.getByLabel('金额（元）').fill('150');
+    await single.getByLabel('微信').check();
+    await single.getByLabel('收款凭据（可选）').setInputFiles(receiptFile);
     await page.getByRole('button', { name: '登记', exact: true }).click();
     await expect.poll(() => page.getByText(/已登记，记字第\d+号。/).count()).toBe(1);
     expect(await received()).toBe('150.00');
     // The form starts afresh for the next household.
-    await expect.poll(() => page.getByLabel('金额（元）').inputValue()).toBe('');
+    await expect.poll(() => single.getByLabel('金额（元）').inputValue()).toBe('');
     await expect.poll(() => page.getByText('1-1-101-1 住*').count()).toBe(1);
     // The list masks the name; only the committee's form lists the full names.
     expect(await page.locator('.money-list').getByText('住户1').count()).toBe(0);
@@ -102,11 +104,11 @@ describe.skipIf(!chromiumPath)('self-raising and the evaluation in a browser', (
     expect(await overflowsHorizontally(page)).toBe(false);
 
     // Past the target: refused at the field with the figure left (2,000.00 − 150.00).
-    await page.getByLabel('住户').selectOption({ label: '1-1-102-1 住户2' });
-    await page.getByLabel('金额（元）').fill('5000');
+    await single.getByLabel('住户').selectOption({ label: '1-1-102-1 住户2' });
+    await single.getByLabel('金额（元）').fill('5000');
     await page.getByRole('button', { name: '登记', exact: true }).click();
     await expect.poll(() => page.getByText('这笔款会超过自筹目标：最多还能收 ¥1,850.00。').count()).toBeGreaterThan(0);
-    await expect.poll(() => page.getByLabel('金额（元）').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => single.getByLabel('金额（元）').getAttribute('aria-invalid')).toBe('true');
     await expectAccessible(page);
     expect(await received()).toBe('150.00');
 
@@ -127,8 +129,9 @@ describe.skipIf(!chromiumPath)('self-raising and the evaluation in a browser', (
   it('works without JavaScript, in elder mode, and read-only for a leader', async () => {
     const page = await pageOf(committee, { javaScript: false, elder: true });
     expect((await page.goto(raisePath))?.status()).toBe(200);
-    await page.getByLabel('住户').selectOption({ label: '1-1-102-1 住户2' });
-    await page.getByLabel('金额（元）').fill('80.50');
+    const single = page.locator('form[action="?/record"]');
+    await single.getByLabel('住户').selectOption({ label: '1-1-102-1 住户2' });
+    await single.getByLabel('金额（元）').fill('80.50');
     await page.getByRole('button', { name: '登记', exact: true }).click();
     await page.waitForURL('**/raise?recorded=*');
     await expect.poll(() => page.getByText(/已登记，记字第\d+号。/).count()).toBe(1);

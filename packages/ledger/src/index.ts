@@ -258,6 +258,14 @@ export {
 export {
   decideSelfRaisedPayment,
   selfRaiseRemainingOf,
+  decideSelfRaisedBatch,
+  plannedSharesOf,
+  shareStillDueOf,
+  SELF_RAISE_BATCH_MAX,
+  type SelfRaisedBatchCode,
+  type SelfRaisedBatchLine,
+  type SelfRaisedBatchLineCode,
+  type SelfRaisedBatchLineRefusal,
   type SelfRaisedPaymentCode,
   type SelfRaisedPaymentCommand,
   type SelfRaisedPaymentFigures

@@ -91,7 +91,9 @@ export const FUND_OFFICE_REGISTRY: Record<string, RouteEntry> = {
     actions: {
       add: { access: householdsManage, body: empty },
       edit: { access: householdsManage, body: (fx) => ({ householdId: fx.missingId }) },
-      paste: { access: householdsManage, body: () => ({ lines: '' }) }
+      paste: { access: householdsManage, body: () => ({ lines: '' }) },
+      // No file: refused as empty (400) before anything is read.
+      regimport: { access: householdsManage, body: empty }
     },
     endpoints: {}
   }

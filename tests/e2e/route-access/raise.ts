@@ -56,7 +56,9 @@ export const RAISE_REGISTRY: Record<string, RouteEntry> = {
     load: projectRead,
     actions: {
       // Not a form key: refused as invalid (400) before anything is recorded.
-      record: { access: projectGate('project.raise', 'active'), body: () => ({ key: 'x' }) }
+      record: { access: projectGate('project.raise', 'active'), body: () => ({ key: 'x' }) },
+      // The checklist: not a form key either, so refused as invalid (400) before anything is recorded.
+      checklist: { access: projectGate('project.raise', 'active'), body: () => ({ key: 'x' }) }
     },
     endpoints: {}
   },

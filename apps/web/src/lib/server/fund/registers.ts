@@ -258,7 +258,9 @@ export async function compoundHouseholds(
 
 export const HOUSEHOLD_LINES_MAX = 500;
 
-const PART = /^[0-9A-Za-z\u4e00-\u9fff]{1,20}$/;
+/** One part of a household's door (building, unit or room): letters, digits or Chinese characters. */
+export const HOUSEHOLD_PART = /^[0-9A-Za-z\u4e00-\u9fff]{1,20}$/;
+const PART = HOUSEHOLD_PART;
 
 export type ParsedLines =
   | {

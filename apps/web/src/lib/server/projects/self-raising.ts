@@ -122,7 +122,7 @@ export async function recordSelfRaisedPayment(sql: Sql, input: Command & SelfRai
   });
 }
 
-type PlainInput = Omit<Command, 'actor' | 'number'> &
+export type PlainInput = Omit<Command, 'actor' | 'number'> &
   SelfRaiseInput & {
     project: ProjectRow;
     actorUserId: string | null;
@@ -158,7 +158,7 @@ async function replayOf(
   return { ok: true, paymentId: earlier.id, seq: Number(earlier.seq), replayed: true };
 }
 
-type Household = HouseholdDoor & { name: string };
+export type Household = HouseholdDoor & { name: string };
 
 /**
  * What the payment rule needs, read under the project's lock: the fund's year, the household (if
@@ -215,7 +215,7 @@ export async function recordIn(transaction: Transaction, input: PlainInput): Pro
 }
 
 /** The payment's receipt file and its entry, Dr the project's bank money / Cr the households' money. */
-async function postPaymentIn(
+export async function postPaymentIn(
   transaction: Transaction,
   input: PlainInput & { household: Household; paid: Money }
 ): Promise<number> {
@@ -260,7 +260,7 @@ async function postPaymentIn(
 }
 
 /** The payment's row and its audit event, beside the entry just posted. */
-async function insertPaymentIn(
+export async function insertPaymentIn(
   transaction: Transaction,
   input: PlainInput & { paid: Money; seq: number }
 ): Promise<string> {

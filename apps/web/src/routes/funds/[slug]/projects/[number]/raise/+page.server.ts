@@ -12,6 +12,9 @@ import { can } from '$lib/server/access/policy';
 import * as raising from '$lib/server/projects/self-raising';
 import { raiseRefusalOf, type RaiseField } from '$lib/server/projects/raise-refusals';
 import { projectPage, projectSummary } from './raise.server';
+import { checklistAction } from './checklist.server';
+import { checklistOf, checklistRecordedOf } from '$lib/server/projects/raise-checklist';
+import { HOUSEHOLD_SEARCH_MAX } from '$lib/household-search';
 import type { Actions, PageServerLoad } from './$types';
 import { failureStatusOf, fieldErrorsOf } from '$lib/server/platform/form-errors';
 
@@ -26,6 +29,9 @@ export const load: PageServerLoad = async (event) => {
   const canRaise = can(event.locals.actor, 'project.raise', page.ref).allowed;
   const db = sql();
   const recorded = event.url.searchParams.get('recorded');
+  const query = (event.url.searchParams.get('q') ?? '').slice(0, HOUSEHOLD_SEARCH_MAX);
+  const checklistKey = event.url.searchParams.get('checklist') ?? '';
+  const compoundRef = { fundId: page.fund.id, compoundId: page.project.compoundId };
   return {
     ...projectSummary(page, event.locals),
     progress: await raising.raiseProgressOf(db, page.fund.id, page.project),
@@ -36,9 +42,20 @@ export const load: PageServerLoad = async (event) => {
     households: canRaise ? await raising.householdOptionsOf(db, page.project) : [],
     key: randomUUID(),
     today: chinaDateOf(new Date()),
-    recorded: recorded !== null && /^[1-9][0-9]{0,17}$/.test(recorded) ? recorded : null
+    recorded: recorded !== null && /^[1-9][0-9]{0,17}$/.test(recorded) ? recorded : null,
+    // The checklist of the register's households, for those who record; the search is a GET filter.
+    checklist: canRaise ? await checklistOf(db, page.project, query) : null,
+    query,
+    checklistRecorded: v.is(UuidKey, checklistKey)
+      ? await checklistRecordedOf(db, { fundId: page.fund.id, project: page.project, idempotencyKey: checklistKey })
+      : null,
+    // The register's page, where an empty register is filled (by those who may fill it).
+    canFillRegister: can(event.locals.actor, 'compound.households.manage', compoundRef).allowed,
+    compoundId: page.project.compoundId
   };
 };
+
+const UuidKey = v.pipe(v.string(), v.uuid());
 
 const RecordForm = v.object({
   key: v.pipe(v.string(), v.uuid()),
@@ -75,6 +92,7 @@ function refused(status: number, errors: Partial<Record<Field, string>>, values:
 }
 
 export const actions: Actions = {
+  checklist: checklistAction,
   record: async (event) => {
     const page = await projectPage(event);
     // The state is the use case's to judge: a form sent again is answered as the first time.

@@ -10,6 +10,7 @@ import { can } from '$lib/server/access/policy';
 import * as registers from '$lib/server/fund/registers';
 import { DIGITS_ID, fundFromSlug } from '../../../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { regimportAction } from './regimport.server';
 
 /**
  * The households of one compound: personal data for the fund office, the leadership group, the
@@ -112,6 +113,7 @@ async function saveOne(event: RequestEvent, action: 'add' | 'edit') {
 export const actions: Actions = {
   add: (event) => saveOne(event, 'add'),
   edit: (event) => saveOne(event, 'edit'),
+  regimport: regimportAction,
   paste: async (event) => {
     const command = await commandFor(event);
     const form = Object.fromEntries(await event.request.formData());
