@@ -41,7 +41,9 @@ export const load: PageServerLoad = async (event) => {
 const DecideForm = v.object({
   objectionId: v.pipe(v.string(), v.regex(DIGITS_ID)),
   outcome: v.picklist(notices.OBJECTION_OUTCOMES),
-  note: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_NOTE_MAX))
+  note: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_NOTE_MAX)),
+  // Required for a dismissal or an upholding; decideObjection says so (publicReasonFor).
+  publicReason: v.optional(v.pipe(v.string(), v.maxLength(notices.OBJECTION_PUBLIC_REASON_MAX * 2)), '')
 });
 
 function textOf(form: FormData, key: string, max: number): string {
@@ -78,7 +80,10 @@ export const actions: Actions = {
         action: 'decide' as const,
         objectionId,
         errors: { note: m.objection_error_note() },
-        values: { note: textOf(form, 'note', notices.OBJECTION_NOTE_MAX) }
+        values: {
+          note: textOf(form, 'note', notices.OBJECTION_NOTE_MAX),
+          publicReason: textOf(form, 'publicReason', notices.OBJECTION_PUBLIC_REASON_MAX)
+        }
       });
     }
     const result = await notices.decideObjection(sql(), {
@@ -93,12 +98,12 @@ export const actions: Actions = {
       redirect(303, `/funds/${fund.slug}/review/${String(number)}`);
     }
     if (result.ok) return { action: 'decide' as const, decided: true };
-    const { message } = refusalMessage(OBJECTION_DECISION_REFUSALS, result.code, OBJECTION_DECISION_REFUSED);
+    const { field, message } = refusalMessage(OBJECTION_DECISION_REFUSALS, result.code, OBJECTION_DECISION_REFUSED);
     return fail(failureStatusOf(result.code), {
       action: 'decide' as const,
       objectionId,
-      errors: { note: message },
-      values: { note: parsed.output.note }
+      errors: { [field]: message },
+      values: { note: parsed.output.note, publicReason: parsed.output.publicReason }
     });
   }
 };
