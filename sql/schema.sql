@@ -699,9 +699,11 @@ create table objections (
   outcome_note text not null default ''::text,
   decided_by bigint,
   decided_at timestamp with time zone,
+  public_reason text not null default ''::text,
   constraint objection_decided_with_a_date CHECK ((status = 'open'::text) = (decided_at IS NULL)),
   constraint objection_is_short CHECK (btrim(body) <> ''::text AND length(body) <= 2000),
   constraint objection_outcome_is_short CHECK (length(outcome_note) <= 2000),
+  constraint objection_public_reason_is_short CHECK (length(public_reason) <= 500),
   constraint objection_status_is_known CHECK (status = ANY (ARRAY['open'::text, 'dismissed'::text, 'upheld'::text, 'spam'::text])),
   constraint objector_contact_is_short CHECK (btrim(contact) <> ''::text AND length(contact) <= 60),
   constraint objector_name_is_short CHECK (btrim(name) <> ''::text AND length(name) <= 40),
@@ -1493,6 +1495,20 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.objection_decision_needs_a_public_reason()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if new.status in ('dismissed', 'upheld') and btrim(new.public_reason) = '' then
+    raise exception 'objection_decision_needs_a_public_reason: objection % was % without a public reason',
+      new.id, new.status
+      using errcode = 'GJ024';
+  end if;
+  return new;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.payouts_move_once()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1633,6 +1649,8 @@ CREATE TRIGGER holds_are_kept BEFORE DELETE ON holds FOR EACH ROW EXECUTE FUNCTI
 CREATE TRIGGER holds_move_forward BEFORE UPDATE ON holds FOR EACH ROW EXECUTE FUNCTION holds_move_forward();
 
 CREATE TRIGGER invitations_are_single_use BEFORE UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION invitations_are_single_use();
+
+CREATE TRIGGER objection_decision_needs_a_public_reason BEFORE INSERT OR UPDATE OF status, public_reason ON objections FOR EACH ROW EXECUTE FUNCTION objection_decision_needs_a_public_reason();
 
 CREATE TRIGGER payouts_move_once BEFORE DELETE OR UPDATE ON payouts FOR EACH ROW EXECUTE FUNCTION payouts_move_once();
 

@@ -43,7 +43,13 @@ function run(command: string, args: string[], cwd: string): { status: number | n
 }
 
 async function unpacked(name: string, locale: 'zh-CN' | 'en'): Promise<string> {
-  const context = await packageContext(app, { fund, period: PERIOD, locale, now: new Date() });
+  const context = await packageContext(app, {
+    fund,
+    period: PERIOD,
+    locale,
+    now: new Date(),
+    origin: 'https://fund.example.cn'
+  });
   const zip = join(directory, `${name}.zip`);
   const stream = auditPackageStream(context) as unknown as NodeReadableStream<Uint8Array>;
   await pipeline(Readable.fromWeb(stream), createWriteStream(zip));
@@ -136,7 +142,13 @@ describe('the auditor’s package', () => {
 
 describe('a package download cancelled half-way', () => {
   it('stops the archive and leaves the process standing', async () => {
-    const context = await packageContext(app, { fund, period: PERIOD, locale: 'zh-CN', now: new Date() });
+    const context = await packageContext(app, {
+      fund,
+      period: PERIOD,
+      locale: 'zh-CN',
+      now: new Date(),
+      origin: 'https://fund.example.cn'
+    });
     const reader = auditPackageStream(context).getReader();
     const first = await reader.read();
     expect(first.done).toBe(false);

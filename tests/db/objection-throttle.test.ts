@@ -205,6 +205,7 @@ describe('an objection marked as spam', () => {
         objectionId,
         outcome,
         note: '处理',
+        publicReason: '已核实，报价合理。',
         now: NOW,
         ip: null
       });

@@ -358,6 +358,7 @@ describe('objections and the end of the notice', () => {
         objectionId: open[0]?.id ?? '',
         outcome: 'dismissed',
         note: 'x',
+        publicReason: '已核实，报价合理。',
         now: NOW,
         ip: null
       })
@@ -370,6 +371,7 @@ describe('objections and the end of the notice', () => {
           objectionId: objection.id,
           outcome: 'dismissed',
           note: '价格符合市场',
+          publicReason: '已核实，报价合理。',
           now: NOW,
           ip: null
         })
@@ -382,6 +384,7 @@ describe('objections and the end of the notice', () => {
         objectionId: open[0]?.id ?? '',
         outcome: 'dismissed',
         note: '价格符合市场',
+        publicReason: '已核实，报价合理。',
         now: NOW,
         ip: null
       })
@@ -425,6 +428,7 @@ describe('objections and the end of the notice', () => {
         objectionId: filed.objectionId,
         outcome: 'upheld',
         note: '预算重复计算',
+        publicReason: '预算中有一项重复计算，退回重新表决。',
         now: NOW,
         ip: null
       })

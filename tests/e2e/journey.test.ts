@@ -402,6 +402,7 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
     await expect.poll(() => admin.getByText(`道闸报价偏高 ${run}`).count()).toBe(1);
     await checkOnce(admin);
     await admin.getByLabel('处理意见').fill('已核对三家报价，报价合理。');
+    await admin.getByLabel('公开理由').fill('已核对三家报价，报价合理。');
     await admin.getByRole('button', { name: '驳回异议' }).click();
     await expect.poll(() => admin.getByText('异议已处理。').count()).toBe(1);
     const [objection] = await sql<{ status: string }[]>`

@@ -245,7 +245,12 @@ describe('every form sent twice answers as the first time and writes once', () =
       insert into objections (fund_id, application_id, revision, filed_at, name, contact, body)
       values (${office.fundId}, ${applicationId}, 1, now(), '吴女士', '13700000000', '报价偏高')
       returning id::text as id`;
-    const decide = { objectionId: objection?.id ?? '', outcome: 'dismissed', note: '已核对三家报价。' };
+    const decide = {
+      objectionId: objection?.id ?? '',
+      outcome: 'dismissed',
+      note: '已核对三家报价。',
+      publicReason: '已核对三家报价，报价合理。'
+    };
     const decided = await sentTwice(() => post(path(`/notices/${JOURNEY}?/decide`), decide, admin));
     expect(decided.status).toBe(200);
     expect(decided.said).toContain('异议已处理。');

@@ -185,6 +185,7 @@ describe.skipIf(!chromiumPath)('the review in a browser', () => {
     await expect.poll(() => adminPage.getByText(`门禁报价偏高 ${run}`).count()).toBe(1);
     await expectAccessible(adminPage);
     await adminPage.getByLabel('处理意见').fill('已核对三家报价，报价合理。');
+    await adminPage.getByLabel('公开理由').fill('已核对三家报价，报价合理。');
     await adminPage.getByRole('button', { name: '驳回异议' }).click();
     await expect.poll(() => adminPage.getByText('异议已处理。').count()).toBe(1);
     const [objection] = await office.sql<{ status: string }[]>`

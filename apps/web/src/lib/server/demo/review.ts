@@ -63,7 +63,9 @@ async function addThirdLeaderIn(transaction: Transaction, fundId: string): Promi
 /**
  * Two objections to #1 during its notice: a resident's question, dismissed with an answer, and an
  * advertisement posted through the form, which the office marks as spam, so the office's notice
- * page shows the outcomes used and the public counts leave the advertisement out.
+ * page shows the outcomes used and the public counts leave the advertisement out. The dismissal's
+ * public reason is what the public project page shows; the office's note, which names the
+ * objector, stays with the office.
  */
 async function objectionsToFirstIn(
   transaction: Transaction,
@@ -75,15 +77,18 @@ async function objectionsToFirstIn(
     {
       filed: { name: '周先生', contact: '1390000xxxx', body: '道闸一体机的报价是否偏高？希望公开比价情况。' },
       outcome: 'dismissed' as const,
-      note: '已比较三家报价，所选报价最低；已电话答复周先生。'
+      note: '已比较三家报价，所选报价最低；已电话答复周先生。',
+      // What the public pages show: the answer, without the objector's name.
+      publicReason: '已比较三家报价，所选报价最低；比价情况见项目资料。'
     },
     {
       filed: { name: '广告', contact: 'ad@example.com', body: '专业安装道闸，价格优惠，欢迎来电咨询。' },
       outcome: 'spam' as const,
-      note: '广告，与本项目无关。'
+      note: '广告，与本项目无关。',
+      publicReason: ''
     }
   ];
-  for (const { filed, outcome, note } of objections) {
+  for (const { filed, outcome, note, publicReason } of objections) {
     const objection = await fileObjectionIn(transaction, { ...common, number: 1, ...filed });
     if (!objection.ok) throw new Error(`demo seed: an objection was refused (${objection.code})`);
     demoOk(
@@ -93,6 +98,7 @@ async function objectionsToFirstIn(
         objectionId: objection.objectionId,
         outcome,
         note,
+        publicReason,
         actorUserId
       })
     );

@@ -66,6 +66,33 @@ export interface PublicNotice {
   /** The units of the leaders who approved; never a person's name or contact. */
   approvingUnits: string[];
   objections: { open: number; decided: number };
+  /** How each objection was decided, with the office's public reason (objectionOutcomesOf). */
+  outcomes: ObjectionOutcomeView[];
+}
+
+/** One decided objection as the public reads it: never who filed it, how to reach them, or what they wrote. */
+export interface ObjectionOutcomeView {
+  outcome: 'dismissed' | 'upheld';
+  /** The day it was decided, in China (YYYY-MM-DD). */
+  decidedOn: string;
+  publicReason: string;
+}
+
+/**
+ * Every dismissed or upheld objection to an application, of all its revisions, oldest first:
+ * an upheld objection of an earlier revision is part of the project's story. Spam is left out,
+ * as from the public counts. Only the outcome, the day and the public reason are read, so the
+ * objector's name and contact and the office's own note cannot reach a public page.
+ */
+export async function objectionOutcomesOf(
+  sql: Sql | Transaction,
+  applicationId: string
+): Promise<ObjectionOutcomeView[]> {
+  return sql<ObjectionOutcomeView[]>`
+    select status as outcome, to_char((decided_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as "decidedOn",
+           public_reason as "publicReason"
+      from objections where application_id = ${applicationId} and status in ('dismissed', 'upheld')
+     order by decided_at, id`;
 }
 
 /**
@@ -80,7 +107,10 @@ export async function publicNotice(
   await activateEndedNotices(sql, { fundId: input.fundId, today: input.today });
   if (!Number.isSafeInteger(input.number) || input.number < 1 || input.number > 2_147_483_647) return null;
   const [row] = await sql<
-    (Omit<PublicNotice, 'votes' | 'approvingUnits' | 'objections' | 'open' | 'selfRaised' | 'noticeYearsMissing'> & {
+    (Omit<
+      PublicNotice,
+      'votes' | 'approvingUnits' | 'objections' | 'open' | 'selfRaised' | 'noticeYearsMissing' | 'outcomes'
+    > & {
       id: string;
       revision: number;
     })[]
@@ -96,7 +126,7 @@ export async function publicNotice(
      where a.fund_id = ${input.fundId} and a.number = ${input.number} and a.status = any(${statuses}::text[])
        and a.notice_ends_on is not null and a.approved_amount is not null`;
   if (row === undefined) return null;
-  const [votes, units, objections, yearsMissing] = await Promise.all([
+  const [votes, units, objections, yearsMissing, outcomes] = await Promise.all([
     sql<{ choice: 'approve' | 'reject' | 'return'; count: number }[]>`
       select choice, count(*)::int as count from votes
        where application_id = ${row.id} and revision = ${row.revision} group by choice`,
@@ -111,7 +141,8 @@ export async function publicNotice(
         from objections where application_id = ${row.id} and revision = ${row.revision}`,
     row.noticeEndsProvisional
       ? yearsMissingFor(sql, { startsOn: row.noticeStartsOn, endsOn: row.noticeEndsOn })
-      : Promise.resolve([])
+      : Promise.resolve([]),
+    objectionOutcomesOf(sql, row.id)
   ]);
   const counts = { approve: 0, reject: 0, return: 0 };
   for (const vote of votes) counts[vote.choice] = vote.count;
@@ -131,7 +162,8 @@ export async function publicNotice(
       }),
     votes: counts,
     approvingUnits: units.map((unit) => unit.name),
-    objections: objections[0] ?? { open: 0, decided: 0 }
+    objections: objections[0] ?? { open: 0, decided: 0 },
+    outcomes
   };
 }
 
@@ -286,7 +318,24 @@ const OUTCOME_EVENTS = {
 } as const satisfies Record<ObjectionOutcome, string>;
 
 export type DecideObjectionCode =
-  'objection_not_found' | 'objection_already_decided' | 'note_is_required' | 'transition_not_allowed';
+  | 'objection_not_found'
+  | 'objection_already_decided'
+  | 'note_is_required'
+  | 'public_reason_is_required'
+  | 'transition_not_allowed';
+
+/** The longest public reason the office may give (the database says the same). */
+export const OBJECTION_PUBLIC_REASON_MAX = 500;
+
+/**
+ * A dismissal or an upholding is published with the office's reason, so it needs one; spam is not
+ * counted in public, so it needs none (and whatever was typed for it is not kept).
+ */
+export function publicReasonFor(outcome: ObjectionOutcome, reason: string): string | null {
+  if (outcome === 'spam') return '';
+  const trimmed = reason.trim();
+  return trimmed === '' || trimmed.length > OBJECTION_PUBLIC_REASON_MAX ? null : trimmed;
+}
 
 export type DecideObjectionResult =
   | { ok: true; replayed: boolean; applicationStatus: string }
@@ -306,6 +355,8 @@ export async function decideObjection(
     objectionId: string;
     outcome: ObjectionOutcome;
     note: string;
+    /** What the public pages show beside the outcome; never the objector's name or contact. */
+    publicReason: string;
     now: Date;
     ip: string | null;
   }
@@ -314,10 +365,12 @@ export async function decideObjection(
     return { ok: false, code: 'not_allowed' };
   const note = input.note.trim();
   if (note === '' || note.length > OBJECTION_NOTE_MAX) return { ok: false, code: 'note_is_required' };
+  const publicReason = publicReasonFor(input.outcome, input.publicReason);
+  if (publicReason === null) return { ok: false, code: 'public_reason_is_required' };
   if (!/^[0-9]{1,18}$/.test(input.objectionId)) return { ok: false, code: 'objection_not_found' };
   const actorUserId = input.actor.kind === 'user' ? input.actor.userId : null;
   return runCommand<DecideObjectionResult, { ok: false; code: DecideObjectionCode }>(sql, (transaction) =>
-    decideObjectionIn(transaction, { ...input, note, actorUserId })
+    decideObjectionIn(transaction, { ...input, note, publicReason, actorUserId })
   );
 }
 
@@ -329,6 +382,8 @@ export async function decideObjectionIn(
     objectionId: string;
     outcome: ObjectionOutcome;
     note: string;
+    /** Checked by publicReasonFor; the database refuses a decision without one (GJ024). */
+    publicReason: string;
     actorUserId: string | null;
     now: Date;
     ip: string | null;
@@ -352,7 +407,7 @@ export async function decideObjectionIn(
   }
   await transaction`
     update objections set status = ${input.outcome}, outcome_note = ${note}, decided_by = ${actorUserId},
-           decided_at = ${input.now}
+           decided_at = ${input.now}, public_reason = ${input.outcome === 'spam' ? '' : input.publicReason}
      where id = ${input.objectionId}`;
   await recordEvent(transaction, {
     action: OUTCOME_EVENTS[input.outcome],

@@ -427,6 +427,8 @@ export interface Receipt {
   method: RaiseMethod;
   voucherNumber: string;
   seq: number;
+  /** The entry's hash in the books' chain, printed so the household can check it online. */
+  hash: string;
   /** Who recorded the payment for the committee. */
   recordedBy: string;
 }
@@ -447,12 +449,14 @@ export async function receiptOf(
       method: RaiseMethod;
       seq: string;
       voucherNumber: string | null;
+      hash: string;
       recordedBy: string;
     })[]
   >`
     select p.id::text as id, h.building, h.unit_no as "unitNo", h.room, h.name, c.name as "compoundName",
            c.committee_type as "committeeType", p.amount::text as amount, to_char(p.paid_on, 'YYYY-MM-DD') as date,
-           p.method, p.entry_seq::text as seq, e.voucher_number as "voucherNumber", u.display_name as "recordedBy"
+           p.method, p.entry_seq::text as seq, e.voucher_number as "voucherNumber", e.hash,
+           u.display_name as "recordedBy"
       from self_raised_payments p
       join households h on h.id = p.household_id
       join compounds c on c.id = h.compound_id
@@ -475,6 +479,7 @@ export async function receiptOf(
     method: row.method,
     voucherNumber: entryVoucherNumber({ seq: Number(row.seq), voucherNumber: row.voucherNumber }),
     seq: Number(row.seq),
+    hash: row.hash,
     recordedBy: row.recordedBy
   };
 }

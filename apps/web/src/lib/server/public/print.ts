@@ -68,6 +68,26 @@ export function printStamp(input: {
   return { url, qr: qrDataUrl(url), head: input.head, printedOn: chinaDateOf(input.now), verifyUrl: `${base}/verify` };
 }
 
+/**
+ * What a printed 记账凭证 or household receipt carries so that its reader can check it against
+ * the public books: the entry's public page (where the same hash is shown) as an address and as a
+ * QR code, and the entry's hash from the books' chain.
+ */
+export interface EntryCheck {
+  seq: number;
+  /** The entry's public page, /f/<slug>/ledger/<seq>, on the configured origin. */
+  url: string;
+  /** The QR code of `url`, as an SVG data: URL (the same helper as every printed sheet's). */
+  qr: string;
+  /** The entry's hash in the chain, all 64 hex digits, as its public page shows it. */
+  hash: string;
+}
+
+export function entryCheck(input: { origin: string; slug: string; seq: number; hash: string }): EntryCheck {
+  const url = `${input.origin}/f/${input.slug}/ledger/${String(input.seq)}`;
+  return { seq: input.seq, url, qr: qrDataUrl(url), hash: input.hash };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The notice of an approval.
 

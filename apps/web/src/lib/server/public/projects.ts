@@ -12,7 +12,7 @@ import { revisionSnapshot } from '../grants/applications';
 import { closingView } from '../projects/closing';
 import type { Sql } from '../db/client';
 import { categoryLabelOf, currentPolicy } from '../fund/fund-policy';
-import { publicNotice, type PublicNotice } from '../grants/notices';
+import { objectionOutcomesOf, publicNotice, type ObjectionOutcomeView, type PublicNotice } from '../grants/notices';
 import { projectPolicyIn } from '../projects/project-core';
 import { maskedHouseholdOf } from '../projects/self-raising';
 
@@ -258,6 +258,8 @@ export interface PublicProject {
   } | null;
   /** The notice (公示) while the application is approved and on notice; `open` says whether objections are taken. */
   publicNotice: PublicNotice | null;
+  /** Each decided objection's outcome and the office's public reason, in every state of the project. */
+  objectionOutcomes: ObjectionOutcomeView[];
 }
 
 /** Household payments shown on one page; a compound has at most a few hundred households. */
@@ -307,7 +309,8 @@ export async function publicProject(
     closing,
     snapshot,
     policy,
-    policyNow
+    policyNow,
+    objectionOutcomes
   ] = await Promise.all([
     historyRowsOf(sql, id),
     budgetRowsOf(sql, id),
@@ -319,7 +322,8 @@ export async function publicProject(
     closingView(sql, id),
     revisionSnapshot(sql, { applicationId: id, revision: head.revision }),
     head.policyVersion === null ? Promise.resolve(null) : projectPolicyIn(sql, fundId, head.policyVersion),
-    currentPolicy(sql, fundId)
+    currentPolicy(sql, fundId),
+    objectionOutcomesOf(sql, id)
   ]);
   const person = await publicWhoIn(sql, fundId, { history, payouts, accepted: acceptance.accepted });
   const labelNow = policyNow === null ? undefined : categoryLabelOf(policyNow.policy, head.category);
@@ -348,7 +352,8 @@ export async function publicProject(
     evaluation: evaluationOf(evaluations),
     closing: closingOf(closing),
     publicNotice:
-      head.status === 'approved' ? await publicNotice(sql, { fundId, number, today: chinaDateOf(now) }) : null
+      head.status === 'approved' ? await publicNotice(sql, { fundId, number, today: chinaDateOf(now) }) : null,
+    objectionOutcomes
   };
 }
 

@@ -20,6 +20,7 @@ import { closingEntryIdsIn } from '../books/periods';
 import { accountBalancesOf } from '../fund/account-books';
 import { balancesTable, booksFileResponse } from '../fund/account-books-files';
 import { vouchersOf } from '../fund/vouchers';
+import { entryCheck } from '../public/print';
 import { loadStatements, statementsCsv, statementsJson, statementsXlsx } from '../public/statements';
 import type { PublicSite } from '../public/site';
 import { exportEntries } from '../public/ledger';
@@ -58,6 +59,8 @@ export interface PackageContext {
   locale: Locale;
   /** When the package was made, for the README. */
   now: Date;
+  /** The site's public origin (guard.ts publicOrigin), for each voucher's QR code to its public entry. */
+  origin: string;
   /** The chain head when the package was begun: no entry after it is read. */
   head: { seq: number; hash: string };
   accounts: readonly Account[];
@@ -212,7 +215,8 @@ async function* vouchersAndAttachmentsPart(context: PackageContext): AsyncIterab
           fundName: fundName(context),
           locale: context.locale,
           labels: context.labels,
-          attachmentPaths: paths
+          attachmentPaths: paths,
+          check: entryCheck({ origin: context.origin, slug: context.fund.slug, seq: voucher.seq, hash: voucher.hash })
         });
         yield { name: `vouchers/${base}.html`, body };
       }
@@ -386,7 +390,7 @@ async function writeParts(archive: Archiver, context: PackageContext, parts: rea
 /** Reads what every part shares: the chain head, the accounts and their labels. */
 export async function packageContext(
   sql: Sql,
-  input: { fund: AuditFund; period: AuditPeriod; locale: Locale; now: Date }
+  input: { fund: AuditFund; period: AuditPeriod; locale: Locale; now: Date; origin: string }
 ): Promise<PackageContext> {
   const source = await exportEntries(sql, input.fund.id, { project: null, ...input.period });
   const batches = source.batches;

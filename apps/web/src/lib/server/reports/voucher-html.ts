@@ -1,6 +1,7 @@
 import { m } from '../../paraglide/messages';
 import type { Locale } from '../../paraglide/runtime';
 import type { Voucher } from '../fund/vouchers';
+import type { EntryCheck } from '../public/print';
 
 /**
  * One 记账凭证 as a standalone, printable HTML page for the auditor's package: no script, no
@@ -31,6 +32,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .muted { color: #555; }
 .signatures { display: flex; gap: 4rem; margin-top: 1.5rem; }
 .hash { font-family: monospace; font-size: 0.8rem; word-break: break-all; }
+.check { display: flex; gap: 1rem; align-items: flex-start; margin-top: 1rem; break-inside: avoid; }
+.check img { flex: none; }
 `;
 
 export interface VoucherPageInput {
@@ -41,6 +44,19 @@ export interface VoucherPageInput {
   labels: ReadonlyMap<string, string>;
   /** The archive path of each attachment, by its SHA-256, for those the package holds. */
   attachmentPaths: ReadonlyMap<string, string>;
+  /** The QR code to the entry's public page and its hash (public/print.ts entryCheck). */
+  check: EntryCheck;
+}
+
+/** The check a reader makes against the public books: the QR code, the address and the entry's hash. */
+function checkHtml(input: VoucherPageInput): string {
+  const { check, locale } = input;
+  const options = { locale };
+  return (
+    `<div class="check"><img src="${escapeHtml(check.qr)}" alt="${escapeHtml(m.paper_qr_alt({}, options))}" width="112" height="112">` +
+    `<div><p>${escapeHtml(m.paper_check_line({ url: check.url }, options))}</p>` +
+    `<p class="hash">${escapeHtml(m.paper_entry_hash({ seq: String(check.seq) }, options))} ${escapeHtml(check.hash)}</p></div></div>`
+  );
 }
 
 function linesHtml(input: VoucherPageInput): string {
@@ -108,7 +124,7 @@ ${linesHtml(input)}
 <p><strong>${t(m.voucher_preparer({}, options))}</strong> ${t(voucher.preparer ?? '')}</p>
 <p><strong>${t(m.voucher_reviewer({}, options))}</strong></p>
 </div>
-<p class="hash">${t(m.voucher_hash({}, options))} ${t(voucher.hash)}</p>
+${checkHtml(input)}
 ${attachmentsHtml(input)}
 </article>
 </body>

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
-import { authorize } from '$lib/server/access/guard';
+import { authorize, publicOrigin } from '$lib/server/access/guard';
 import { auditPackageStream, packageContext, packageNames } from '$lib/server/reports/audit-package';
 import { parseAuditPeriod } from '$lib/server/reports/period';
 import { contentDisposition } from '$lib/server/public/downloads';
@@ -23,7 +23,8 @@ export const GET: RequestHandler = async (event) => {
     fund: auditFund,
     period: parsed.period,
     locale: event.locals.locale,
-    now: new Date()
+    now: new Date(),
+    origin: publicOrigin(event)
   });
   return new Response(auditPackageStream(context), {
     headers: {

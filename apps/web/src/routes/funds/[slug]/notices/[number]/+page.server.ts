@@ -8,7 +8,11 @@ import { authorize, clientAddress } from '$lib/server/access/guard';
 import { can } from '$lib/server/access/policy';
 import * as notices from '$lib/server/grants/notices';
 import { fileObjectionFromForm } from '$lib/server/grants/objection-form';
-import { OBJECTION_DECISION_REFUSALS, OBJECTION_DECISION_REFUSED } from '$lib/server/grants/notice-refusals';
+import {
+  OBJECTION_DECISION_REFUSALS,
+  OBJECTION_DECISION_REFUSED,
+  type ObjectionDecisionField
+} from '$lib/server/grants/notice-refusals';
 import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { DIGITS_ID, fundFromSlug } from '../../../fund.server';
 import { noticeOf } from './notice.server';
@@ -41,7 +45,9 @@ export const load: PageServerLoad = async (event) => {
 const DecideForm = v.object({
   objectionId: v.pipe(v.string(), v.regex(DIGITS_ID)),
   outcome: v.picklist(notices.OBJECTION_OUTCOMES),
-  note: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_NOTE_MAX))
+  note: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(notices.OBJECTION_NOTE_MAX)),
+  // Required for a dismissal or an upholding; decideObjection says so (publicReasonFor).
+  publicReason: v.optional(v.pipe(v.string(), v.maxLength(notices.OBJECTION_PUBLIC_REASON_MAX * 2)), '')
 });
 
 function textOf(form: FormData, key: string, max: number): string {
@@ -74,11 +80,16 @@ export const actions: Actions = {
     const objectionId = textOf(form, 'objectionId', 20);
     const parsed = v.safeParse(DecideForm, Object.fromEntries(form));
     if (!parsed.success) {
+      // Typed as every refusal's errors are, so the page reads either field from any of them.
+      const errors: Partial<Record<ObjectionDecisionField, string>> = { note: m.objection_error_note() };
       return fail(400, {
         action: 'decide' as const,
         objectionId,
-        errors: { note: m.objection_error_note() },
-        values: { note: textOf(form, 'note', notices.OBJECTION_NOTE_MAX) }
+        errors,
+        values: {
+          note: textOf(form, 'note', notices.OBJECTION_NOTE_MAX),
+          publicReason: textOf(form, 'publicReason', notices.OBJECTION_PUBLIC_REASON_MAX)
+        }
       });
     }
     const result = await notices.decideObjection(sql(), {
@@ -93,12 +104,13 @@ export const actions: Actions = {
       redirect(303, `/funds/${fund.slug}/review/${String(number)}`);
     }
     if (result.ok) return { action: 'decide' as const, decided: true };
-    const { message } = refusalMessage(OBJECTION_DECISION_REFUSALS, result.code, OBJECTION_DECISION_REFUSED);
+    const { field, message } = refusalMessage(OBJECTION_DECISION_REFUSALS, result.code, OBJECTION_DECISION_REFUSED);
+    const errors: Partial<Record<ObjectionDecisionField, string>> = { [field]: message };
     return fail(failureStatusOf(result.code), {
       action: 'decide' as const,
       objectionId,
-      errors: { note: message },
-      values: { note: parsed.output.note }
+      errors,
+      values: { note: parsed.output.note, publicReason: parsed.output.publicReason }
     });
   }
 };

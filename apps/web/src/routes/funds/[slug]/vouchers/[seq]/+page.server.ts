@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
-import { allows, authorize, clientAddress } from '$lib/server/access/guard';
+import { allows, authorize, clientAddress, publicOrigin } from '$lib/server/access/guard';
+import { entryCheck } from '$lib/server/public/print';
 import { voucherOf } from '$lib/server/fund/vouchers';
 import { REASON_LENGTH_MAX, entryCorrectionOf, requestCorrection } from '$lib/server/fund/corrections';
 import { correctionRefusalOf } from '$lib/server/fund/corrections-refusals';
@@ -32,6 +33,7 @@ export const load: PageServerLoad = async (event) => {
   return {
     fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
     voucher,
+    check: entryCheck({ origin: publicOrigin(event), slug: fund.slug, seq, hash: voucher.hash }),
     correction,
     canCorrect: allows(event, 'books.correct', { fundId: fund.id }),
     canSeeCorrections: allows(event, 'books.correct.confirm', { fundId: fund.id }),

@@ -1,6 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
+import { publicOrigin } from '$lib/server/access/guard';
+import { entryCheck } from '$lib/server/public/print';
 import { receiptOf } from '$lib/server/projects/self-raising';
 import { projectPage, projectSummary } from '../../raise/raise.server';
 import type { PageServerLoad } from './$types';
@@ -15,5 +17,7 @@ export const load: PageServerLoad = async (event) => {
   const page = await projectPage(event);
   const receipt = await receiptOf(sql(), { project: page.project, paymentId: event.params.id });
   if (receipt === null) error(404, { message: m.error_not_found() });
-  return { ...projectSummary(page, event.locals), receipt };
+  // The QR code and the hash let the household check the payment against the public books.
+  const check = entryCheck({ origin: publicOrigin(event), slug: page.fund.slug, seq: receipt.seq, hash: receipt.hash });
+  return { ...projectSummary(page, event.locals), receipt, check };
 };
