@@ -304,10 +304,10 @@ const CORE_REGISTRY: Record<string, RouteEntry> = {
     targets: () => [{ path: '/login', fundId: null, compoundId: null }],
     load: {
       kind: 'custom',
-      why: 'the sign-in form is for people not signed in; a signed-in visitor goes to the account page',
+      why: 'the sign-in form is for people not signed in; a signed-in visitor goes to their to-do list on the home page',
       expected: (viewer) =>
         signedIn(viewer)
-          ? { kind: 'redirect', location: '/account' }
+          ? { kind: 'redirect', location: '/' }
           : viewer.secondFactorPending
             ? { kind: 'redirect', location: '/login/totp' }
             : { kind: 'allow' }
@@ -324,7 +324,7 @@ const CORE_REGISTRY: Record<string, RouteEntry> = {
       expected: (viewer) =>
         viewer.secondFactorPending
           ? { kind: 'allow' }
-          : { kind: 'redirect', location: signedIn(viewer) ? '/account' : '/login' }
+          : { kind: 'redirect', location: signedIn(viewer) ? '/' : '/login' }
     },
     actions: {
       default: {
