@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import { recordEvent, type EventAction } from '../../apps/web/src/lib/server/platform/audit';
+import { trailCsvStream } from '../../apps/web/src/lib/server/reports/audit-trail-csv';
 import {
+  TRAIL_PAGE_SIZE,
   parseTrailQuery,
+  trailPage,
   trailLinks,
   trailRoles,
   trailRows,
@@ -153,7 +156,7 @@ describe('the audit trail query', () => {
   });
 
   it('takes dates as China days, both ends included', async () => {
-    const parsed = parseTrailQuery(new URLSearchParams({ from: '2026-03-02', to: '2026-03-02' }));
+    const parsed = parseTrailQuery(new URLSearchParams({ since: '2026-03-02', until: '2026-03-02' }));
     expect(parsed.invalid).toEqual([]);
     const ids = (await walk(parsed.query, 10)).flat();
     const chinaDay = (at: Date) => new Date(at.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
@@ -164,9 +167,9 @@ describe('the audit trail query', () => {
 
   it('reports a malformed filter and leaves it out, and refuses a range that ends before it starts', () => {
     const parsed = parseTrailQuery(
-      new URLSearchParams({ person: 'x1', kind: 'DROP TABLE', from: '2026-03-05', to: '2026-03-01', before: '-1' })
+      new URLSearchParams({ person: 'x1', kind: 'DROP TABLE', since: '2026-03-05', until: '2026-03-01', before: '-1' })
     );
-    expect(parsed.invalid.sort()).toEqual(['before', 'kind', 'person', 'to']);
+    expect(parsed.invalid.sort()).toEqual(['before', 'kind', 'person', 'until']);
     expect(parsed.query).toEqual({ ...NO_FILTER, from: '2026-03-05' });
   });
 
@@ -191,5 +194,41 @@ describe('the audit trail query', () => {
     expect([...links.values()]).toEqual(rows.map(() => '/funds/trail-fund/registers'));
     const nobody: Actor = { kind: 'anonymous' };
     expect((await trailLinks(app, { fundId, fundSlug: 'trail-fund', actor: nobody, rows })).size).toBe(0);
+  });
+
+  it('pages as the screen shows them: a full page names the id the next one starts below', async () => {
+    const supervisor: Actor = {
+      kind: 'user',
+      userId: people.admin,
+      platformAdmin: false,
+      memberships: [{ fundId, role: 'supervisor', unitId: null, compoundId: null }],
+      totpEnrolled: false,
+      fundsRequiringTotp: []
+    };
+    const first = await trailPage(app, { fundId, fundSlug: 'trail-fund', actor: supervisor, query: NO_FILTER });
+    expect(first.entries).toHaveLength(TRAIL_PAGE_SIZE);
+    expect(first.nextBefore).toBe(first.entries.at(-1)?.id);
+    const second = await trailPage(app, {
+      fundId,
+      fundSlug: 'trail-fund',
+      actor: supervisor,
+      query: { ...NO_FILTER, before: first.nextBefore }
+    });
+    expect(second.entries[0]?.id).toBe(String(BigInt(first.nextBefore ?? '0') - 2n));
+    expect(first.entries[0]).toMatchObject({ actorName: '管理员甲', roles: [{ role: 'fund_admin', place: null }] });
+    // China's wall clock: the newest event, 129 steps of 40 minutes (86 hours) after 15:00Z on 1 March.
+    expect(first.entries[0]?.when).toBe('2026-03-05 13:00:00');
+  });
+
+  it('writes the filtered trail as CSV with a byte-order mark, one header and one row per event', async () => {
+    const stream = trailCsvStream(app, { fundId, query: { ...NO_FILTER, action: 'vote.cast' }, locale: 'en' });
+    const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    expect(text.startsWith('\uFEFFEvent id,When (China time),Who,Role,Action,Action code,')).toBe(true);
+    const lines = text.trimEnd().split('\r\n');
+    expect(lines).toHaveLength(1 + scripted.filter((event) => event.action === 'vote.cast').length);
+    expect(lines.slice(1).every((line) => line.includes(',Vote cast,vote.cast,'))).toBe(true);
+    expect(text.indexOf('\uFEFF', 1)).toBe(-1);
   });
 });

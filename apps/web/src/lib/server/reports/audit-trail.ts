@@ -20,7 +20,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RESOURCE_TYPE = /^[a-z][a-z_]{0,39}$/;
 const RESOURCE_ID_LENGTH_MAX = 100;
 
-export const TRAIL_FIELDS = ['person', 'kind', 'type', 'resource', 'from', 'to', 'before'] as const;
+// The dates are named since/until, not from/to: on the audit page from/to ask for the auditor's package.
+export const TRAIL_FIELDS = ['person', 'kind', 'type', 'resource', 'since', 'until', 'before'] as const;
 export type TrailField = (typeof TRAIL_FIELDS)[number];
 
 export interface TrailFilter {
@@ -65,12 +66,12 @@ export function parseTrailQuery(params: URLSearchParams): TrailParsed {
     action: checked('kind', (value) => ACTION.test(value)),
     resourceType: checked('type', (value) => RESOURCE_TYPE.test(value)),
     resourceId: checked('resource', (value) => value.length <= RESOURCE_ID_LENGTH_MAX),
-    from: checked('from', isDate),
-    to: checked('to', isDate),
+    from: checked('since', isDate),
+    to: checked('until', isDate),
     before: checked('before', (value) => ID.test(value))
   };
   if (query.from !== null && query.to !== null && query.from > query.to) {
-    invalid.push('to');
+    invalid.push('until');
     query.to = null;
   }
   return { query, values, invalid };
@@ -95,17 +96,36 @@ export interface TrailRow {
   actorName: string | null;
 }
 
+/** The widest date range read through the date index first; see trailRows. */
+const DATE_WINDOW_DAYS_MAX = 31;
+
 /**
  * One keyset page of a fund's events, newest first: at most `limit` rows with ids below
  * `before`. Every condition is a plain comparison on an indexed column (sql/021_audit_trail.sql),
  * so PostgreSQL walks an index backwards and stops after the page; there is never an OFFSET.
+ *
+ * A date range is the exception: the planner assumes matching rows are spread evenly over the
+ * ids, and would walk the fund's whole trail back to a day long ago. A range of at most a month
+ * is therefore read first through the date index (a month of a busy fund is a few thousand ids),
+ * and the page is cut from those; a wider range matches enough rows that the walk by id is short.
  */
 export async function trailRows(
   sql: Sql,
   input: { fundId: string; query: TrailQuery; limit: number }
 ): Promise<TrailRow[]> {
   const q = input.query;
+  const start = q.from === null ? null : chinaDayStart(q.from);
+  const end = q.to === null ? null : chinaDayEnd(q.to);
+  const narrow =
+    start !== null && end !== null && end.getTime() - start.getTime() <= DATE_WINDOW_DAYS_MAX * 24 * 60 * 60 * 1000;
+  const dated = sql`
+    ${start === null ? sql`` : sql`and e.at >= ${start}`}
+    ${end === null ? sql`` : sql`and e.at < ${end}`}`;
+  const window = narrow ? sql`and e.id in (select d.id from in_window d)` : sql``;
   return sql<TrailRow[]>`
+    with in_window as materialized (
+      select w.id from events w
+       where ${narrow ? sql`w.fund_id = ${input.fundId} and w.at >= ${start} and w.at < ${end}` : sql`false`})
     select e.id::text as id, e.at, e.action, e.resource_type as "resourceType", e.resource_id as "resourceId",
            e.outcome, e.actor_user_id::text as "actorUserId", u.display_name as "actorName"
       from events e left join users u on u.id = e.actor_user_id
@@ -114,8 +134,7 @@ export async function trailRows(
        ${q.action === null ? sql`` : sql`and e.action = ${q.action}`}
        ${q.resourceType === null ? sql`` : sql`and e.resource_type = ${q.resourceType}`}
        ${q.resourceId === null ? sql`` : sql`and e.resource_id = ${q.resourceId}`}
-       ${q.from === null ? sql`` : sql`and e.at >= ${chinaDayStart(q.from)}`}
-       ${q.to === null ? sql`` : sql`and e.at < ${chinaDayEnd(q.to)}`}
+       ${dated} ${window}
        ${q.before === null ? sql`` : sql`and e.id < ${q.before}`}
      order by e.id desc
      limit ${input.limit}`;
@@ -280,4 +299,87 @@ async function entrySeqsOf(sql: Sql, fundId: string, ids: string[]): Promise<Map
   const rows = await sql<{ id: string; seq: number }[]>`
     select id::text as id, seq from entries where fund_id = ${fundId} and id = any(${ids}::uuid[])`;
   return new Map(rows.map((row) => [row.id, Number(row.seq)]));
+}
+
+/** An instant as China's wall clock to the second, 2026-03-02 08:00:05, for the page and the CSV. */
+export function chinaTimeText(at: Date): string {
+  return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export interface TrailEntry {
+  id: string;
+  when: string;
+  actorName: string | null;
+  roles: TrailRole[];
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  outcome: TrailRow['outcome'];
+  /** The resource's page, when it has one and the reader may open it. */
+  link: string | null;
+}
+
+export interface TrailPage {
+  entries: TrailEntry[];
+  /** The id the next page starts below, or null on the last page. */
+  nextBefore: string | null;
+}
+
+/** One page of the trail as the page shows it: each event with its person's roles and its link. */
+export async function trailPage(
+  sql: Sql,
+  input: { fundId: string; fundSlug: string; actor: Actor; query: TrailQuery }
+): Promise<TrailPage> {
+  // One row more than a page tells whether a next page exists without counting.
+  const fetched = await trailRows(sql, { fundId: input.fundId, query: input.query, limit: TRAIL_PAGE_SIZE + 1 });
+  const rows = fetched.slice(0, TRAIL_PAGE_SIZE);
+  const [roles, links] = await Promise.all([
+    trailRoles(sql, { fundId: input.fundId, userIds: actorIdsOf(rows) }),
+    trailLinks(sql, { fundId: input.fundId, fundSlug: input.fundSlug, actor: input.actor, rows })
+  ]);
+  return {
+    entries: rows.map((row) => entryOf(row, roles, links)),
+    nextBefore: fetched.length > TRAIL_PAGE_SIZE ? (rows.at(-1)?.id ?? null) : null
+  };
+}
+
+function actorIdsOf(rows: readonly TrailRow[]): string[] {
+  return [...new Set(rows.flatMap((row) => (row.actorUserId === null ? [] : [row.actorUserId])))];
+}
+
+function entryOf(row: TrailRow, roles: Map<string, TrailRole[]>, links: Map<string, string>): TrailEntry {
+  return {
+    id: row.id,
+    when: chinaTimeText(row.at),
+    actorName: row.actorName,
+    roles: row.actorUserId === null ? [] : (roles.get(row.actorUserId) ?? []),
+    action: row.action,
+    resourceType: row.resourceType,
+    resourceId: row.resourceId,
+    outcome: row.outcome,
+    link: links.get(row.id) ?? null
+  };
+}
+
+/**
+ * The filtered trail, every page of it, as batches of entries for the CSV download: the same
+ * keyset walk as the pages, so a download of a million events never holds more than one batch.
+ */
+export async function* trailBatches(
+  sql: Sql,
+  input: { fundId: string; query: TrailQuery }
+): AsyncGenerator<{ entries: TrailEntry[] }> {
+  let before = input.query.before;
+  for (;;) {
+    const rows = await trailRows(sql, {
+      fundId: input.fundId,
+      query: { ...input.query, before },
+      limit: TRAIL_CSV_BATCH
+    });
+    if (rows.length === 0) return;
+    const roles = await trailRoles(sql, { fundId: input.fundId, userIds: actorIdsOf(rows) });
+    yield { entries: rows.map((row) => entryOf(row, roles, new Map())) };
+    if (rows.length < TRAIL_CSV_BATCH) return;
+    before = rows.at(-1)?.id ?? null;
+  }
 }
