@@ -971,7 +971,7 @@ CREATE INDEX events_by_fund_action ON public.events USING btree (fund_id, action
 
 CREATE INDEX events_by_fund_actor ON public.events USING btree (fund_id, actor_user_id, id DESC);
 
-CREATE INDEX events_by_fund_at ON public.events USING btree (fund_id, at);
+CREATE INDEX events_by_fund_at ON public.events USING btree (fund_id, at, id);
 
 CREATE INDEX events_by_fund_resource ON public.events USING btree (fund_id, resource_type, resource_id, id DESC);
 

@@ -118,25 +118,32 @@ export async function trailRows(
   const end = q.to === null ? null : chinaDayEnd(q.to);
   const narrow =
     start !== null && end !== null && end.getTime() - start.getTime() <= DATE_WINDOW_DAYS_MAX * 24 * 60 * 60 * 1000;
-  const dated = sql`
-    ${start === null ? sql`` : sql`and e.at >= ${start}`}
-    ${end === null ? sql`` : sql`and e.at < ${end}`}`;
-  const window = narrow ? sql`and e.id in (select d.id from in_window d)` : sql``;
+  const before = q.before === null ? sql`` : sql`and e.id < ${q.before}`;
+  // A narrow range: the range's ids from the date index (id is in it, so the heap is not read),
+  // then the events by primary key, newest first, until a page passes the other filters.
+  // Materialized, so that the planner cannot fold it back into a walk of the fund's trail by id.
+  const window = narrow
+    ? sql`with in_window as materialized (
+            select w.id from events w
+             where w.fund_id = ${input.fundId} and w.at >= ${start} and w.at < ${end}
+               ${q.before === null ? sql`` : sql`and w.id < ${q.before}`}
+             order by w.id desc)`
+    : sql``;
+  const source = narrow ? sql`in_window d join events e on e.id = d.id` : sql`events e`;
   return sql<TrailRow[]>`
-    with in_window as materialized (
-      select w.id from events w
-       where ${narrow ? sql`w.fund_id = ${input.fundId} and w.at >= ${start} and w.at < ${end}` : sql`false`})
+    ${window}
     select e.id::text as id, e.at, e.action, e.resource_type as "resourceType", e.resource_id as "resourceId",
            e.outcome, e.actor_user_id::text as "actorUserId", u.display_name as "actorName"
-      from events e left join users u on u.id = e.actor_user_id
+      from ${source} left join users u on u.id = e.actor_user_id
      where e.fund_id = ${input.fundId}
        ${q.actorUserId === null ? sql`` : sql`and e.actor_user_id = ${q.actorUserId}`}
        ${q.action === null ? sql`` : sql`and e.action = ${q.action}`}
        ${q.resourceType === null ? sql`` : sql`and e.resource_type = ${q.resourceType}`}
        ${q.resourceId === null ? sql`` : sql`and e.resource_id = ${q.resourceId}`}
-       ${dated} ${window}
-       ${q.before === null ? sql`` : sql`and e.id < ${q.before}`}
-     order by e.id desc
+       ${start === null ? sql`` : sql`and e.at >= ${start}`}
+       ${end === null ? sql`` : sql`and e.at < ${end}`}
+       ${before}
+     order by ${narrow ? sql`d.id` : sql`e.id`} desc
      limit ${input.limit}`;
 }
 
