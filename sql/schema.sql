@@ -969,6 +969,14 @@ CREATE INDEX events_by_actor ON public.events USING btree (actor_user_id, id DES
 
 CREATE INDEX events_by_fund ON public.events USING btree (fund_id, id DESC);
 
+CREATE INDEX events_by_fund_action ON public.events USING btree (fund_id, action, id DESC);
+
+CREATE INDEX events_by_fund_actor ON public.events USING btree (fund_id, actor_user_id, id DESC);
+
+CREATE INDEX events_by_fund_at ON public.events USING btree (fund_id, at, id);
+
+CREATE INDEX events_by_fund_resource ON public.events USING btree (fund_id, resource_type, resource_id, id DESC);
+
 CREATE INDEX expenses_by_application ON public.expenses USING btree (application_id, id);
 
 CREATE INDEX holds_open_by_account ON public.holds USING btree (fund_id, account_code, expires_at) WHERE (status = 'open'::text);

@@ -270,6 +270,13 @@ export {
   type SelfRaisedPaymentCommand,
   type SelfRaisedPaymentFigures
 } from './grants/self-raise.js';
+export {
+  revisionDiff,
+  type FieldChange,
+  type LineChange,
+  type RevisionDiff,
+  type RevisionSide
+} from './grants/revision-diff.js';
 
 // Reports
 export type { Period } from './reports/totals.js';

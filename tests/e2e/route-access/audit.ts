@@ -3,12 +3,22 @@ import type { Access, RouteEntry } from '../route-access';
 
 /**
  * The auditor's package (see RouteEntry in ../route-access.ts): the page that chooses a period
- * and the streamed archive, both for the fund's office and its supervisor only.
+ * (and shows the audit trail) and the streamed archive, both for the fund's office and its
+ * supervisor only.
  */
 
 const auditPackage: Access = {
   kind: 'policy',
   decide: (actor, target) => can(actor, 'books.audit_package', { fundId: target.fundId ?? '' })
+};
+
+/** The page also shows the audit trail, so it asks audit.read too (today the same two roles). */
+const auditPage: Access = {
+  kind: 'policy',
+  decide: (actor, target) => {
+    const packageDecision = can(actor, 'books.audit_package', { fundId: target.fundId ?? '' });
+    return packageDecision.allowed ? can(actor, 'audit.read', { fundId: target.fundId ?? '' }) : packageDecision;
+  }
 };
 
 export const AUDIT_REGISTRY: Record<string, RouteEntry> = {
@@ -17,7 +27,7 @@ export const AUDIT_REGISTRY: Record<string, RouteEntry> = {
       { path: `/funds/${fx.fundSlug}/audit`, fundId: fx.fundId, compoundId: null },
       { path: `/funds/${fx.otherFundSlug}/audit`, fundId: fx.otherFundId, compoundId: null }
     ],
-    load: auditPackage,
+    load: auditPage,
     actions: {},
     endpoints: {}
   },

@@ -11,12 +11,14 @@
  */
 // The folder splits by role: transitions.ts (the row, the lock order, writing a transition),
 // seats.ts (the leadership's seats and votes), precheck.ts and vote.ts (the commands),
-// notice-end.ts (activating ended notices) and views.ts (what the pages read).
+// notice-end.ts (activating ended notices), views.ts (what the pages read) and changes.ts (what a
+// revision changed, for the vote page).
 
 export * from './precheck';
 export * from './vote';
 export * from './notice-end';
 export * from './views';
+export * from './changes';
 export { holdIdOf, seatsOf } from './seats';
 export {
   applyTransition,

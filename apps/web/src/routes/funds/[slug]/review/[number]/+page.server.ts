@@ -11,14 +11,19 @@ import { can } from '$lib/server/access/policy';
 import * as review from '$lib/server/grants/review';
 import { PRECHECK_REFUSALS, REVIEW_REFUSED, voteRefusals } from '$lib/server/grants/review-refusals';
 import { refusalMessage } from '$lib/server/platform/refusal-messages';
+import { applicationView } from '$lib/server/grants/applications';
 import { fundFromSlug } from '../../../fund.server';
+import { presentation } from '../../applications/application.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /**
  * One application under review: everything a reviewer needs (the application, its budget and
  * owners' meeting, the computed match, the compound's history and yearly quota, the pool, the
  * votes so far and the recusals), with the pre-check form for the fund administrator and the vote
- * form for a leader who may vote. A recused leader sees why they cannot.
+ * form for a leader who may vote. A recused leader sees why they cannot. Beside the review's own
+ * figures stand what the vote rests on, as the application's page shows it (the match's working,
+ * each household's share, the owners' meeting with its minutes, the quotes), and what changed
+ * since the previous revision.
  */
 
 const NUMBER = /^[1-9][0-9]{0,8}$/;
@@ -60,9 +65,34 @@ export const load: PageServerLoad = async (event) => {
       view.application.status === 'approved'
         ? await calendarGapOf(sql(), { fundId: fund.id, number: view.application.number })
         : { years: [], notices: [] },
-    canEnterCalendar: can(actor, 'platform.calendar.manage', null).allowed
+    canEnterCalendar: can(actor, 'platform.calendar.manage', null).allowed,
+    ...(await groundsOf(fund.id, view.application))
   };
 };
+
+/**
+ * What the vote rests on, read as the application's own page reads it (the same presentation, so
+ * the match's working and the shares come from the ledger's rules once), and the changes from the
+ * previous revision.
+ */
+async function groundsOf(fundId: string, application: { id: string; number: number; revision: number }) {
+  const [detail, changes] = await Promise.all([
+    applicationView(sql(), { fundId, number: application.number }),
+    review.revisionChanges(sql(), { applicationId: application.id, revision: application.revision })
+  ]);
+  if (detail === null) return { grounds: null, changes };
+  const shown = await presentation(fundId, detail);
+  return {
+    grounds: {
+      application: detail,
+      categories: shown.categories,
+      match: shown.match,
+      shares: shown.shares,
+      consent: shown.consent
+    },
+    changes
+  };
+}
 
 const PrecheckForm = v.object({
   outcome: v.picklist(review.PRECHECK_OUTCOMES),
