@@ -27,6 +27,7 @@ import { PUBLIC_STATEMENTS_REGISTRY } from './route-access/public-statements';
 import { ACCOUNT_BOOKS_REGISTRY } from './route-access/account-books';
 import { BANK_REGISTRY } from './route-access/bank';
 import { AUDIT_REGISTRY } from './route-access/audit';
+import { NOTIFICATIONS_REGISTRY } from './route-access/notifications';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -488,7 +489,8 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...PUBLIC_STATEMENTS_REGISTRY,
   ...ACCOUNT_BOOKS_REGISTRY,
   ...BANK_REGISTRY,
-  ...AUDIT_REGISTRY
+  ...AUDIT_REGISTRY,
+  ...NOTIFICATIONS_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

@@ -45,3 +45,12 @@ const STATUS_MESSAGES: Record<string, (lang: Lang) => string> = {
 function statusNameFor(status: string, lang: Lang): string {
   return Object.hasOwn(STATUS_MESSAGES, status) ? (STATUS_MESSAGES[status]?.(lang) ?? status) : status;
 }
+
+/** A request without its subject, for the inbox, whose line already names the application. */
+export function askLine(ask: NotificationAsk, lang: Lang): string | null {
+  if (ask.kind !== 'request') return null;
+  const verb = VERBS[ask.verb](lang);
+  return ask.deadline === null
+    ? m.notify_inbox_request({ verb }, { locale: lang })
+    : m.notify_inbox_request_by({ verb, date: shortDay(ask.deadline, lang) }, { locale: lang });
+}
