@@ -11,8 +11,11 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** A real SMTP server on loopback (smtp-server), keeping every mail it accepts. */
-export async function startSmtpReceiver(): Promise<{
+/**
+ * A real SMTP server on loopback (smtp-server), keeping every mail it accepts. `delayMs` makes it
+ * answer each mail that much later, a slow server, so that a test can kill a sender mid-delivery.
+ */
+export async function startSmtpReceiver(options: { delayMs?: number } = {}): Promise<{
   port: number;
   mails: ReceivedMail[];
   close: () => Promise<void>;
@@ -33,7 +36,7 @@ export async function startSmtpReceiver(): Promise<{
           subject: decodeSubject(/^Subject:\s*(.+(?:\r?\n[ \t].+)*)$/im.exec(raw)?.[1] ?? ''),
           raw
         });
-        callback();
+        setTimeout(callback, options.delayMs ?? 0);
       });
     }
   });
