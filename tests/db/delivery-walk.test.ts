@@ -71,7 +71,7 @@ describe('one application from submission to active', () => {
         ORIGIN: 'https://fund.example.cn',
         GONGJIAN_DELIVERY_POLL_MS: '200'
       },
-      ''
+      () => ''
     );
     worker = startDeliveryWorker(app, config, { log: () => {}, host: 'walk.test' });
 

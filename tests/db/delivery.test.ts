@@ -67,7 +67,7 @@ beforeAll(async () => {
       GONGJIAN_DELIVERY_BACKOFF_MS: '50',
       GONGJIAN_DELIVERY_ATTEMPTS: '3'
     },
-    'http://localhost:3000'
+    () => 'http://localhost:3000'
   );
   world = await makeWorld({ owner, app, now: NOW }, { slug: 'delivery', pool: '100000.00' });
   admin = await personIn({ owner, app, now: NOW }, world, 'dl-admin', [{ role: 'fund_admin' }]);

@@ -23,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
   const user = requireUser(event);
   return {
     channels: await channelsOf(sql(), user.id),
-    available: channelsAvailable(readDeliveryConfig(env, ''))
+    available: channelsAvailable(readDeliveryConfig(env, () => ''))
   };
 };
 

@@ -8,8 +8,11 @@ import { configuredOrigin } from '../../platform/config';
 export interface DeliveryConfig {
   smtp: { url: string; from: string } | null;
   webhook: { url: string; secret: string } | null;
-  /** The public origin for the links in messages (`ORIGIN`), or the fallback the server passes in. */
-  origin: string;
+  /**
+   * The public origin for the links in messages: `ORIGIN`, or else the fallback the server passes
+   * in, asked at each send because the listening port is known only once the server listens.
+   */
+  origin: () => string;
   /** Attempts before a message is given up as failed. */
   maxAttempts: number;
   /** The slow poll that backs up LISTEN/NOTIFY, in milliseconds. */
@@ -18,7 +21,11 @@ export interface DeliveryConfig {
   backoffMs: number;
 }
 
-export function readDeliveryConfig(env: Record<string, string | undefined>, fallbackOrigin: string): DeliveryConfig {
+export function readDeliveryConfig(
+  env: Record<string, string | undefined>,
+  fallbackOrigin: () => string
+): DeliveryConfig {
+  const configured = configuredOrigin(env.ORIGIN);
   const smtpUrl = env.SMTP_URL?.trim();
   const webhookUrl = env.WEBHOOK_URL?.trim();
   const webhookSecret = env.WEBHOOK_SECRET?.trim();
@@ -31,7 +38,7 @@ export function readDeliveryConfig(env: Record<string, string | undefined>, fall
       webhookUrl && /^https?:\/\//.test(webhookUrl) && webhookSecret
         ? { url: webhookUrl, secret: webhookSecret }
         : null,
-    origin: configuredOrigin(env.ORIGIN) ?? fallbackOrigin,
+    origin: configured === undefined ? fallbackOrigin : () => configured,
     maxAttempts: boundedInteger(env.GONGJIAN_DELIVERY_ATTEMPTS, 8, 1, 50),
     pollMs: boundedInteger(env.GONGJIAN_DELIVERY_POLL_MS, 30_000, 50, 600_000),
     backoffMs: boundedInteger(env.GONGJIAN_DELIVERY_BACKOFF_MS, 30_000, 10, 3_600_000)

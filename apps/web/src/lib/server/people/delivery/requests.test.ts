@@ -51,12 +51,12 @@ describe('delivery settings and keys', () => {
   it('leaves a channel unconfigured without its settings, and bounds the numbers', () => {
     const config = readDeliveryConfig(
       { SMTP_URL: 'smtp://mail:587', WEBHOOK_URL: 'https://gw', GONGJIAN_DELIVERY_ATTEMPTS: '0' },
-      'http://localhost:3000'
+      () => 'http://localhost:3000'
     );
     expect(config.smtp).toEqual({ url: 'smtp://mail:587', from: 'gongjian@localhost' });
     expect(config.webhook).toBeNull();
     expect(config.maxAttempts).toBe(8);
-    expect(config.origin).toBe('http://localhost:3000');
+    expect(config.origin()).toBe('http://localhost:3000');
   });
 
   it('dates the digest by China time and sends it from 08:00', () => {

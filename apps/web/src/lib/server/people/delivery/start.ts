@@ -11,9 +11,11 @@ let running: DeliveryWorker | undefined;
  */
 export function startDelivery(sql: Sql, env: Record<string, string | undefined>, log: (line: string) => void): void {
   if (running || ['0', 'off', 'false', 'no'].includes((env.GONGJIAN_DELIVERY ?? '').trim().toLowerCase())) return;
+  // Without ORIGIN, links use the address apps/web/server.js reports once it listens.
   const port = env.PORT?.trim() || '3000';
-  const config = readDeliveryConfig(env, `http://localhost:${port}`);
-  const worker = startDeliveryWorker(sql, config, { log, host: new URL(config.origin).hostname });
+  const config = readDeliveryConfig(env, () => process.env.GONGJIAN_LISTENING_ORIGIN ?? `http://localhost:${port}`);
+  const host = env.ORIGIN ? new URL(config.origin()).hostname : 'gongjian.localhost';
+  const worker = startDeliveryWorker(sql, config, { log, host });
   running = worker;
   log(
     `delivery: e-mail ${config.smtp ? 'configured' : 'not configured'}, webhook ${config.webhook ? 'configured' : 'not configured'}`

@@ -136,7 +136,7 @@ async function deliverOne(
   row: ClaimedRow & { attempts?: number }
 ): Promise<void> {
   try {
-    const message = await renderRow(sql, row, config.origin);
+    const message = await renderRow(sql, row, config.origin());
     if (message === null) throw new Error('what the message was about no longer exists');
     const sender = senders.get(row.channel);
     if (sender === undefined) throw new Error(`the ${row.channel} channel is not configured`);
