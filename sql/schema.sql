@@ -394,6 +394,28 @@ create table compounds (
   constraint compounds_fund_id_id_key UNIQUE (fund_id, id)
 );
 
+create table contact_channels (
+  id bigint not null generated always as identity,
+  user_id bigint not null,
+  channel text not null,
+  address text not null,
+  lang text not null default 'zh-CN'::text,
+  digest boolean not null default false,
+  created_at timestamp with time zone not null,
+  confirmed_at timestamp with time zone,
+  confirm_hash bytea,
+  confirm_expires_at timestamp with time zone,
+  confirm_failures integer not null default 0,
+  constraint contact_address_is_plausible CHECK (length(address) >= 3 AND length(address) <= 200 AND (channel <> 'email'::text OR address ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text) AND (channel <> 'webhook'::text OR address ~ '^[A-Za-z0-9+_.:@-]{3,100}$'::text)),
+  constraint contact_channel_is_known CHECK (channel = ANY (ARRAY['email'::text, 'webhook'::text])),
+  constraint contact_confirm_hash_is_sha256 CHECK (confirm_hash IS NULL OR length(confirm_hash) = 32),
+  constraint contact_confirmation_has_an_expiry CHECK ((confirm_hash IS NULL) = (confirm_expires_at IS NULL)),
+  constraint contact_lang_is_known CHECK (lang = ANY (ARRAY['zh-CN'::text, 'en'::text])),
+  constraint contact_channels_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id),
+  constraint contact_channels_pkey PRIMARY KEY (id),
+  constraint contact_channels_user_id_channel_address_key UNIQUE (user_id, channel, address)
+);
+
 create table corrections (
   id bigint not null generated always as identity,
   fund_id bigint not null,
@@ -699,17 +721,48 @@ create table objections (
   outcome_note text not null default ''::text,
   decided_by bigint,
   decided_at timestamp with time zone,
-  public_reason text not null default ''::text,
   constraint objection_decided_with_a_date CHECK ((status = 'open'::text) = (decided_at IS NULL)),
   constraint objection_is_short CHECK (btrim(body) <> ''::text AND length(body) <= 2000),
   constraint objection_outcome_is_short CHECK (length(outcome_note) <= 2000),
-  constraint objection_public_reason_is_short CHECK (length(public_reason) <= 500),
   constraint objection_status_is_known CHECK (status = ANY (ARRAY['open'::text, 'dismissed'::text, 'upheld'::text, 'spam'::text])),
   constraint objector_contact_is_short CHECK (btrim(contact) <> ''::text AND length(contact) <= 60),
   constraint objector_name_is_short CHECK (btrim(name) <> ''::text AND length(name) <= 40),
   constraint objections_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES users(id),
   constraint objections_fund_id_application_id_fkey FOREIGN KEY (fund_id, application_id) REFERENCES applications(fund_id, id),
   constraint objections_pkey PRIMARY KEY (id)
+);
+
+create table outbox (
+  id bigint not null generated always as identity,
+  message_key text not null,
+  user_id bigint not null,
+  notification_id bigint,
+  channel_id bigint,
+  purpose text not null,
+  channel text not null,
+  address text not null,
+  lang text not null,
+  status text not null default 'queued'::text,
+  attempts integer not null default 0,
+  next_attempt_at timestamp with time zone not null default now(),
+  last_error text,
+  created_at timestamp with time zone not null default now(),
+  sent_at timestamp with time zone,
+  payload jsonb,
+  digest_key text,
+  constraint outbox_attempts_are_bounded CHECK (attempts >= 0 AND attempts <= 100),
+  constraint outbox_channel_is_known CHECK (channel = ANY (ARRAY['email'::text, 'webhook'::text])),
+  constraint outbox_failed_rows_keep_the_error CHECK (status <> 'failed'::text OR last_error IS NOT NULL),
+  constraint outbox_key_is_short CHECK (length(message_key) <= 200),
+  constraint outbox_notification_rows_name_their_notification CHECK ((purpose = 'notification'::text) = (notification_id IS NOT NULL)),
+  constraint outbox_purpose_is_known CHECK (purpose = ANY (ARRAY['notification'::text, 'confirmation'::text, 'digest'::text])),
+  constraint outbox_sent_rows_say_when CHECK ((status = 'sent'::text) = (sent_at IS NOT NULL)),
+  constraint outbox_status_is_known CHECK (status = ANY (ARRAY['queued'::text, 'sent'::text, 'failed'::text, 'digest'::text])),
+  constraint outbox_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES contact_channels(id) ON DELETE SET NULL,
+  constraint outbox_notification_id_fkey FOREIGN KEY (notification_id) REFERENCES notifications(id),
+  constraint outbox_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id),
+  constraint outbox_pkey PRIMARY KEY (id),
+  constraint outbox_message_key_key UNIQUE (message_key)
 );
 
 create table payouts (
@@ -953,6 +1006,8 @@ CREATE INDEX bank_lines_by_date ON public.bank_lines USING btree (bank_account_i
 
 CREATE INDEX calendar_days_by_year ON public.calendar_days USING btree (year, day);
 
+CREATE INDEX contact_channels_by_user ON public.contact_channels USING btree (user_id);
+
 CREATE UNIQUE INDEX correction_once_per_entry ON public.corrections USING btree (fund_id, entry_seq) WHERE (status <> 'cancelled'::text);
 
 CREATE INDEX corrections_by_status ON public.corrections USING btree (fund_id, status, id);
@@ -968,14 +1023,6 @@ CREATE INDEX evaluations_by_application ON public.evaluations USING btree (appli
 CREATE INDEX events_by_actor ON public.events USING btree (actor_user_id, id DESC);
 
 CREATE INDEX events_by_fund ON public.events USING btree (fund_id, id DESC);
-
-CREATE INDEX events_by_fund_action ON public.events USING btree (fund_id, action, id DESC);
-
-CREATE INDEX events_by_fund_actor ON public.events USING btree (fund_id, actor_user_id, id DESC);
-
-CREATE INDEX events_by_fund_at ON public.events USING btree (fund_id, at, id);
-
-CREATE INDEX events_by_fund_resource ON public.events USING btree (fund_id, resource_type, resource_id, id DESC);
 
 CREATE INDEX expenses_by_application ON public.expenses USING btree (application_id, id);
 
@@ -994,6 +1041,10 @@ CREATE INDEX memberships_by_user ON public.memberships USING btree (user_id);
 CREATE INDEX notifications_by_user ON public.notifications USING btree (user_id, read_at, id DESC);
 
 CREATE INDEX objections_by_application ON public.objections USING btree (application_id, status);
+
+CREATE INDEX outbox_digest_waiting ON public.outbox USING btree (user_id, channel_id) WHERE (status = 'digest'::text);
+
+CREATE INDEX outbox_due ON public.outbox USING btree (next_attempt_at, id) WHERE (status = 'queued'::text);
 
 CREATE INDEX payouts_by_application ON public.payouts USING btree (application_id, id);
 
@@ -1243,6 +1294,17 @@ begin
       using errcode = 'GJ016';
   end if;
   return new;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.contact_channel_removal_stops_its_messages()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  update outbox set status = 'failed', last_error = 'the address was removed', payload = null
+   where channel_id = old.id and status in ('queued', 'digest');
+  return old;
 end
 $function$;
 
@@ -1503,15 +1565,43 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION public.objection_decision_needs_a_public_reason()
+CREATE OR REPLACE FUNCTION public.notification_to_outbox()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
 begin
-  if new.status in ('dismissed', 'upheld') and btrim(new.public_reason) = '' then
-    raise exception 'objection_decision_needs_a_public_reason: objection % was % without a public reason',
-      new.id, new.status
-      using errcode = 'GJ024';
+  insert into outbox (message_key, user_id, notification_id, channel_id, purpose, channel, address, lang,
+                      status, next_attempt_at, created_at)
+  select 'n' || new.id || '.c' || c.id, new.user_id, new.id, c.id, 'notification', c.channel, c.address, c.lang,
+         case when c.digest then 'digest' else 'queued' end, new.at, new.at
+    from contact_channels c
+   where c.user_id = new.user_id and c.confirmed_at is not null;
+  if found then
+    perform pg_notify('gongjian_outbox', '');
+  end if;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.outbox_address_must_be_confirmed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if new.purpose <> 'confirmation' and not exists (
+    select 1 from contact_channels c
+     where c.id = new.channel_id and c.user_id = new.user_id and c.channel = new.channel
+       and c.address = new.address and c.confirmed_at is not null) then
+    raise exception 'outbox_address_must_be_confirmed: % % of user % is not a confirmed address',
+      new.channel, new.address, new.user_id
+      using errcode = 'GJ022';
+  end if;
+  if new.purpose = 'confirmation' and not exists (
+    select 1 from contact_channels c
+     where c.id = new.channel_id and c.user_id = new.user_id and c.address = new.address) then
+    raise exception 'outbox_confirmation_goes_to_its_own_address: % is not an address of user %',
+      new.address, new.user_id
+      using errcode = 'GJ022';
   end if;
   return new;
 end
@@ -1624,6 +1714,8 @@ CREATE TRIGGER closing_entries_are_final BEFORE DELETE OR UPDATE ON closing_entr
 
 CREATE TRIGGER closing_entries_are_not_truncated BEFORE TRUNCATE ON closing_entries FOR EACH STATEMENT EXECUTE FUNCTION period_closes_are_final();
 
+CREATE TRIGGER contact_channel_removal_stops_its_messages BEFORE DELETE ON contact_channels FOR EACH ROW EXECUTE FUNCTION contact_channel_removal_stops_its_messages();
+
 CREATE TRIGGER corrections_move_forward BEFORE INSERT OR DELETE OR UPDATE ON corrections FOR EACH ROW EXECUTE FUNCTION corrections_move_forward();
 
 CREATE TRIGGER closed_projects_take_no_entries BEFORE INSERT ON entries FOR EACH ROW EXECUTE FUNCTION closed_projects_take_no_entries();
@@ -1658,7 +1750,9 @@ CREATE TRIGGER holds_move_forward BEFORE UPDATE ON holds FOR EACH ROW EXECUTE FU
 
 CREATE TRIGGER invitations_are_single_use BEFORE UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION invitations_are_single_use();
 
-CREATE TRIGGER objection_decision_needs_a_public_reason BEFORE INSERT OR UPDATE OF status, public_reason ON objections FOR EACH ROW EXECUTE FUNCTION objection_decision_needs_a_public_reason();
+CREATE TRIGGER notification_to_outbox AFTER INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION notification_to_outbox();
+
+CREATE TRIGGER outbox_address_must_be_confirmed BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION outbox_address_must_be_confirmed();
 
 CREATE TRIGGER payouts_move_once BEFORE DELETE OR UPDATE ON payouts FOR EACH ROW EXECUTE FUNCTION payouts_move_once();
 
@@ -1789,6 +1883,8 @@ grant INSERT, SELECT on closing_entries to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on compounds to gongjian_app;
 
+grant DELETE, INSERT, SELECT, UPDATE on contact_channels to gongjian_app;
+
 grant DELETE, INSERT, SELECT, UPDATE on corrections to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on demo_seed_steps to gongjian_app;
@@ -1818,6 +1914,8 @@ grant DELETE, INSERT, SELECT, UPDATE on memberships to gongjian_app;
 grant DELETE, INSERT, SELECT, UPDATE on notifications to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on objections to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on outbox to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on payouts to gongjian_app;
 

@@ -125,5 +125,7 @@ if (signalDuringStartup) {
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  // The delivery worker's links use it when ORIGIN is unset (lib/server/people/delivery/start.ts).
+  process.env.GONGJIAN_LISTENING_ORIGIN = `http://${shownHost}:${actualPort}`;
   console.log(`gongjian: ready at http://${shownHost}:${actualPort}`);
 }

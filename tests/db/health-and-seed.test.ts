@@ -55,7 +55,8 @@ describe('seedDemo', () => {
         '011_demo_public',
         '012_demo_correction',
         '013_demo_bank',
-        '014_demo_period_close'
+        '014_demo_period_close',
+        '015_demo_notifications'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);

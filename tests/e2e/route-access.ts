@@ -28,6 +28,7 @@ import { ACCOUNT_BOOKS_REGISTRY } from './route-access/account-books';
 import { BANK_REGISTRY } from './route-access/bank';
 import { AUDIT_REGISTRY } from './route-access/audit';
 import { TRAIL_REGISTRY } from './route-access/trail';
+import { NOTIFICATIONS_REGISTRY } from './route-access/notifications';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -490,7 +491,8 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...ACCOUNT_BOOKS_REGISTRY,
   ...BANK_REGISTRY,
   ...AUDIT_REGISTRY,
-  ...TRAIL_REGISTRY
+  ...TRAIL_REGISTRY,
+  ...NOTIFICATIONS_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

@@ -14,6 +14,7 @@ import { publicSiteShared } from '$lib/server/public/site';
 import { FORM_TOKEN_COOKIE, FORM_TOKEN_FIELD, formTokenMatches } from '$lib/server/auth/form-token';
 import { publicOrigin } from '$lib/server/access/guard';
 import { inputGuard } from '$lib/server/platform/input-guard';
+import { startDelivery } from '$lib/server/people/delivery/start';
 import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { TOKEN_IN_URL, baselineHeaders } from '../security-headers.js';
 import { sequence } from '@sveltejs/kit/hooks';
@@ -27,12 +28,14 @@ export const init: ServerInit = async () => {
   if (building) return;
   const config = readServerConfig(env);
   if (config.demoSeed) installDemo(demoPlugin);
-  await database.open(config, {
+  const opened = await database.open(config, {
     // Under `vite dev` nobody else handles SIGINT, so the embedded PostgreSQL stops itself on it.
     takeOverSignals: !dev,
     log: (line) => console.log(`gongjian: ${line}`),
     ...(config.demoSeed ? { seed: demoPlugin.seed } : {})
   });
+  // The outbox's delivery worker (one per deployment, through an advisory lock; see README, Notifications).
+  startDelivery(opened.sql, env, (line) => console.log(`gongjian: ${line}`));
 };
 
 const i18n: Handle = ({ event, resolve }) =>

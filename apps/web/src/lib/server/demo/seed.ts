@@ -16,6 +16,7 @@ import { seedDemoPrivacyChecks } from './privacy-check';
 import { seedDemoReview } from './review';
 import { seedDemoSelfRaising } from './self-raising';
 import { seedDemoCorrection } from './corrections';
+import { seedDemoNotifications } from './notifications';
 import type { Sql, Transaction } from '../db/client';
 
 /**
@@ -131,6 +132,13 @@ const steps: readonly SeedStep[] = [
     name: '013_demo_bank',
     async run(transaction) {
       await seedDemoBank(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // Notifications that leave the app: the administrator's confirmed e-mail and a few queued messages.
+    name: '015_demo_notifications',
+    async run(transaction) {
+      await seedDemoNotifications(transaction, await demoFundId(transaction), new Date());
     }
   },
   {

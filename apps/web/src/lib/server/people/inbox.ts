@@ -1,5 +1,8 @@
 import type { Sql } from '../db/client';
 import { can, type Actor, type ApplicationStatus } from '../access/policy';
+import { getLocale } from '../../paraglide/runtime';
+import { askOf } from './delivery/requests';
+import { askLine } from './delivery/texts';
 
 /**
  * The inbox: what happened to applications the signed-in person is concerned with. Rows are
@@ -22,6 +25,8 @@ export interface InboxItem {
   applicationStatus: string | null;
   /** Which of the fund's pages about the application the link leads to (see inboxTarget). */
   target: InboxTarget | null;
+  /** What the notification asks of this reader now ("请您表决"), or null when it only informs. */
+  request: string | null;
 }
 
 /**
@@ -31,8 +36,9 @@ export interface InboxItem {
  */
 export type InboxTarget = 'payouts' | 'acceptance' | 'project' | 'notice' | 'review' | 'application' | 'corrections';
 
-interface InboxRow extends Omit<InboxItem, 'target'> {
+interface InboxRow extends Omit<InboxItem, 'target' | 'request'> {
   fundId: string;
+  noticeEndsOn: string | null;
   compoundId: string | null;
   applicantUnitId: string | null;
 }
@@ -44,16 +50,30 @@ export async function inboxFor(sql: Sql, actor: Actor): Promise<InboxItem[]> {
     select n.id::text as id, n.at, n.kind, n.read_at is not null as read, f.slug as "fundSlug",
            f.name_zh as "fundNameZh", f.name_en as "fundNameEn", a.number as "applicationNumber",
            a.title as "applicationTitle", a.status as "applicationStatus", f.id::text as "fundId",
-           a.compound_id::text as "compoundId", a.applicant_unit_id::text as "applicantUnitId"
+           a.compound_id::text as "compoundId", a.applicant_unit_id::text as "applicantUnitId",
+           case when a.status = 'approved' then to_char(a.notice_ends_on, 'YYYY-MM-DD') end as "noticeEndsOn"
       from notifications n
       join funds f on f.id = n.fund_id
       left join applications a on a.id = n.application_id
      where n.user_id = ${actor.userId}
      order by (n.read_at is null) desc, n.id desc
      limit ${INBOX_SIZE}`;
-  return rows.map(({ fundId, compoundId, applicantUnitId, ...item }) => ({
+  const lang = getLocale();
+  return rows.map(({ fundId, compoundId, applicantUnitId, noticeEndsOn, ...item }) => ({
     ...item,
-    target: inboxTarget(actor, { ...item, fundId, compoundId, applicantUnitId })
+    target: inboxTarget(actor, { ...item, fundId, compoundId, applicantUnitId }),
+    // The same answer the messages that leave the app give (people/delivery/requests.ts).
+    request: askLine(
+      askOf({
+        notificationKind: item.kind,
+        applicationStatus: item.applicationStatus,
+        noticeEndsOn,
+        fundId,
+        compoundId,
+        memberships: actor.memberships
+      }),
+      lang
+    )
   }));
 }
 
@@ -61,7 +81,7 @@ export async function inboxFor(sql: Sql, actor: Actor): Promise<InboxItem[]> {
 const PROJECT_PAGE_STATES: readonly string[] = ['active', 'accepted', 'closed', 'cancelled'];
 
 /** Where one notification leads its reader, asked of the policy so that the link never ends in a 403. */
-export function inboxTarget(actor: Actor, row: Omit<InboxRow, 'target'>): InboxTarget | null {
+export function inboxTarget(actor: Actor, row: Omit<InboxRow, 'noticeEndsOn'>): InboxTarget | null {
   // A correction waiting for a second person concerns the fund's books, not an application.
   if (row.kind === 'correction.waiting') {
     return can(actor, 'books.correct.confirm', { fundId: row.fundId }).allowed ? 'corrections' : null;

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { Membership } from '../../access/policy';
+import { askOf, shortDay } from './requests';
+import { digestDay, digestKey } from './digest';
+import { readDeliveryConfig } from './config';
+import { webhookSignature } from './senders';
+
+const leader: Membership = { fundId: '1', role: 'leader', unitId: '5', compoundId: null };
+const admin: Membership = { fundId: '1', role: 'fund_admin', unitId: null, compoundId: null };
+const committee: Membership = { fundId: '1', role: 'committee', unitId: null, compoundId: '7' };
+const base = { fundId: '1', compoundId: '7', noticeEndsOn: null };
+
+describe('what a notification asks of its reader', () => {
+  it('asks a leader to vote while the application is in review, and only informs afterwards', () => {
+    const input = { ...base, notificationKind: 'application.in_review', memberships: [leader] };
+    expect(askOf({ ...input, applicationStatus: 'in_review' })).toEqual({
+      kind: 'request',
+      verb: 'vote',
+      deadline: null
+    });
+    expect(askOf({ ...input, applicationStatus: 'approved' })).toEqual({ kind: 'information', status: 'in_review' });
+  });
+
+  it('only informs a reader without the role that acts', () => {
+    const input = { ...base, notificationKind: 'application.in_review', applicationStatus: 'in_review' };
+    expect(askOf({ ...input, memberships: [admin] })).toEqual({ kind: 'information', status: 'in_review' });
+    expect(askOf({ ...input, memberships: [{ ...leader, fundId: '2' }] }).kind).toBe('information');
+  });
+
+  it('asks the office to decide an objection by the notice last day', () => {
+    const ask = askOf({
+      ...base,
+      notificationKind: 'objection.filed',
+      applicationStatus: 'approved',
+      noticeEndsOn: '2026-12-11',
+      memberships: [admin]
+    });
+    expect(ask).toEqual({ kind: 'request', verb: 'decide_objection', deadline: '2026-12-11' });
+    expect(shortDay('2026-12-11', 'zh-CN')).toBe('12月11日');
+    expect(shortDay('2026-12-11', 'en')).toBe('11 Dec');
+  });
+
+  it('asks the committee of the compound, not another compound, to revise a returned application', () => {
+    const input = { ...base, notificationKind: 'application.returned', applicationStatus: 'returned' };
+    expect(askOf({ ...input, memberships: [committee] })).toMatchObject({ kind: 'request', verb: 'revise' });
+    expect(askOf({ ...input, memberships: [{ ...committee, compoundId: '8' }] }).kind).toBe('information');
+  });
+});
+
+describe('delivery settings and keys', () => {
+  it('leaves a channel unconfigured without its settings, and bounds the numbers', () => {
+    const config = readDeliveryConfig(
+      { SMTP_URL: 'smtp://mail:587', WEBHOOK_URL: 'https://gw', GONGJIAN_DELIVERY_ATTEMPTS: '0' },
+      () => 'http://localhost:3000'
+    );
+    expect(config.smtp).toEqual({ url: 'smtp://mail:587', from: 'gongjian@localhost' });
+    expect(config.webhook).toBeNull();
+    expect(config.maxAttempts).toBe(8);
+    expect(config.origin()).toBe('http://localhost:3000');
+  });
+
+  it('dates the digest by China time and sends it from 08:00', () => {
+    expect(digestDay(new Date('2026-12-10T23:59:00Z'))).toEqual({ day: '2026-12-11', due: false });
+    expect(digestDay(new Date('2026-12-11T00:00:00Z'))).toEqual({ day: '2026-12-11', due: true });
+    expect(digestKey({ userId: '4', day: '2026-12-11', channelId: '9' })).toBe('digest:4:2026-12-11:c9');
+  });
+
+  it('signs the timestamp and the raw body together', () => {
+    const one = webhookSignature('s', '1700000000', '{"a":1}');
+    expect(one).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(webhookSignature('s', '1700000001', '{"a":1}')).not.toBe(one);
+  });
+});
