@@ -721,9 +721,11 @@ create table objections (
   outcome_note text not null default ''::text,
   decided_by bigint,
   decided_at timestamp with time zone,
+  public_reason text not null default ''::text,
   constraint objection_decided_with_a_date CHECK ((status = 'open'::text) = (decided_at IS NULL)),
   constraint objection_is_short CHECK (btrim(body) <> ''::text AND length(body) <= 2000),
   constraint objection_outcome_is_short CHECK (length(outcome_note) <= 2000),
+  constraint objection_public_reason_is_short CHECK (length(public_reason) <= 500),
   constraint objection_status_is_known CHECK (status = ANY (ARRAY['open'::text, 'dismissed'::text, 'upheld'::text, 'spam'::text])),
   constraint objector_contact_is_short CHECK (btrim(contact) <> ''::text AND length(contact) <= 60),
   constraint objector_name_is_short CHECK (btrim(name) <> ''::text AND length(name) <= 40),
@@ -1023,6 +1025,14 @@ CREATE INDEX evaluations_by_application ON public.evaluations USING btree (appli
 CREATE INDEX events_by_actor ON public.events USING btree (actor_user_id, id DESC);
 
 CREATE INDEX events_by_fund ON public.events USING btree (fund_id, id DESC);
+
+CREATE INDEX events_by_fund_action ON public.events USING btree (fund_id, action, id DESC);
+
+CREATE INDEX events_by_fund_actor ON public.events USING btree (fund_id, actor_user_id, id DESC);
+
+CREATE INDEX events_by_fund_at ON public.events USING btree (fund_id, at, id);
+
+CREATE INDEX events_by_fund_resource ON public.events USING btree (fund_id, resource_type, resource_id, id DESC);
 
 CREATE INDEX expenses_by_application ON public.expenses USING btree (application_id, id);
 
@@ -1583,6 +1593,20 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.objection_decision_needs_a_public_reason()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if new.status in ('dismissed', 'upheld') and btrim(new.public_reason) = '' then
+    raise exception 'objection_decision_needs_a_public_reason: objection % was % without a public reason',
+      new.id, new.status
+      using errcode = 'GJ024';
+  end if;
+  return new;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.outbox_address_must_be_confirmed()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1751,6 +1775,8 @@ CREATE TRIGGER holds_move_forward BEFORE UPDATE ON holds FOR EACH ROW EXECUTE FU
 CREATE TRIGGER invitations_are_single_use BEFORE UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION invitations_are_single_use();
 
 CREATE TRIGGER notification_to_outbox AFTER INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION notification_to_outbox();
+
+CREATE TRIGGER objection_decision_needs_a_public_reason BEFORE INSERT OR UPDATE OF status, public_reason ON objections FOR EACH ROW EXECUTE FUNCTION objection_decision_needs_a_public_reason();
 
 CREATE TRIGGER outbox_address_must_be_confirmed BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION outbox_address_must_be_confirmed();
 
