@@ -2,6 +2,7 @@ import type { Sql } from '../db/client';
 import { can, type Actor, type ApplicationStatus } from '../access/policy';
 import { getLocale } from '../../paraglide/runtime';
 import { askOf } from './delivery/requests';
+import { voteEndsOn } from './todo';
 import { askLine } from './delivery/texts';
 
 /**
@@ -41,6 +42,9 @@ interface InboxRow extends Omit<InboxItem, 'target' | 'request'> {
   noticeEndsOn: string | null;
   compoundId: string | null;
   applicantUnitId: string | null;
+  policyVersion: number | null;
+  /** When the application went into review, while it is there. */
+  inReviewSince: Date | null;
 }
 
 /** The latest 50 notifications, unread first, newest first within each, each with where it leads. */
@@ -51,7 +55,10 @@ export async function inboxFor(sql: Sql, actor: Actor): Promise<InboxItem[]> {
            f.name_zh as "fundNameZh", f.name_en as "fundNameEn", a.number as "applicationNumber",
            a.title as "applicationTitle", a.status as "applicationStatus", f.id::text as "fundId",
            a.compound_id::text as "compoundId", a.applicant_unit_id::text as "applicantUnitId",
-           case when a.status = 'approved' then to_char(a.notice_ends_on, 'YYYY-MM-DD') end as "noticeEndsOn"
+           case when a.status = 'approved' then to_char(a.notice_ends_on, 'YYYY-MM-DD') end as "noticeEndsOn",
+           a.policy_version as "policyVersion",
+           case when a.status = 'in_review' then (select max(t.at) from application_transitions t
+                where t.application_id = a.id and t.to_status = 'in_review') end as "inReviewSince"
       from notifications n
       join funds f on f.id = n.fund_id
       left join applications a on a.id = n.application_id
@@ -59,29 +66,41 @@ export async function inboxFor(sql: Sql, actor: Actor): Promise<InboxItem[]> {
      order by (n.read_at is null) desc, n.id desc
      limit ${INBOX_SIZE}`;
   const lang = getLocale();
-  return rows.map(({ fundId, compoundId, applicantUnitId, noticeEndsOn, ...item }) => ({
-    ...item,
-    target: inboxTarget(actor, { ...item, fundId, compoundId, applicantUnitId }),
-    // The same answer the messages that leave the app give (people/delivery/requests.ts).
-    request: askLine(
-      askOf({
-        notificationKind: item.kind,
-        applicationStatus: item.applicationStatus,
-        noticeEndsOn,
-        fundId,
-        compoundId,
-        memberships: actor.memberships
-      }),
-      lang
-    )
-  }));
+  const cache = { periods: new Map<number, number | null>(), calendar: {} };
+  const items: InboxItem[] = [];
+  for (const { fundId, compoundId, applicantUnitId, noticeEndsOn, policyVersion, inReviewSince, ...item } of rows) {
+    const voteEnds =
+      inReviewSince === null ? null : await voteEndsOn(sql, { fundId, policyVersion, inReviewSince }, cache);
+    items.push({
+      ...item,
+      target: inboxTarget(actor, { ...item, fundId, compoundId, applicantUnitId }),
+      // The same answer the messages that leave the app give (people/delivery/requests.ts).
+      request: askLine(
+        askOf({
+          notificationKind: item.kind,
+          applicationStatus: item.applicationStatus,
+          noticeEndsOn,
+          voteEndsOn: voteEnds,
+          fundId,
+          compoundId,
+          applicantUnitId,
+          actor
+        }),
+        lang
+      )
+    });
+  }
+  return items;
 }
 
 /** The states in which an approved grant has a project page of its own to follow. */
 const PROJECT_PAGE_STATES: readonly string[] = ['active', 'accepted', 'closed', 'cancelled'];
 
 /** Where one notification leads its reader, asked of the policy so that the link never ends in a 403. */
-export function inboxTarget(actor: Actor, row: Omit<InboxRow, 'noticeEndsOn'>): InboxTarget | null {
+export function inboxTarget(
+  actor: Actor,
+  row: Omit<InboxRow, 'noticeEndsOn' | 'policyVersion' | 'inReviewSince'>
+): InboxTarget | null {
   // A correction waiting for a second person concerns the fund's books, not an application.
   if (row.kind === 'correction.waiting') {
     return can(actor, 'books.correct.confirm', { fundId: row.fundId }).allowed ? 'corrections' : null;

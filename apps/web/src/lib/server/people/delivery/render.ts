@@ -2,6 +2,7 @@ import type { Sql } from '../../db/client';
 import type { Actor, Membership } from '../../access/policy';
 import { m } from '../../../paraglide/messages';
 import { inboxTarget, type InboxTarget } from '../inbox';
+import { voteEndsOn } from '../todo';
 import { askOf } from './requests';
 import { askSentence, type Lang } from './texts';
 import type { OutgoingMessage } from './senders';
@@ -32,6 +33,9 @@ interface NotificationFacts {
   compoundId: string | null;
   applicantUnitId: string | null;
   noticeEndsOn: string | null;
+  policyVersion: number | null;
+  /** When the application went into review, while it is there. */
+  inReviewSince: Date | null;
 }
 
 /** A page's path for each place a notification leads to. */
@@ -69,7 +73,10 @@ async function factsOf(sql: Sql, notificationId: string): Promise<NotificationFa
     select n.kind, f.id::text as "fundId", f.slug as "fundSlug", f.name_zh as "fundNameZh", f.name_en as "fundNameEn",
            a.number as "applicationNumber", a.title as "applicationTitle", a.status as "applicationStatus",
            a.compound_id::text as "compoundId", a.applicant_unit_id::text as "applicantUnitId",
-           case when a.status = 'approved' then to_char(a.notice_ends_on, 'YYYY-MM-DD') end as "noticeEndsOn"
+           case when a.status = 'approved' then to_char(a.notice_ends_on, 'YYYY-MM-DD') end as "noticeEndsOn",
+           a.policy_version as "policyVersion",
+           case when a.status = 'in_review' then (select max(t.at) from application_transitions t
+                where t.application_id = a.id and t.to_status = 'in_review') end as "inReviewSince"
       from notifications n join funds f on f.id = n.fund_id left join applications a on a.id = n.application_id
      where n.id = ${notificationId}`;
   return row ?? null;
@@ -83,14 +90,22 @@ export async function notificationLine(
   const facts = await factsOf(sql, input.notificationId);
   if (facts === null) return null;
   const reader = await readerOf(sql, input.userId);
-  const memberships = reader.kind === 'user' ? reader.memberships : [];
   const ask = askOf({
     notificationKind: facts.kind,
     applicationStatus: facts.applicationStatus,
     noticeEndsOn: facts.noticeEndsOn,
+    voteEndsOn:
+      facts.inReviewSince === null
+        ? null
+        : await voteEndsOn(sql, {
+            fundId: facts.fundId,
+            policyVersion: facts.policyVersion,
+            inReviewSince: facts.inReviewSince
+          }),
     fundId: facts.fundId,
     compoundId: facts.compoundId,
-    memberships
+    applicantUnitId: facts.applicantUnitId,
+    actor: reader
   });
   const fund = input.lang === 'en' ? facts.fundNameEn : facts.fundNameZh;
   const subject =

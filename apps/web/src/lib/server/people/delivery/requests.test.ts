@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Membership } from '../../access/policy';
+import type { Actor, Membership } from '../../access/policy';
 import { askOf, shortDay } from './requests';
 import { digestDay, digestKey } from './digest';
 import { readDeliveryConfig } from './config';
@@ -8,11 +8,19 @@ import { webhookSignature } from './senders';
 const leader: Membership = { fundId: '1', role: 'leader', unitId: '5', compoundId: null };
 const admin: Membership = { fundId: '1', role: 'fund_admin', unitId: null, compoundId: null };
 const committee: Membership = { fundId: '1', role: 'committee', unitId: null, compoundId: '7' };
-const base = { fundId: '1', compoundId: '7', noticeEndsOn: null };
+const base = { fundId: '1', compoundId: '7', applicantUnitId: null, noticeEndsOn: null };
+const as = (memberships: Membership[]): Actor => ({
+  kind: 'user',
+  userId: '9',
+  platformAdmin: false,
+  memberships,
+  totpEnrolled: true,
+  fundsRequiringTotp: []
+});
 
 describe('what a notification asks of its reader', () => {
   it('asks a leader to vote while the application is in review, and only informs afterwards', () => {
-    const input = { ...base, notificationKind: 'application.in_review', memberships: [leader] };
+    const input = { ...base, notificationKind: 'application.in_review', actor: as([leader]) };
     expect(askOf({ ...input, applicationStatus: 'in_review' })).toEqual({
       kind: 'request',
       verb: 'vote',
@@ -23,8 +31,8 @@ describe('what a notification asks of its reader', () => {
 
   it('only informs a reader without the role that acts', () => {
     const input = { ...base, notificationKind: 'application.in_review', applicationStatus: 'in_review' };
-    expect(askOf({ ...input, memberships: [admin] })).toEqual({ kind: 'information', status: 'in_review' });
-    expect(askOf({ ...input, memberships: [{ ...leader, fundId: '2' }] }).kind).toBe('information');
+    expect(askOf({ ...input, actor: as([admin]) })).toEqual({ kind: 'information', status: 'in_review' });
+    expect(askOf({ ...input, actor: as([{ ...leader, fundId: '2' }]) }).kind).toBe('information');
   });
 
   it('asks the office to decide an objection by the notice last day', () => {
@@ -33,7 +41,7 @@ describe('what a notification asks of its reader', () => {
       notificationKind: 'objection.filed',
       applicationStatus: 'approved',
       noticeEndsOn: '2026-12-11',
-      memberships: [admin]
+      actor: as([admin])
     });
     expect(ask).toEqual({ kind: 'request', verb: 'decide_objection', deadline: '2026-12-11' });
     expect(shortDay('2026-12-11', 'zh-CN')).toBe('12月11日');
@@ -42,8 +50,27 @@ describe('what a notification asks of its reader', () => {
 
   it('asks the committee of the compound, not another compound, to revise a returned application', () => {
     const input = { ...base, notificationKind: 'application.returned', applicationStatus: 'returned' };
-    expect(askOf({ ...input, memberships: [committee] })).toMatchObject({ kind: 'request', verb: 'revise' });
-    expect(askOf({ ...input, memberships: [{ ...committee, compoundId: '8' }] }).kind).toBe('information');
+    expect(askOf({ ...input, actor: as([committee]) })).toMatchObject({ kind: 'request', verb: 'revise' });
+    expect(askOf({ ...input, actor: as([{ ...committee, compoundId: '8' }]) }).kind).toBe('information');
+  });
+});
+
+describe('who is asked, by the policy', () => {
+  it('asks the leaders, not the office, to confirm an acceptance, as the policy lets only leaders confirm', () => {
+    const input = { ...base, notificationKind: 'acceptance.recorded', applicationStatus: 'active' };
+    expect(askOf({ ...input, actor: as([leader]) })).toMatchObject({ kind: 'request', verb: 'confirm_acceptance' });
+    expect(askOf({ ...input, actor: as([admin]) }).kind).toBe('information');
+  });
+
+  it('does not ask a leader to vote on an application their own unit brings, and names the vote deadline', () => {
+    const input = {
+      ...base,
+      notificationKind: 'application.in_review',
+      applicationStatus: 'in_review',
+      voteEndsOn: '2026-12-18'
+    };
+    expect(askOf({ ...input, actor: as([leader]) })).toEqual({ kind: 'request', verb: 'vote', deadline: '2026-12-18' });
+    expect(askOf({ ...input, applicantUnitId: '5', actor: as([leader]) }).kind).toBe('information');
   });
 });
 

@@ -1,10 +1,11 @@
-import type { Membership } from '../../access/policy';
+import { can, type Actor, type ApplicationStatus } from '../../access/policy';
 
 /**
  * What a notification asks of its reader: the one home of that answer, read by the in-app inbox
  * and by the messages that leave the app, so that both say the same thing. A notification asks
- * for an act only when the application is still in the state that needs it and the reader holds
- * the role that does it; everything else stays informational.
+ * for an act only when the application is still in the state that needs it and the policy lets
+ * the reader do that act now; everything else stays informational. Who may act is the policy's
+ * rule (access/policy.ts), asked here, never a second list of roles.
  */
 export type RequestVerb =
   'precheck' | 'vote' | 'revise' | 'decide_objection' | 'approve_payout' | 'confirm_acceptance' | 'confirm_correction';
@@ -19,32 +20,47 @@ export interface AskInput {
   applicationStatus: string | null;
   /** The notice's last day (YYYY-MM-DD) when the application is under notice, else null. */
   noticeEndsOn: string | null;
+  /** The last day of the leaders' vote when the policy sets a vote period, else null. */
+  voteEndsOn?: string | null;
   fundId: string;
   compoundId: string | null;
-  /** The reader's memberships (all funds; only this fund's count). */
-  memberships: readonly Membership[];
+  applicantUnitId: string | null;
+  /** The reader, whose memberships the policy reads. */
+  actor: Actor;
 }
+
+/** The policy's actions that answer a request, each on an application or on the fund's books. */
+type ApplicationAct =
+  | 'application.precheck'
+  | 'application.vote'
+  | 'application.edit'
+  | 'project.payout.approve'
+  | 'project.accept.confirm';
+type FundAct = 'objection.decide' | 'books.correct.confirm';
 
 interface Rule {
   verb: RequestVerb;
   /** The application status in which the act is still open; null when the kind has no application. */
   status: string | null;
-  roles: readonly ('fund_admin' | 'leader' | 'committee')[];
-  deadline: 'notice_end' | null;
+  action: ApplicationAct | FundAct;
+  deadline: 'notice_end' | 'vote_end' | null;
 }
 
 /** One row per notification kind that asks for an act. */
 const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
-  ['application.submitted', { verb: 'precheck', status: 'submitted', roles: ['fund_admin'], deadline: null }],
-  ['application.in_review', { verb: 'vote', status: 'in_review', roles: ['leader'], deadline: null }],
-  ['application.returned', { verb: 'revise', status: 'returned', roles: ['committee'], deadline: null }],
-  ['objection.filed', { verb: 'decide_objection', status: 'approved', roles: ['fund_admin'], deadline: 'notice_end' }],
-  ['payout.waiting', { verb: 'approve_payout', status: 'active', roles: ['fund_admin', 'leader'], deadline: null }],
+  ['application.submitted', { verb: 'precheck', status: 'submitted', action: 'application.precheck', deadline: null }],
+  ['application.in_review', { verb: 'vote', status: 'in_review', action: 'application.vote', deadline: 'vote_end' }],
+  ['application.returned', { verb: 'revise', status: 'returned', action: 'application.edit', deadline: null }],
+  [
+    'objection.filed',
+    { verb: 'decide_objection', status: 'approved', action: 'objection.decide', deadline: 'notice_end' }
+  ],
+  ['payout.waiting', { verb: 'approve_payout', status: 'active', action: 'project.payout.approve', deadline: null }],
   [
     'acceptance.recorded',
-    { verb: 'confirm_acceptance', status: 'active', roles: ['fund_admin', 'leader'], deadline: null }
+    { verb: 'confirm_acceptance', status: 'active', action: 'project.accept.confirm', deadline: null }
   ],
-  ['correction.waiting', { verb: 'confirm_correction', status: null, roles: ['fund_admin', 'leader'], deadline: null }]
+  ['correction.waiting', { verb: 'confirm_correction', status: null, action: 'books.correct.confirm', deadline: null }]
 ]);
 
 export function askOf(input: AskInput): NotificationAsk {
@@ -55,15 +71,30 @@ export function askOf(input: AskInput): NotificationAsk {
   const rule = RULES.get(input.notificationKind);
   if (rule === undefined) return information;
   if (rule.status !== null && rule.status !== input.applicationStatus) return information;
-  const holds = input.memberships.some(
-    (membership) =>
-      membership.fundId === input.fundId &&
-      rule.roles.some((role) => role === membership.role) &&
-      (membership.role !== 'committee' || membership.compoundId === input.compoundId)
-  );
-  if (!holds) return information;
-  const deadline = rule.deadline === 'notice_end' ? input.noticeEndsOn : null;
+  if (!mayAct(rule.action, input)) return information;
+  const deadline =
+    rule.deadline === 'notice_end'
+      ? input.noticeEndsOn
+      : rule.deadline === 'vote_end'
+        ? (input.voteEndsOn ?? null)
+        : null;
   return { kind: 'request', verb: rule.verb, deadline };
+}
+
+/** Whether the policy lets the reader do the act now. */
+function mayAct(action: ApplicationAct | FundAct, input: AskInput): boolean {
+  if (action === 'objection.decide' || action === 'books.correct.confirm') {
+    return can(input.actor, action, { fundId: input.fundId }).allowed;
+  }
+  if (input.compoundId === null || input.applicationStatus === null) return false;
+  const application = {
+    fundId: input.fundId,
+    compoundId: input.compoundId,
+    applicantUnitId: input.applicantUnitId,
+    // The rule's own status was compared above; the policy reads the same status.
+    status: input.applicationStatus as ApplicationStatus
+  };
+  return can(input.actor, action, application).allowed;
 }
 
 /** A day (YYYY-MM-DD) as the reader writes it in a sentence: `12月11日`, `11 Dec`. */

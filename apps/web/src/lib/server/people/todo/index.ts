@@ -107,20 +107,45 @@ async function voteDeadlines(
   const deadlines = new Map<number, string>();
   const voting = rows.filter((row) => !row.voted && can(actor, 'application.vote', refOf(fund, row)).allowed);
   const periods = new Map<number, number | null>();
-  let calendar: WorkingCalendar | null = null;
+  const calendar: { loaded?: WorkingCalendar } = {};
   for (const row of voting) {
-    if (row.policyVersion === null) continue;
-    if (!periods.has(row.policyVersion)) {
-      const version = await policyVersion(sql, fund.fundId, row.policyVersion);
-      periods.set(row.policyVersion, version?.policy.voteWorkingDays ?? null);
-    }
-    const voteWorkingDays = periods.get(row.policyVersion) ?? null;
-    if (voteWorkingDays === null) continue;
-    calendar ??= await loadCalendar(sql);
-    const end = voteDeadline({ inReviewOn: chinaDateOf(row.since), voteWorkingDays }, calendar);
-    if (end !== null) deadlines.set(row.number, end.endsOn);
+    const end = await voteEndsOn(
+      sql,
+      { fundId: fund.fundId, policyVersion: row.policyVersion, inReviewSince: row.since },
+      {
+        periods,
+        calendar
+      }
+    );
+    if (end !== null) deadlines.set(row.number, end);
   }
   return deadlines;
+}
+
+/**
+ * The last day of the leaders' vote on an application in review since the given moment, when the
+ * policy version it is judged by sets a vote period; else null. The to-do list and the
+ * notifications both read it here. The cache lets a caller with many applications read each
+ * policy version and the calendar once.
+ */
+export async function voteEndsOn(
+  sql: Sql,
+  input: { fundId: string; policyVersion: number | null; inReviewSince: Date },
+  cache: { periods: Map<number, number | null>; calendar: { loaded?: WorkingCalendar } } = {
+    periods: new Map(),
+    calendar: {}
+  }
+): Promise<string | null> {
+  if (input.policyVersion === null) return null;
+  if (!cache.periods.has(input.policyVersion)) {
+    const version = await policyVersion(sql, input.fundId, input.policyVersion);
+    cache.periods.set(input.policyVersion, version?.policy.voteWorkingDays ?? null);
+  }
+  const voteWorkingDays = cache.periods.get(input.policyVersion) ?? null;
+  if (voteWorkingDays === null) return null;
+  cache.calendar.loaded ??= await loadCalendar(sql);
+  const end = voteDeadline({ inReviewOn: chinaDateOf(input.inReviewSince), voteWorkingDays }, cache.calendar.loaded);
+  return end?.endsOn ?? null;
 }
 
 /** Payouts waiting for a second approver (not the person who asked), and files to check. */
