@@ -1,10 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkoutRoot } from '../support/postgres';
-import { DESKTOP, chromiumPath, expectAccessible, overflowsHorizontally } from './browser';
+import { DESKTOP, chromiumPath, expectAccessible, overflowsHorizontally, tourShot } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /**
@@ -181,13 +177,6 @@ describe('the account books over HTTP', () => {
     );
   });
 });
-
-/** A screenshot for the README's tour, which keeps its images in tests/e2e/tour. */
-async function tourShot(page: Page, name: string): Promise<void> {
-  const tour = join(checkoutRoot, 'tests/e2e/tour');
-  mkdirSync(tour, { recursive: true });
-  await page.screenshot({ path: join(tour, `${name}.png`), fullPage: true });
-}
 
 describe.skipIf(!chromiumPath)('the account books in a real browser', () => {
   const { pageOf } = office.browser();

@@ -1,9 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkoutRoot } from '../support/postgres';
-import { chromiumPath, expectAccessible, overflowsHorizontally } from './browser';
+import { chromiumPath, expectAccessible, overflowsHorizontally, tourShot } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /*
@@ -34,12 +31,6 @@ function png(extra: number): Buffer {
     'base64'
   );
   return Buffer.concat([base, Buffer.from([extra])]);
-}
-
-async function tourShot(page: Page, name: string): Promise<void> {
-  const tour = join(checkoutRoot, 'tests/e2e/tour');
-  mkdirSync(tour, { recursive: true });
-  await page.screenshot({ path: join(tour, `${name}.png`), fullPage: true });
 }
 
 async function eventsOfActor(): Promise<void> {

@@ -94,6 +94,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
 }
 
+/** A screenshot for the README's tour, which keeps its images in tests/e2e/tour. */
+export async function tourShot(page: Page, name: string): Promise<void> {
+  const tour = join(checkoutRoot, 'tests/e2e/tour');
+  mkdirSync(tour, { recursive: true });
+  await page.screenshot({ path: join(tour, `${name}.png`), fullPage: true });
+}
+
 /** True when the page is wider than the viewport, i.e. a phone user would scroll sideways. */
 export async function overflowsHorizontally(page: Page): Promise<boolean> {
   return await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);

@@ -5,7 +5,15 @@ import { TEST_PASSWORD, createTestFund, createTestUser } from '../support/people
 import { createMigratedDatabase, dropDatabase } from '../support/postgres';
 import { mailText, startSmtpReceiver } from '../support/receivers';
 import { startApp, type AppProcess } from './app-process';
-import { PHONE, chromiumPath, expectAccessible, launchBrowser, newVisitor, overflowsHorizontally } from './browser';
+import {
+  PHONE,
+  chromiumPath,
+  expectAccessible,
+  launchBrowser,
+  newVisitor,
+  overflowsHorizontally,
+  tourShot
+} from './browser';
 
 /*
  * The notification settings in Chromium, on a phone, against an app process of this file's own
@@ -82,6 +90,7 @@ describe.skipIf(!chromiumPath)('the notification settings', () => {
     await page.goto('/account/notifications');
     await expect.poll(() => page.getByText('已确认', { exact: true }).count()).toBe(1);
     expect(await overflowsHorizontally(page)).toBe(false);
+    await tourShot(page, 'notifications-zh-phone');
     // The link is single-use.
     await page.goto(link ?? '');
     await page.getByRole('button', { name: '确认此邮箱' }).click();

@@ -1,13 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { chinaDateOf } from '@gongjian/ledger';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
 import { recordMoneyIn } from '../../apps/web/src/lib/server/fund/money-in';
 import { activateEndedNotices } from '../../apps/web/src/lib/server/grants/review';
-import { checkoutRoot } from '../support/postgres';
-import { chromiumPath, expectAccessible, overflowsHorizontally } from './browser';
+import { chromiumPath, expectAccessible, overflowsHorizontally, tourShot } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /*
@@ -98,13 +95,6 @@ beforeAll(async () => {
   expect(paid.ok).toBe(true);
   await completeDraft();
 });
-
-/** A screenshot for the README's tour, which keeps its images in tests/e2e/tour. */
-async function tourShot(page: Page, name: string): Promise<void> {
-  const tour = join(checkoutRoot, 'tests/e2e/tour');
-  mkdirSync(tour, { recursive: true });
-  await page.screenshot({ path: join(tour, `${name}.png`), fullPage: true });
-}
 
 type PageOf = (who: Person | null, options?: { locale?: 'zh-CN' | 'en'; elder?: boolean }) => Promise<Page>;
 
