@@ -164,6 +164,7 @@ describe('the demo seed', () => {
         '011_demo_public',
         '012_demo_correction',
         '013_demo_bank',
+        '015_demo_notifications',
         '014_demo_period_close'
       ]);
       expect(await seedDemo(clients.app)).toEqual([]);
