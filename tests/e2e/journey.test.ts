@@ -443,14 +443,16 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
       );
       expect((await committee.goto(`${project}/raise`))?.status()).toBe(200);
       await checkOnce(committee);
+      // The one-payment form, below the checklist, whose labels say the same words; it sets the method per payment.
+      const single = committee.locator('form[action="?/record"]');
       for (const [index, amount] of paid.entries()) {
-        await committee.getByLabel('住户').selectOption({ label: `1-1-${101 + index} 住户${index + 1}` });
-        await committee.getByLabel('金额（元）').fill(amount);
-        await committee.getByLabel(index % 3 === 0 ? '现金' : index % 3 === 1 ? '微信' : '银行转账').check();
-        await committee.getByRole('button', { name: '登记', exact: true }).click();
+        await single.getByLabel('住户').selectOption({ label: `1-1-${101 + index} 住户${index + 1}` });
+        await single.getByLabel('金额（元）').fill(amount);
+        await single.getByLabel(index % 3 === 0 ? '现金' : index % 3 === 1 ? '微信' : '银行转账').check();
+        await single.getByRole('button', { name: '登记', exact: true }).click();
         await expect.poll(() => paymentsCount(number)).toBe(index + 1);
         // The enhanced form empties itself once the page has its new data; the next payment waits for that.
-        await expect.poll(() => committee.getByLabel('金额（元）').inputValue()).toBe('');
+        await expect.poll(() => single.getByLabel('金额（元）').inputValue()).toBe('');
       }
       const [raised] = await sql<{ total: string; households: number }[]>`
       select sum(p.amount)::text as total, count(distinct p.household_id)::int as households

@@ -157,9 +157,9 @@ describe.skipIf(!chromiumPath)('the first tranche and the deposit in a browser',
   it('lets a leader find it in the inbox and approve it, which pays it with a voucher', async () => {
     const page = await pageOf(leader);
     await page.goto('/inbox');
-    await expect.poll(() => page.getByText('一笔配套资金拨付等待您复核').count()).toBe(1);
+    await expect.poll(() => page.getByText('请您复核拨付').count()).toBe(1);
     await fits(page);
-    await page.locator('li', { hasText: '一笔配套资金拨付等待您复核' }).getByRole('link').click();
+    await page.locator('li', { hasText: '请您复核拨付' }).getByRole('link').click();
     await page.waitForURL(`**${PAYOUTS}`);
     await page.getByRole('button', { name: '复核通过并拨付' }).click();
     await page.waitForURL(`**${PAYOUTS}?done=paid**`);
