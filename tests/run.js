@@ -5,6 +5,7 @@
 //   (lint runs beside typecheck and unit, which only read the tree too; output is printed whole.)
 //   4. db          vitest, project "db" (real PostgreSQL: a fresh database per run)
 //   5. e2e         vitest, project "e2e" (the built app in real Chromium)
+//   (db runs beside e2e, each on a PostgreSQL cluster of its own.)
 // A failing stage does not stop the later ones, so one run shows everything that is wrong.
 // The last line counts the tests: "total: N passed, N failed, N skipped".
 import { spawn } from 'node:child_process';
@@ -176,9 +177,12 @@ await together(
   ],
   ['typecheck', 'lint', 'unit']
 );
-// The database tests and the browser tests each use both cores, so they run one after the other.
-await vitestStage('db');
-await vitestStage('e2e');
+// The database tests and the browser tests run side by side, each on a PostgreSQL cluster of its
+// own (tests/support/postgres.ts). The browser suite mostly waits (for Chromium, for the app, for
+// a page to settle), so the database suite's CPU fits in its pauses, and the two together take
+// little more than the browser suite alone. Both suites are written to pass on a loaded machine
+// (they poll for conditions, never sleep).
+await together([[() => vitestStage('db')], [() => vitestStage('e2e')]], ['db', 'e2e']);
 rmSync(reports, { recursive: true, force: true });
 
 const total = { passed: 0, failed: 0, skipped: 0 };

@@ -52,7 +52,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!chromiumPath && process.env.CI === 'true')
     throw new Error(`${CHROMIUM_MISSING} (CI=true: the e2e suite cannot be skipped).`);
   buildIfStale({ log: (line) => console.log(`e2e: ${line}`) });
-  const server = await startTestServer();
+  const server = await startTestServer('e2e');
   const database = await createMigratedDatabase(server.adminUrl, 'e2e');
   await coverTheseYears(database.url);
   // Behind a proxy the client address comes from X-Forwarded-For; the tests use it to act from

@@ -8,7 +8,8 @@ import { readMigrationDirectory } from '../../apps/web/src/lib/server/db/migrati
 
 /**
  * The PostgreSQL server the tests use: DATABASE_URL's server when it is set, otherwise an
- * embedded cluster in .data/pg-test (kept between runs, so initdb happens once per checkout).
+ * embedded cluster in .data/pg-test, or .data/pg-e2e for the browser suite (kept between runs, so
+ * initdb happens once per checkout).
  * Every run works in databases of its own, created here and dropped afterwards.
  */
 export interface TestServer {
@@ -20,11 +21,13 @@ export interface TestServer {
 export const checkoutRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const sqlDirectory = fileURLToPath(new URL('../../sql', import.meta.url));
 
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(suite: 'db' | 'e2e' = 'db'): Promise<TestServer> {
   const external = process.env.DATABASE_URL?.trim();
   if (external) return { adminUrl: external, stop: async () => {} };
+  // One cluster per suite, because `npm test` runs the database and the browser suites side by
+  // side, and a data folder has one owner at a time.
   const server = await startEmbedded({
-    dataDir: `${checkoutRoot}.data/pg-test`,
+    dataDir: `${checkoutRoot}.data/${suite === 'db' ? 'pg-test' : 'pg-e2e'}`,
     database: 'postgres',
     log: () => {}
   });
