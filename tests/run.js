@@ -2,7 +2,7 @@
 //   1. typecheck   svelte-check (the app) and tsc (ledger, tests, benchmarks, scripts)
 //   2. lint        eslint and prettier --check
 //   3. unit        vitest, project "unit" (pure code: the ledger package, formatting, …)
-//   (lint runs beside typecheck and unit, which only read the tree too; output is printed whole.)
+//   (lint runs beside the app's build, typecheck and unit; output is printed whole.)
 //   4. db          vitest, project "db" (real PostgreSQL: a fresh database per run)
 //   5. e2e         vitest, project "e2e" (the built app in real Chromium)
 //   (db runs beside e2e, each on a PostgreSQL cluster of its own.)
@@ -126,10 +126,11 @@ function firstLines(text) {
 }
 
 /**
- * Runs lanes of stages side by side, each lane's stages one after the other. These stages only
- * read the tree (the type checkers, the linters and the unit tests touch no database and no
- * build). ESLint keeps one core busy for most of a minute and a half, so the other lane runs the
- * type checks and the unit tests on the other core meanwhile; the summary keeps the listed order.
+ * Runs lanes of stages side by side, each lane's stages one after the other; the summary keeps
+ * the listed order. Stages that run together must not write what the others read: the linters,
+ * the type checkers and the unit tests only read the tree, and the app's build writes only
+ * apps/web/build and .svelte-kit/output, which none of them reads. ESLint keeps one core busy for
+ * two minutes, so the other lane builds the app and runs the type checks and the unit tests.
  * @param {(() => Promise<void>)[][]} lanes
  * @param {string[]} order
  */
@@ -162,6 +163,9 @@ await together(
         ])
     ],
     [
+      // The browser suite runs the built app; building it here, beside ESLint, takes the build
+      // out of the browser suite's own time (its set-up then finds the build fresh and skips it).
+      () => stage('build', [[process.execPath, ['apps/web/scripts/build-if-stale.js']]]),
       () =>
         stage('typecheck', [
           [
@@ -175,7 +179,7 @@ await together(
       () => vitestStage('unit')
     ]
   ],
-  ['typecheck', 'lint', 'unit']
+  ['build', 'typecheck', 'lint', 'unit']
 );
 // The database tests and the browser tests run side by side, each on a PostgreSQL cluster of its
 // own (tests/support/postgres.ts). The browser suite mostly waits (for Chromium, for the app, for

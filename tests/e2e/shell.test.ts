@@ -140,10 +140,10 @@ describe.skipIf(!chromiumPath)('the shell, in a real browser', () => {
     }
   });
 
+  // Each language and each text size once: the signed-in pages are many, and the public pages
+  // above already cross every language with every size.
   it.each([
     ['zh-CN', false],
-    ['zh-CN', true],
-    ['en', false],
     ['en', true]
   ] as const)(
     'fits a 360 px phone and passes axe on the signed-in pages (%s, elder mode %s)',
