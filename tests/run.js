@@ -128,9 +128,9 @@ function firstLines(text) {
 /**
  * Runs lanes of stages side by side, each lane's stages one after the other; the summary keeps
  * the listed order. Stages that run together must not write what the others read: the linters,
- * the type checkers and the unit tests only read the tree, and the app's build writes only
- * apps/web/build and .svelte-kit/output, which none of them reads. ESLint keeps one core busy for
- * two minutes, so the other lane builds the app and runs the type checks and the unit tests.
+ * the type checkers and the unit tests only read the tree; the app's build writes apps/web/build
+ * and .svelte-kit (whose tsconfig ESLint has read by then). ESLint keeps one core busy for two
+ * minutes, so the other lane runs the type checks, builds the app and runs the unit tests.
  * @param {(() => Promise<void>)[][]} lanes
  * @param {string[]} order
  */
@@ -163,9 +163,6 @@ await together(
         ])
     ],
     [
-      // The browser suite runs the built app; building it here, beside ESLint, takes the build
-      // out of the browser suite's own time (its set-up then finds the build fresh and skips it).
-      () => stage('build', [[process.execPath, ['apps/web/scripts/build-if-stale.js']]]),
       () =>
         stage('typecheck', [
           [
@@ -176,10 +173,15 @@ await together(
           [bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
           [bin('tsc'), ['-p', 'packages/ledger/tsconfig.build.json', '--noEmit']]
         ]),
+      // The browser suite runs the built app; building it here, beside ESLint, takes the build
+      // out of the browser suite's own time (its set-up then finds the build fresh and skips it).
+      // It comes after svelte-check, because the build rewrites .svelte-kit's generated files,
+      // which svelte-check reads.
+      () => stage('build', [[process.execPath, ['apps/web/scripts/build-if-stale.js']]]),
       () => vitestStage('unit')
     ]
   ],
-  ['build', 'typecheck', 'lint', 'unit']
+  ['typecheck', 'build', 'lint', 'unit']
 );
 // The database tests and the browser tests run side by side, each on a PostgreSQL cluster of its
 // own (tests/support/postgres.ts). The browser suite mostly waits (for Chromium, for the app, for
