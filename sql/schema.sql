@@ -15,6 +15,15 @@ create table acceptance_photos (
   constraint acceptance_photos_pkey PRIMARY KEY (application_id, sha256)
 );
 
+create table acceptance_signoffs (
+  application_id bigint not null,
+  household_id bigint not null,
+  on_day date not null,
+  constraint acceptance_signoffs_application_id_fkey FOREIGN KEY (application_id) REFERENCES acceptances(application_id),
+  constraint acceptance_signoffs_household_id_fkey FOREIGN KEY (household_id) REFERENCES households(id),
+  constraint acceptance_signoffs_pkey PRIMARY KEY (application_id, household_id)
+);
+
 create table acceptances (
   application_id bigint not null,
   fund_id bigint not null,
@@ -620,6 +629,18 @@ create table holds (
   constraint holds_pkey PRIMARY KEY (fund_id, id)
 );
 
+create table household_codes (
+  household_id bigint not null,
+  fund_id bigint not null,
+  code_hash text not null,
+  issued_at timestamp with time zone not null,
+  constraint household_code_hash_is_hex CHECK (code_hash ~ '^[0-9a-f]{64}$'::text),
+  constraint household_codes_fund_id_fkey FOREIGN KEY (fund_id) REFERENCES funds(id),
+  constraint household_codes_household_id_fkey FOREIGN KEY (household_id) REFERENCES households(id),
+  constraint household_codes_pkey PRIMARY KEY (household_id),
+  constraint household_codes_code_hash_key UNIQUE (code_hash)
+);
+
 create table households (
   id bigint not null generated always as identity,
   fund_id bigint not null,
@@ -629,6 +650,7 @@ create table households (
   room text not null,
   name text not null default ''::text,
   created_at timestamp with time zone not null default now(),
+  representative boolean not null default false,
   constraint household_building_is_short CHECK (btrim(building) <> ''::text AND length(building) <= 20),
   constraint household_name_is_short CHECK (length(name) <= 40),
   constraint household_room_is_short CHECK (btrim(room) <> ''::text AND length(room) <= 20),
@@ -675,6 +697,63 @@ END),
   constraint invitations_token_hash_key UNIQUE (token_hash)
 );
 
+create table list_item_needs (
+  fund_id bigint not null,
+  list_item_id bigint not null,
+  need_id bigint not null,
+  constraint list_item_needs_fund_id_list_item_id_fkey FOREIGN KEY (fund_id, list_item_id) REFERENCES list_items(fund_id, id),
+  constraint list_item_needs_fund_id_need_id_fkey FOREIGN KEY (fund_id, need_id) REFERENCES needs(fund_id, id),
+  constraint list_item_needs_pkey PRIMARY KEY (list_item_id, need_id)
+);
+
+create table list_item_resources (
+  fund_id bigint not null,
+  list_item_id bigint not null,
+  resource_id bigint not null,
+  constraint list_item_resources_fund_id_list_item_id_fkey FOREIGN KEY (fund_id, list_item_id) REFERENCES list_items(fund_id, id),
+  constraint list_item_resources_fund_id_resource_id_fkey FOREIGN KEY (fund_id, resource_id) REFERENCES resources(fund_id, id),
+  constraint list_item_resources_pkey PRIMARY KEY (list_item_id, resource_id)
+);
+
+create table list_items (
+  id bigint not null generated always as identity,
+  fund_id bigint not null,
+  number integer not null,
+  compound_id bigint not null,
+  title text not null,
+  delivery text not null,
+  responsible_unit_id bigint not null,
+  follow_up_user_id bigint not null,
+  status text not null default 'placed'::text,
+  application_id bigint,
+  note text not null default ''::text,
+  feedback text not null default ''::text,
+  delivered_on date,
+  create_key text not null,
+  placed_by bigint not null,
+  placed_at timestamp with time zone not null,
+  constraint delivered_item_has_a_day CHECK ((status = 'delivered'::text) = (delivered_on IS NOT NULL)),
+  constraint grant_item_alone_has_an_application CHECK (application_id IS NULL OR delivery = 'grant'::text),
+  constraint list_item_create_key_is_short CHECK (length(create_key) >= 1 AND length(create_key) <= 100),
+  constraint list_item_delivery_is_known CHECK (delivery = ANY (ARRAY['direct'::text, 'grant'::text])),
+  constraint list_item_feedback_is_short CHECK (length(feedback) <= 1000),
+  constraint list_item_note_is_short CHECK (length(note) <= 1000),
+  constraint list_item_number_is_positive CHECK (number >= 1),
+  constraint list_item_status_is_known CHECK (status = ANY (ARRAY['placed'::text, 'in_progress'::text, 'delivered'::text, 'cancelled'::text])),
+  constraint list_item_title_is_given CHECK (btrim(title) <> ''::text AND length(title) <= 100),
+  constraint list_items_follow_up_user_id_fkey FOREIGN KEY (follow_up_user_id) REFERENCES users(id),
+  constraint list_items_fund_id_application_id_fkey FOREIGN KEY (fund_id, application_id) REFERENCES applications(fund_id, id),
+  constraint list_items_fund_id_compound_id_fkey FOREIGN KEY (fund_id, compound_id) REFERENCES compounds(fund_id, id),
+  constraint list_items_fund_id_fkey FOREIGN KEY (fund_id) REFERENCES funds(id),
+  constraint list_items_fund_id_responsible_unit_id_fkey FOREIGN KEY (fund_id, responsible_unit_id) REFERENCES units(fund_id, id),
+  constraint list_items_placed_by_fkey FOREIGN KEY (placed_by) REFERENCES users(id),
+  constraint list_items_pkey PRIMARY KEY (id),
+  constraint list_items_application_id_key UNIQUE (application_id),
+  constraint list_items_fund_id_create_key_key UNIQUE (fund_id, create_key),
+  constraint list_items_fund_id_id_key UNIQUE (fund_id, id),
+  constraint list_items_fund_id_number_key UNIQUE (fund_id, number)
+);
+
 create table memberships (
   id bigint not null generated always as identity,
   fund_id bigint not null,
@@ -691,6 +770,83 @@ create table memberships (
   constraint memberships_fund_id_unit_id_fkey FOREIGN KEY (fund_id, unit_id) REFERENCES units(fund_id, id),
   constraint memberships_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id),
   constraint memberships_pkey PRIMARY KEY (id)
+);
+
+create table need_photos (
+  fund_id bigint not null,
+  need_id bigint not null,
+  sha256 text not null,
+  added_at timestamp with time zone not null,
+  constraint need_photos_fund_id_need_id_fkey FOREIGN KEY (fund_id, need_id) REFERENCES needs(fund_id, id),
+  constraint need_photos_fund_id_sha256_fkey FOREIGN KEY (fund_id, sha256) REFERENCES attachments(fund_id, sha256),
+  constraint need_photos_pkey PRIMARY KEY (need_id, sha256)
+);
+
+create table need_steps (
+  id bigint not null generated always as identity,
+  need_id bigint not null,
+  kind text not null,
+  note text not null default ''::text,
+  list_item_id bigint,
+  by_user bigint,
+  at timestamp with time zone not null,
+  constraint need_step_is_known CHECK (kind = ANY (ARRAY['raised'::text, 'reached_office'::text, 'accepted'::text, 'merged'::text, 'declined'::text, 'spam'::text, 'in_list'::text, 'done'::text, 'reopened'::text])),
+  constraint need_step_note_is_short CHECK (length(note) <= 1000),
+  constraint need_steps_by_user_fkey FOREIGN KEY (by_user) REFERENCES users(id),
+  constraint need_steps_list_item_id_fkey FOREIGN KEY (list_item_id) REFERENCES list_items(id),
+  constraint need_steps_need_id_fkey FOREIGN KEY (need_id) REFERENCES needs(id),
+  constraint need_steps_pkey PRIMARY KEY (id)
+);
+
+create table need_supports (
+  need_id bigint not null,
+  household_id bigint not null,
+  on_day date not null,
+  constraint need_supports_household_id_fkey FOREIGN KEY (household_id) REFERENCES households(id),
+  constraint need_supports_need_id_fkey FOREIGN KEY (need_id) REFERENCES needs(id),
+  constraint need_supports_pkey PRIMARY KEY (need_id, household_id)
+);
+
+create table needs (
+  id bigint not null generated always as identity,
+  fund_id bigint not null,
+  number integer not null,
+  compound_id bigint not null,
+  category text not null,
+  body text not null,
+  place text not null default ''::text,
+  contact text not null default ''::text,
+  source text not null,
+  recorded_by bigint,
+  status text not null default 'raised'::text,
+  merged_into bigint,
+  public_reason text not null default ''::text,
+  feedback text not null default ''::text,
+  follow_hash text,
+  create_key text not null,
+  raised_at timestamp with time zone not null,
+  updated_at timestamp with time zone not null,
+  constraint merged_need_names_another CHECK ((status = 'merged'::text) = (merged_into IS NOT NULL) AND merged_into <> id),
+  constraint need_body_is_given CHECK (btrim(body) <> ''::text AND length(body) <= 1000),
+  constraint need_category_is_a_key CHECK (category ~ '^[a-z][a-z0-9_-]{0,31}$'::text),
+  constraint need_contact_is_short CHECK (length(contact) <= 200),
+  constraint need_create_key_is_short CHECK (length(create_key) >= 1 AND length(create_key) <= 100),
+  constraint need_feedback_is_short CHECK (length(feedback) <= 1000),
+  constraint need_follow_hash_is_hex CHECK (follow_hash ~ '^[0-9a-f]{64}$'::text),
+  constraint need_number_is_positive CHECK (number >= 1),
+  constraint need_place_is_short CHECK (length(place) <= 200),
+  constraint need_reason_is_short CHECK (length(public_reason) <= 500),
+  constraint need_source_is_known CHECK (source = ANY (ARRAY['online'::text, 'paper'::text, 'meeting'::text, 'visit'::text])),
+  constraint need_status_is_known CHECK (status = ANY (ARRAY['raised'::text, 'accepted'::text, 'merged'::text, 'declined'::text, 'spam'::text, 'in_list'::text, 'done'::text])),
+  constraint needs_fund_id_compound_id_fkey FOREIGN KEY (fund_id, compound_id) REFERENCES compounds(fund_id, id),
+  constraint needs_fund_id_fkey FOREIGN KEY (fund_id) REFERENCES funds(id),
+  constraint needs_merged_into_fkey FOREIGN KEY (merged_into) REFERENCES needs(id),
+  constraint needs_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES users(id),
+  constraint needs_pkey PRIMARY KEY (id),
+  constraint needs_follow_hash_key UNIQUE (follow_hash),
+  constraint needs_fund_id_create_key_key UNIQUE (fund_id, create_key),
+  constraint needs_fund_id_id_key UNIQUE (fund_id, id),
+  constraint needs_fund_id_number_key UNIQUE (fund_id, number)
 );
 
 create table notifications (
@@ -880,6 +1036,71 @@ create table resolutions (
   constraint resolutions_pkey PRIMARY KEY (application_id)
 );
 
+create table resource_contributions (
+  id bigint not null generated always as identity,
+  fund_id bigint not null,
+  resource_id bigint not null,
+  list_item_id bigint,
+  given_on date not null,
+  quantity numeric(18,2) not null,
+  value numeric(18,2),
+  note text not null default ''::text,
+  entry_seq bigint,
+  create_key text not null,
+  recorded_by bigint not null,
+  recorded_at timestamp with time zone not null,
+  constraint contribution_create_key_is_short CHECK (length(create_key) >= 1 AND length(create_key) <= 100),
+  constraint contribution_note_is_short CHECK (length(note) <= 500),
+  constraint contribution_quantity_is_positive CHECK (quantity > 0::numeric),
+  constraint contribution_value_is_not_negative CHECK (value >= 0::numeric),
+  constraint resource_contributions_fund_id_entry_seq_fkey FOREIGN KEY (fund_id, entry_seq) REFERENCES entries(fund_id, seq),
+  constraint resource_contributions_fund_id_list_item_id_fkey FOREIGN KEY (fund_id, list_item_id) REFERENCES list_items(fund_id, id),
+  constraint resource_contributions_fund_id_resource_id_fkey FOREIGN KEY (fund_id, resource_id) REFERENCES resources(fund_id, id),
+  constraint resource_contributions_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES users(id),
+  constraint resource_contributions_pkey PRIMARY KEY (id),
+  constraint resource_contributions_fund_id_create_key_key UNIQUE (fund_id, create_key)
+);
+
+create table resources (
+  id bigint not null generated always as identity,
+  fund_id bigint not null,
+  number integer not null,
+  unit_id bigint,
+  provider_name text not null default ''::text,
+  provider_is_organisation boolean not null default true,
+  kind text not null,
+  description text not null,
+  quantity numeric(18,2) not null,
+  measure text not null default ''::text,
+  value numeric(18,2),
+  available_from date not null,
+  available_until date,
+  conditions text not null default ''::text,
+  status text not null default 'offered'::text,
+  create_key text not null,
+  recorded_by bigint,
+  recorded_at timestamp with time zone not null,
+  constraint resource_conditions_are_short CHECK (length(conditions) <= 500),
+  constraint resource_create_key_is_short CHECK (length(create_key) >= 1 AND length(create_key) <= 100),
+  constraint resource_description_is_given CHECK (btrim(description) <> ''::text AND length(description) <= 500),
+  constraint resource_has_a_provider CHECK (unit_id IS NOT NULL OR btrim(provider_name) <> ''::text),
+  constraint resource_kind_is_known CHECK (kind = ANY (ARRAY['money'::text, 'volunteer_hours'::text, 'materials'::text, 'expertise'::text, 'room'::text, 'other'::text])),
+  constraint resource_measure_is_short CHECK (length(measure) <= 20),
+  constraint resource_number_is_positive CHECK (number >= 1),
+  constraint resource_period_is_ordered CHECK (available_until IS NULL OR available_until >= available_from),
+  constraint resource_provider_is_short CHECK (length(provider_name) <= 100),
+  constraint resource_quantity_is_positive CHECK (quantity > 0::numeric),
+  constraint resource_status_is_known CHECK (status = ANY (ARRAY['offered'::text, 'withdrawn'::text, 'used_up'::text])),
+  constraint resource_value_is_not_negative CHECK (value >= 0::numeric),
+  constraint resources_fund_id_fkey FOREIGN KEY (fund_id) REFERENCES funds(id),
+  constraint resources_fund_id_unit_id_fkey FOREIGN KEY (fund_id, unit_id) REFERENCES units(fund_id, id),
+  constraint resources_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES users(id),
+  constraint resources_pkey PRIMARY KEY (id),
+  constraint resources_fund_id_create_key_key UNIQUE (fund_id, create_key),
+  constraint resources_fund_id_id_key UNIQUE (fund_id, id),
+  constraint resources_fund_id_number_key UNIQUE (fund_id, number)
+);
+
 create table schema_migrations (
   version integer not null,
   name text not null,
@@ -1044,9 +1265,15 @@ CREATE UNIQUE INDEX idempotency_key_reused ON public.entries USING btree (fund_i
 
 CREATE INDEX invitations_by_fund ON public.invitations USING btree (fund_id, created_at DESC);
 
+CREATE INDEX list_item_needs_by_need ON public.list_item_needs USING btree (need_id);
+
 CREATE UNIQUE INDEX memberships_are_unique ON public.memberships USING btree (fund_id, user_id, role, COALESCE(unit_id, (0)::bigint), COALESCE(compound_id, (0)::bigint));
 
 CREATE INDEX memberships_by_user ON public.memberships USING btree (user_id);
+
+CREATE INDEX need_steps_by_need ON public.need_steps USING btree (need_id, at, id);
+
+CREATE INDEX needs_by_compound ON public.needs USING btree (fund_id, compound_id, status);
 
 CREATE INDEX notifications_by_user ON public.notifications USING btree (user_id, read_at, id DESC);
 
@@ -1059,6 +1286,8 @@ CREATE INDEX outbox_due ON public.outbox USING btree (next_attempt_at, id) WHERE
 CREATE INDEX payouts_by_application ON public.payouts USING btree (application_id, id);
 
 CREATE INDEX postings_by_account ON public.postings USING btree (fund_id, account_code, entry_seq);
+
+CREATE INDEX resource_contributions_by_resource ON public.resource_contributions USING btree (resource_id, given_on);
 
 CREATE INDEX self_raised_payments_by_application ON public.self_raised_payments USING btree (application_id, id);
 
@@ -1575,6 +1804,23 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.need_triage_needs_a_public_reason()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if new.status in ('accepted', 'merged', 'declined') and btrim(new.public_reason) = '' then
+    raise exception 'need_triage_needs_a_public_reason: need % was % without a public reason', new.id, new.status
+      using errcode = 'GJ025';
+  end if;
+  if new.status = 'done' and btrim(new.feedback) = '' then
+    raise exception 'need_triage_needs_a_public_reason: need % was done without feedback', new.id
+      using errcode = 'GJ025';
+  end if;
+  return new;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.notification_to_outbox()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1774,6 +2020,8 @@ CREATE TRIGGER holds_move_forward BEFORE UPDATE ON holds FOR EACH ROW EXECUTE FU
 
 CREATE TRIGGER invitations_are_single_use BEFORE UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION invitations_are_single_use();
 
+CREATE TRIGGER need_triage_needs_a_public_reason BEFORE INSERT OR UPDATE OF status, public_reason, feedback ON needs FOR EACH ROW EXECUTE FUNCTION need_triage_needs_a_public_reason();
+
 CREATE TRIGGER notification_to_outbox AFTER INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION notification_to_outbox();
 
 CREATE TRIGGER objection_decision_needs_a_public_reason BEFORE INSERT OR UPDATE OF status, public_reason ON objections FOR EACH ROW EXECUTE FUNCTION objection_decision_needs_a_public_reason();
@@ -1869,6 +2117,8 @@ create view standing_self_raised_payments as
 
 grant INSERT, SELECT, UPDATE on acceptance_photos to gongjian_app;
 
+grant DELETE, INSERT, SELECT, UPDATE on acceptance_signoffs to gongjian_app;
+
 grant INSERT, SELECT, UPDATE on acceptances to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on account_balances to gongjian_app;
@@ -1931,11 +2181,27 @@ grant INSERT, SELECT, UPDATE on funds to gongjian_app;
 
 grant INSERT, SELECT, UPDATE on holds to gongjian_app;
 
+grant DELETE, INSERT, SELECT, UPDATE on household_codes to gongjian_app;
+
 grant DELETE, INSERT, SELECT, UPDATE on households to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on invitations to gongjian_app;
 
+grant DELETE, INSERT, SELECT, UPDATE on list_item_needs to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on list_item_resources to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on list_items to gongjian_app;
+
 grant DELETE, INSERT, SELECT, UPDATE on memberships to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on need_photos to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on need_steps to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on need_supports to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on needs to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on notifications to gongjian_app;
 
@@ -1954,6 +2220,10 @@ grant INSERT, SELECT on postings to gongjian_app;
 grant INSERT, SELECT on project_closings to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on resolutions to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on resource_contributions to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on resources to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on reversed_entries to gongjian_app;
 

@@ -378,3 +378,22 @@ export {
 } from './bank/reconcile.js';
 export { openingBalancesEntry } from './export/opening.js';
 export { dayAfter, dayBefore } from './export/periods.js';
+export {
+  LIST_DELIVERIES,
+  LIST_ITEM_STATUSES,
+  NEED_ACTIONS,
+  NEED_SOURCES,
+  NEED_STATUSES,
+  NEED_SUPPORTABLE,
+  RESOURCE_KINDS,
+  moveNeed,
+  needActionsFrom,
+  needAtOffice,
+  type ListDelivery,
+  type ListItemStatus,
+  type NeedAction,
+  type NeedMoveCode,
+  type NeedSource,
+  type NeedStatus,
+  type ResourceKind
+} from './grants/three-lists.js';

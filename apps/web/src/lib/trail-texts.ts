@@ -82,7 +82,8 @@ const ACTION_LABELS: ReadonlyMap<string, Label> = new Map([
   ['bank.unmatched', m.trail_action_bank__unmatched],
   ['bank.explained', m.trail_action_bank__explained],
   ['bank.unexplained', m.trail_action_bank__unexplained],
-  ['bank.reconciled', m.trail_action_bank__reconciled]
+  ['bank.reconciled', m.trail_action_bank__reconciled],
+  ['household_codes.issued', m.trail_action_household_codes__issued]
 ]);
 
 function localeOption(locale: Locale | undefined): { locale?: Locale } {

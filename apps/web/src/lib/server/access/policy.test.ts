@@ -183,7 +183,13 @@ const table: [label: string, expected: string, question: Question][] = [
   ['close a month', 's----+-+-', { action: 'books.close_period', resource: { fundId: F } }],
   ['reconcile the bank', 's----+-+-', { action: 'bank.reconcile', resource: { fundId: F } }],
   ["download the auditor's package", 's----+++-', { action: 'books.audit_package', resource: { fundId: F } }],
-  ['read the audit trail', 's----+++-', { action: 'audit.read', resource: { fundId: F } }]
+  ['read the audit trail', 's----+++-', { action: 'audit.read', resource: { fundId: F } }],
+  ['record a need of A', 's+--++-+-', { action: 'need.record', resource: { fundId: F, compoundId: A } }],
+  ['triage a need of A', 's+--++-+-', { action: 'need.triage', resource: { fundId: F, compoundId: A } }],
+  ['triage a need of B', 's-+--+-+-', { action: 'need.triage', resource: { fundId: F, compoundId: B } }],
+  ['mark a need as spam', 's----+-+-', { action: 'need.spam', resource: { fundId: F } }],
+  ['record a resource', 's----+-+-', { action: 'resource.manage', resource: { fundId: F } }],
+  ['place an order on the list', 's----+-+-', { action: 'list.manage', resource: { fundId: F } }]
 ];
 
 describe('the role × action table', () => {
@@ -232,7 +238,12 @@ describe('the role × action table', () => {
       'books.close_period': true,
       'bank.reconcile': true,
       'books.audit_package': true,
-      'audit.read': true
+      'audit.read': true,
+      'need.record': true,
+      'need.triage': true,
+      'need.spam': true,
+      'resource.manage': true,
+      'list.manage': true
     };
     expect([...covered].sort()).toEqual(Object.keys(all).sort());
   });

@@ -137,6 +137,16 @@ export interface Resources {
   'books.audit_package': FundRef;
   /** The audit trail on screen: every recorded event of the fund, who did what, when and on what. */
   'audit.read': FundRef;
+  /** Record a need on the residents' behalf (from paper, a residents' meeting, a home visit). */
+  'need.record': CompoundRef;
+  /** Triage a need of the compound: accept, merge or decline it, with a public reason. */
+  'need.triage': CompoundRef;
+  /** Mark an anonymous need as spam: the office alone, as for objections. */
+  'need.spam': FundRef;
+  /** Record what the co-building units offer, and what a resource has given. */
+  'resource.manage': FundRef;
+  /** Place an order on the project list, and record a direct delivery. */
+  'list.manage': FundRef;
 }
 
 export type Action = keyof Resources;
@@ -263,7 +273,15 @@ const rules: { [A in Action]: Rule<A> } = {
   'bank.reconcile': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
   'books.audit_package': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'supervisor']),
   // The supervisor watches the office through the trail; the office reads it to answer for itself.
-  'audit.read': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'supervisor'])
+  'audit.read': (user, { fundId }) => holds(user, fundId, ['fund_admin', 'supervisor']),
+  // The committee hears its residents first; the office keeps every compound's list.
+  'need.record': (user, { fundId, compoundId }) =>
+    servesCompound(user, fundId, compoundId) ? ALLOW : holds(user, fundId, ['fund_admin']),
+  'need.triage': (user, { fundId, compoundId }) =>
+    servesCompound(user, fundId, compoundId) ? ALLOW : holds(user, fundId, ['fund_admin']),
+  'need.spam': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
+  'resource.manage': (user, { fundId }) => holds(user, fundId, ['fund_admin']),
+  'list.manage': (user, { fundId }) => holds(user, fundId, ['fund_admin'])
 };
 
 /** The states of a grant's life after approval, in which it is a project with money of its own. */

@@ -49,6 +49,16 @@ export interface FundPolicy {
    * null when the group set no vote period (the default): then nobody is shown a deadline.
    */
   voteWorkingDays: number | null;
+  /**
+   * How many households of a compound must support a need raised online before it is before the
+   * fund office (the ledger's needAtOffice). Policies adopted before the needs list have 10.
+   */
+  needSupportsToOffice: number;
+  /**
+   * How many of the compound's resident representatives must sign off finished work with their
+   * household codes before the final tranche is paid, or null when the policy asks for none.
+   */
+  residentSignoffs: number | null;
 }
 
 /**
@@ -64,6 +74,10 @@ export const NOTICE_WORKING_DAYS_DEFAULT = 5;
 /** The longest vote period a policy may set, in working days (about two months). */
 export const VOTE_WORKING_DAYS_MAX = 40;
 export const CATEGORIES_MAX = 20;
+export const NEED_SUPPORTS_TO_OFFICE_DEFAULT = 10;
+/** The most supports a policy may ask of a need, and the most sign-offs of finished work. */
+export const NEED_SUPPORTS_TO_OFFICE_MAX = 500;
+export const RESIDENT_SIGNOFFS_MAX = 20;
 
 /**
  * An amount as the policy's JSON writes it: plain digits with at most two decimals (no separators,
@@ -109,6 +123,13 @@ const PolicyJson = v.strictObject({
   // Added with the to-do list (issue 17); policies adopted before it set no vote period.
   voteWorkingDays: v.optional(
     v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(VOTE_WORKING_DAYS_MAX)))
+  ),
+  // Added with the three lists (issue 18); policies adopted before them have the defaults.
+  needSupportsToOffice: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(NEED_SUPPORTS_TO_OFFICE_MAX))
+  ),
+  residentSignoffs: v.optional(
+    v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(RESIDENT_SIGNOFFS_MAX)))
   )
 });
 
@@ -200,7 +221,9 @@ export function parseFundPolicy(json: unknown): ParsedPolicy {
       secondApproverAbove: amount(form.secondApproverAbove),
       holdBackShare: form.holdBackShare,
       participationMin: form.participationMin ?? null,
-      voteWorkingDays: form.voteWorkingDays ?? null
+      voteWorkingDays: form.voteWorkingDays ?? null,
+      needSupportsToOffice: form.needSupportsToOffice ?? NEED_SUPPORTS_TO_OFFICE_DEFAULT,
+      residentSignoffs: form.residentSignoffs ?? null
     }
   };
 }
@@ -263,7 +286,12 @@ export function fundPolicyToJson(policy: FundPolicy): FundPolicyJson {
     holdBackShare: policy.holdBackShare,
     participationMin: policy.participationMin,
     // Written only when set, so that a policy without a vote period keeps the JSON it had before.
-    ...(policy.voteWorkingDays === null ? {} : { voteWorkingDays: policy.voteWorkingDays })
+    ...(policy.voteWorkingDays === null ? {} : { voteWorkingDays: policy.voteWorkingDays }),
+    // Likewise written only when they differ from what older policies mean.
+    ...(policy.needSupportsToOffice === NEED_SUPPORTS_TO_OFFICE_DEFAULT
+      ? {}
+      : { needSupportsToOffice: policy.needSupportsToOffice }),
+    ...(policy.residentSignoffs === null ? {} : { residentSignoffs: policy.residentSignoffs })
   };
 }
 

@@ -77,7 +77,8 @@ export type EventAction =
   | 'bank.unmatched'
   | 'bank.explained'
   | 'bank.unexplained'
-  | 'bank.reconciled';
+  | 'bank.reconciled'
+  | 'household_codes.issued';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
@@ -106,6 +107,8 @@ export interface EventDetail {
   idempotencyKey?: string;
   /** People: the membership a command ended, so that the same form sent again is known as a replay. */
   membershipId?: string;
+  /** Household codes: whether codes were issued to households without one or to all. */
+  mode?: string;
 }
 
 export interface EventRecord {

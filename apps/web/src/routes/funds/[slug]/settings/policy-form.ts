@@ -4,6 +4,9 @@ import {
   CATEGORIES_MAX,
   CATEGORY_KEY,
   VOTE_WORKING_DAYS_MAX,
+  NEED_SUPPORTS_TO_OFFICE_DEFAULT,
+  NEED_SUPPORTS_TO_OFFICE_MAX,
+  RESIDENT_SIGNOFFS_MAX,
   fundPolicyToJson,
   parseFundPolicy,
   type FundPolicy
@@ -49,6 +52,9 @@ export interface PolicyFormValues {
   participationMin: string;
   /** Empty for no vote period (no deadline shown to the leadership group). */
   voteWorkingDays: string;
+  needSupportsToOffice: string;
+  /** Empty when no sign-off by resident representatives is asked. */
+  residentSignoffs: string;
   note: string;
   categories: CategoryRowValues[];
 }
@@ -78,6 +84,8 @@ const TOP_FIELDS: readonly TopField[] = [
   'noticeWorkingDays',
   'quorum',
   'voteWorkingDays',
+  'needSupportsToOffice',
+  'residentSignoffs',
   'note'
 ];
 
@@ -107,6 +115,8 @@ export function valuesOfPolicy(policy: FundPolicy | null): PolicyFormValues {
       holdBackShare: '0.5',
       participationMin: '',
       voteWorkingDays: '',
+      needSupportsToOffice: String(NEED_SUPPORTS_TO_OFFICE_DEFAULT),
+      residentSignoffs: '',
       note: '',
       categories: []
     };
@@ -132,6 +142,9 @@ export function valuesOfPolicy(policy: FundPolicy | null): PolicyFormValues {
     participationMin: json.participationMin ?? '',
     voteWorkingDays:
       json.voteWorkingDays === undefined || json.voteWorkingDays === null ? '' : String(json.voteWorkingDays),
+    needSupportsToOffice: String(json.needSupportsToOffice ?? NEED_SUPPORTS_TO_OFFICE_DEFAULT),
+    residentSignoffs:
+      json.residentSignoffs === undefined || json.residentSignoffs === null ? '' : String(json.residentSignoffs),
     note: '',
     categories: Object.entries(json.match.categories).map(([key, category]) => ({
       key,
@@ -229,6 +242,14 @@ function topFieldErrors(values: PolicyFormValues): Record<string, string> {
   if (values.voteWorkingDays !== '' && (voteDays < 1 || voteDays > VOTE_WORKING_DAYS_MAX)) {
     errors['voteWorkingDays'] = m.todo_policy_error_vote_days({ max: String(VOTE_WORKING_DAYS_MAX) });
   }
+  const supports = smallNumber(values.needSupportsToOffice);
+  if (supports < 1 || supports > NEED_SUPPORTS_TO_OFFICE_MAX) {
+    errors['needSupportsToOffice'] = m.lists_policy_error_supports({ max: String(NEED_SUPPORTS_TO_OFFICE_MAX) });
+  }
+  const signoffs = smallNumber(values.residentSignoffs);
+  if (values.residentSignoffs !== '' && (signoffs < 1 || signoffs > RESIDENT_SIGNOFFS_MAX)) {
+    errors['residentSignoffs'] = m.lists_policy_error_signoffs({ max: String(RESIDENT_SIGNOFFS_MAX) });
+  }
   if (values.note.length > 500) errors['note'] = m.policy_error_note();
   return errors;
 }
@@ -284,7 +305,9 @@ function policyJsonOf(values: PolicyFormValues, rows: readonly FilledRow[]) {
     secondApproverAbove: plainAmount(values.secondApproverAbove),
     holdBackShare: plainRatio(values.holdBackShare),
     participationMin: values.participationMin === '' ? null : plainRatio(values.participationMin),
-    ...(values.voteWorkingDays === '' ? {} : { voteWorkingDays: smallNumber(values.voteWorkingDays) })
+    ...(values.voteWorkingDays === '' ? {} : { voteWorkingDays: smallNumber(values.voteWorkingDays) }),
+    needSupportsToOffice: smallNumber(values.needSupportsToOffice),
+    ...(values.residentSignoffs === '' ? {} : { residentSignoffs: smallNumber(values.residentSignoffs) })
   };
 }
 
