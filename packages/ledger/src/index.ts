@@ -397,3 +397,9 @@ export {
   type NeedStatus,
   type ResourceKind
 } from './grants/three-lists.js';
+export {
+  DELIBERATION_STAGES,
+  deliberationStageOf,
+  type DeliberationStage,
+  type DeliberationStep
+} from './grants/deliberation.js';
