@@ -1804,6 +1804,23 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.need_support_is_of_the_compound()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if not exists (
+    select 1 from needs n join households h on h.compound_id = n.compound_id and h.fund_id = n.fund_id
+     where n.id = new.need_id and h.id = new.household_id
+  ) then
+    raise exception 'need_support_is_of_the_compound: household % is not of the compound of need %',
+      new.household_id, new.need_id
+      using errcode = 'GJ026';
+  end if;
+  return new;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.need_triage_needs_a_public_reason()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2019,6 +2036,8 @@ CREATE TRIGGER holds_are_kept BEFORE DELETE ON holds FOR EACH ROW EXECUTE FUNCTI
 CREATE TRIGGER holds_move_forward BEFORE UPDATE ON holds FOR EACH ROW EXECUTE FUNCTION holds_move_forward();
 
 CREATE TRIGGER invitations_are_single_use BEFORE UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION invitations_are_single_use();
+
+CREATE TRIGGER need_support_is_of_the_compound BEFORE INSERT OR UPDATE ON need_supports FOR EACH ROW EXECUTE FUNCTION need_support_is_of_the_compound();
 
 CREATE TRIGGER need_triage_needs_a_public_reason BEFORE INSERT OR UPDATE OF status, public_reason, feedback ON needs FOR EACH ROW EXECUTE FUNCTION need_triage_needs_a_public_reason();
 

@@ -4,7 +4,7 @@
 // them too, for the times the app runs without server.js (`vite dev`, `node build`).
 
 /** Paths whose URL carries a secret token; they must never leak it in a Referer header. */
-export const TOKEN_IN_URL = /^\/(invite|reset|account\/notifications\/confirm)\//;
+export const TOKEN_IN_URL = /^\/(invite|reset|account\/notifications\/confirm|f\/[^/]+\/needs\/follow)\//;
 
 /**
  * @param {string} pathname The request's path, without the query.

@@ -169,7 +169,9 @@ const publicCache: Handle = async ({ event, resolve }) => {
     slug === null ||
     event.request.method !== 'GET' ||
     event.isDataRequest ||
-    event.locals.sessionToken !== null
+    event.locals.sessionToken !== null ||
+    // A need's follow link names a private token: no cache, here or anywhere, keeps it.
+    TOKEN_IN_URL.test(event.url.pathname)
   ) {
     return resolve(event);
   }
@@ -197,6 +199,8 @@ const publicCache: Handle = async ({ event, resolve }) => {
   // immutable already (a receipt, addressed by its hash) keeps its own, longer caching.
   if (response.status !== 200 || response.headers.has('set-cookie')) return response;
   if (response.headers.get('cache-control')?.includes('immutable')) return response;
+  // A page that is new for each visitor (a form carrying a fresh key) says so and is not kept.
+  if (response.headers.get('cache-control')?.includes('no-store')) return response;
   for (const [name, value] of Object.entries(validators)) response.headers.set(name, value);
   const length = Number(response.headers.get('content-length') ?? '0');
   if (length > CACHED_BODY_MAX) return response;

@@ -83,7 +83,11 @@ const ACTION_LABELS: ReadonlyMap<string, Label> = new Map([
   ['bank.explained', m.trail_action_bank__explained],
   ['bank.unexplained', m.trail_action_bank__unexplained],
   ['bank.reconciled', m.trail_action_bank__reconciled],
-  ['household_codes.issued', m.trail_action_household_codes__issued]
+  ['household_codes.issued', m.trail_action_household_codes__issued],
+  ['need.raised', m.trail_action_need__raised],
+  ['need.supported', m.trail_action_need__supported],
+  ['need.triaged', m.trail_action_need__triaged],
+  ['need.photo_checked', m.trail_action_need__photo_checked]
 ]);
 
 function localeOption(locale: Locale | undefined): { locale?: Locale } {

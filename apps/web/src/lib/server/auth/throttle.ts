@@ -19,7 +19,10 @@ import type { Sql, Transaction } from '../db/client';
  * - evaluation codes: 10 wrong codes from one address within 10 minutes lock it for 10 minutes;
  * - objections: 3 from one address on one project within an hour lock that project for the
  *   address for an hour, and 10 from one address across the fund within a day lock the fund for
- *   it for a day (a household with something to say is never near either).
+ *   it for a day (a household with something to say is never near either);
+ * - needs raised without an account: 5 from one address in one fund within an hour lock the
+ *   address for an hour, and 30 for one compound within an hour lock the compound's form for an
+ *   hour (a compound's residents raise a handful a week; a flood is someone's script).
  */
 export interface ThrottleRule {
   /** The hit that reaches this count locks the key. */
@@ -35,6 +38,8 @@ export const SIGN_IN_RULE: ThrottleRule = { hitsMax: 10, windowMs: 10 * MINUTE, 
 export const EVALUATION_CODE_RULE: ThrottleRule = { hitsMax: 10, windowMs: 10 * MINUTE, lockMs: 10 * MINUTE };
 export const OBJECTIONS_PER_PROJECT_RULE: ThrottleRule = { hitsMax: 3, windowMs: HOUR, lockMs: HOUR };
 export const OBJECTIONS_PER_FUND_RULE: ThrottleRule = { hitsMax: 10, windowMs: 24 * HOUR, lockMs: 24 * HOUR };
+export const NEED_PER_ADDRESS_RULE: ThrottleRule = { hitsMax: 5, windowMs: HOUR, lockMs: HOUR };
+export const NEED_PER_COMPOUND_RULE: ThrottleRule = { hitsMax: 30, windowMs: HOUR, lockMs: HOUR };
 
 /** The address rule's numbers, by the names the sign-in code and its tests know them. */
 export const THROTTLE_FAILURES_MAX = SIGN_IN_RULE.hitsMax;

@@ -78,7 +78,11 @@ export type EventAction =
   | 'bank.explained'
   | 'bank.unexplained'
   | 'bank.reconciled'
-  | 'household_codes.issued';
+  | 'household_codes.issued'
+  | 'need.raised'
+  | 'need.supported'
+  | 'need.triaged'
+  | 'need.photo_checked';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
@@ -109,6 +113,8 @@ export interface EventDetail {
   membershipId?: string;
   /** Household codes: whether codes were issued to households without one or to all. */
   mode?: string;
+  /** Needs: the need's number in its fund. */
+  needNumber?: number;
 }
 
 export interface EventRecord {
