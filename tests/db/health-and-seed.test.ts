@@ -56,7 +56,8 @@ describe('seedDemo', () => {
         '012_demo_correction',
         '013_demo_bank',
         '014_demo_period_close',
-        '015_demo_notifications'
+        '015_demo_notifications',
+        '016_demo_needs'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);

@@ -17,6 +17,7 @@ import { seedDemoReview } from './review';
 import { seedDemoSelfRaising } from './self-raising';
 import { seedDemoCorrection } from './corrections';
 import { seedDemoNotifications } from './notifications';
+import { seedDemoNeeds } from './needs';
 import type { Sql, Transaction } from '../db/client';
 
 /**
@@ -139,6 +140,14 @@ const steps: readonly SeedStep[] = [
     name: '015_demo_notifications',
     async run(transaction) {
       await seedDemoNotifications(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // The needs list (需求清单): needs in every state before the project list, supported with
+    // the households' codes (户码).
+    name: '016_demo_needs',
+    async run(transaction) {
+      await seedDemoNeeds(transaction, await demoFundId(transaction), new Date());
     }
   },
   {

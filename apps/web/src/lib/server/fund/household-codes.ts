@@ -77,7 +77,7 @@ export async function issueHouseholdCodes(
   });
 }
 
-async function issueIn(
+export async function issueIn(
   transaction: Transaction,
   input: { fundId: string; compoundId: string; mode: HouseholdCodeMode; householdIds?: readonly string[]; now: Date }
 ): Promise<Slip[]> {

@@ -185,7 +185,7 @@ async function checkFields(transaction: Transaction, input: NeedFields & { fundI
 }
 
 /** Writes the need, its photos, its first step and its event; returns its number. */
-async function insertNeedIn(
+export async function insertNeedIn(
   transaction: Transaction,
   input: NeedFields & {
     fundId: string;
