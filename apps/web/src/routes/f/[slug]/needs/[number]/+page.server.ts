@@ -29,6 +29,8 @@ const SupportForm = v.object({ code: v.pipe(v.string(), v.trim(), v.minLength(1)
 export const actions: Actions = {
   support: async (event) => {
     const { fund, number } = await publicNeedParams(event);
+    // A number that names no public need is 404 before the form is read or a code is looked up.
+    if ((await publicNeed(sql(), fund.id, number)) === null) error(404, { message: m.error_not_found() });
     const parsed = v.safeParse(SupportForm, Object.fromEntries(await event.request.formData()));
     if (!parsed.success) return fail(400, { errors: { code: m.needs_error_code() } });
     const now = new Date();

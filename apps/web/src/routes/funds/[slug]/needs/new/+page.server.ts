@@ -12,22 +12,30 @@ import { NEED_REFUSALS, NEED_REFUSED } from '$lib/server/grants/needs/needs-refu
 import { categoryOptions } from '$lib/server/grants/needs/reads';
 import { recordNeed } from '$lib/server/grants/needs/raise';
 import { fundFromSlug } from '../../../fund.server';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /**
  * The committee (or the office) records a need on the residents' behalf
  * (/funds/<slug>/needs/new): from a paper slip, a residents' meeting (居民议事会) or a home visit.
  * The form offers the compounds the person may record for (need.record); the use case asks again.
  */
+/**
+ * The compounds the person may record needs for (need.record); someone who may record for none is
+ * refused by the policy's own answer (sign in, or 403 naming who may).
+ */
+async function recordableCompounds(event: RequestEvent, fundId: string) {
+  const all = await sql()<{ id: string; code: string; name: string }[]>`
+    select id::text as id, code, name from compounds where fund_id = ${fundId} order by code`;
+  const compounds = all.filter(
+    (compound) => can(event.locals.actor, 'need.record', { fundId, compoundId: compound.id }).allowed
+  );
+  if (compounds.length === 0) authorize(event, 'need.record', { fundId, compoundId: all[0]?.id ?? '0' });
+  return compounds;
+}
+
 export const load: PageServerLoad = async (event) => {
   const fund = await fundFromSlug(event.params.slug);
-  const all = await sql()<{ id: string; code: string; name: string }[]>`
-    select id::text as id, code, name from compounds where fund_id = ${fund.id} order by code`;
-  const compounds = all.filter(
-    (compound) => can(event.locals.actor, 'need.record', { fundId: fund.id, compoundId: compound.id }).allowed
-  );
-  // Nobody who may record for no compound opens the form: the policy's refusal says who may.
-  if (compounds.length === 0) authorize(event, 'need.record', { fundId: fund.id, compoundId: all[0]?.id ?? '0' });
+  const compounds = await recordableCompounds(event, fund.id);
   return {
     fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
     compounds,
@@ -39,6 +47,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
   default: async (event) => {
     const fund = await fundFromSlug(event.params.slug);
+    await recordableCompounds(event, fund.id);
     const length = Number(event.request.headers.get('content-length') ?? '0');
     if (length > UPLOAD_REQUEST_BYTES_MAX)
       return fail(413, { errors: { photos: m.needs_error_photo_size() }, values: null });
