@@ -22,6 +22,7 @@ import {
 } from '../../apps/web/src/lib/server/grants/needs/reads';
 import { supportNeed } from '../../apps/web/src/lib/server/grants/needs/supports';
 import { checkNeedPhoto, triageNeed } from '../../apps/web/src/lib/server/grants/needs/triage';
+import { todoForFund } from '../../apps/web/src/lib/server/people/todo';
 import { openPeopleDatabase } from '../support/people-db';
 import { makeWorld, person, type ReviewDb, type World } from '../support/review-world';
 
@@ -213,6 +214,11 @@ describe('supports', () => {
     expect(steps?.count).toBe(1);
     const waiting = await needsWaitingForTriage(app, world.fundId);
     expect(waiting?.count).toBeGreaterThanOrEqual(2);
+    const todo = await todoForFund(app, admin, world.fundId, NOW);
+    expect(todo.find((item) => item.kind === 'need_triage')).toMatchObject({ count: waiting?.count, target: 'needs' });
+    expect((await todoForFund(app, committee, world.fundId, NOW)).some((item) => item.kind === 'need_triage')).toBe(
+      false
+    );
     const list = await officeNeeds(app, world.fundId, {
       compound: null,
       category: null,

@@ -27,7 +27,8 @@ const kindTexts: Record<TodoKind, () => string> = {
   watch_prechecks: () => m.todo_kind_watch_prechecks(),
   watch_objections: () => m.todo_kind_watch_objections(),
   watch_payouts: () => m.todo_kind_watch_payouts(),
-  watch_files: () => m.todo_kind_watch_files()
+  watch_files: () => m.todo_kind_watch_files(),
+  need_triage: () => m.needs_todo_triage()
 };
 
 const waitingTexts: Record<StepWaiting, () => string> = {

@@ -24,7 +24,8 @@ export type TodoKind =
   | 'watch_prechecks'
   | 'watch_objections'
   | 'watch_payouts'
-  | 'watch_files';
+  | 'watch_files'
+  | 'need_triage';
 
 /**
  * Where an application or project stands for its committee when nothing waits for the committee:
@@ -48,7 +49,8 @@ export type TodoTarget =
   | 'corrections'
   | 'periods'
   | 'review_queue'
-  | 'projects';
+  | 'projects'
+  | 'needs';
 
 export type TodoRole = 'fund_admin' | 'leader' | 'committee' | 'supervisor';
 

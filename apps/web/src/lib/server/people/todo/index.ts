@@ -6,6 +6,7 @@ import { loadCalendar } from '../../fund/calendar';
 import { policyVersion } from '../../fund/fund-policy';
 import { periodsView } from '../../fund/period-close';
 import { activateEndedNotices } from '../../grants/review/notice-end';
+import { needsWaitingForTriage } from '../../grants/needs/reads';
 import {
   applicationStates,
   uncheckedFiles,
@@ -62,7 +63,8 @@ export async function todoForFund(sql: Sql, actor: Actor, fundId: string, now: D
     ...(await applicationItems(sql, actor, fund, rows)),
     ...(await projectItems(sql, actor, fund, rows)),
     ...(await booksItems(sql, actor, fund, now)),
-    ...(await supervisorItems(sql, actor, fund, rows))
+    ...(await supervisorItems(sql, actor, fund, rows)),
+    ...(await needItems(sql, actor, fund))
   ];
   const seen = new Set<string>();
   return items.filter((item) => !seen.has(item.key) && seen.add(item.key)).sort(byUrgency);
@@ -202,6 +204,26 @@ function fundItemOf(actor: User, fund: FundOfTodo, item: FundItem): TodoItem {
     ...item,
     target: item.target !== null && mayOpen(actor, item.target, fund.fundId, null) ? item.target : null
   };
+}
+
+/**
+ * The needs before the office that nobody has triaged yet (raised online with enough supports, or
+ * recorded by a committee), for the fund's administrator, who keeps every compound's list.
+ */
+async function needItems(sql: Sql, actor: User, fund: FundOfTodo): Promise<TodoItem[]> {
+  if (!can(actor, 'need.spam', { fundId: fund.fundId }).allowed) return [];
+  const waiting = await needsWaitingForTriage(sql, fund.fundId);
+  if (waiting === null) return [];
+  return [
+    fundItemOf(actor, fund, {
+      kind: 'need_triage',
+      role: 'fund_admin',
+      since: waiting.since,
+      count: waiting.count,
+      month: null,
+      target: 'needs'
+    })
+  ];
 }
 
 /** Corrections to confirm (not one's own) and the oldest ended month not yet closed. */

@@ -43,6 +43,8 @@ export function mayOpen(actor: Actor, target: TodoTarget, fundId: string, ref: A
       return can(actor, 'fund.office.read', { fundId }).allowed;
     case 'projects':
       return can(actor, 'fund.read_private', { fundId }).allowed;
+    case 'needs':
+      return can(actor, 'fund.office.read', { fundId }).allowed;
     default:
       break;
   }
