@@ -83,7 +83,11 @@ const ACTION_LABELS: ReadonlyMap<string, Label> = new Map([
   ['bank.explained', m.trail_action_bank__explained],
   ['bank.unexplained', m.trail_action_bank__unexplained],
   ['bank.reconciled', m.trail_action_bank__reconciled],
-  ['household_codes.issued', m.trail_action_household_codes__issued]
+  ['household_codes.issued', m.trail_action_household_codes__issued],
+  ['resource.recorded', m.trail_action_resource__recorded],
+  ['resource.withdrawn', m.trail_action_resource__withdrawn],
+  ['resource.used_up', m.trail_action_resource__used_up],
+  ['resource.contributed', m.trail_action_resource__contributed]
 ]);
 
 function localeOption(locale: Locale | undefined): { locale?: Locale } {

@@ -78,7 +78,11 @@ export type EventAction =
   | 'bank.explained'
   | 'bank.unexplained'
   | 'bank.reconciled'
-  | 'household_codes.issued';
+  | 'household_codes.issued'
+  | 'resource.recorded'
+  | 'resource.withdrawn'
+  | 'resource.used_up'
+  | 'resource.contributed';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
@@ -109,6 +113,8 @@ export interface EventDetail {
   membershipId?: string;
   /** Household codes: whether codes were issued to households without one or to all. */
   mode?: string;
+  /** Resources list: the offer's number in the fund. */
+  resourceNumber?: number;
 }
 
 export interface EventRecord {
