@@ -1,4 +1,11 @@
-import { inKindDisclosure, money, recognitionOf, type DisclosureLine, type ResourceKind } from '@gongjian/ledger';
+import {
+  inKindDisclosure,
+  money,
+  recognitionOf,
+  type DisclosureLine,
+  type Recognition,
+  type ResourceKind
+} from '@gongjian/ledger';
 import type { Sql } from '../../db/client';
 
 /**
@@ -127,7 +134,7 @@ export interface ResourceDetail {
   /** The fund's list items a contribution may go to. */
   listItems: { id: string; number: number; title: string }[];
   /** What the books make of a contribution with a stated value, and of one without. */
-  recognition: { withValue: string; withoutValue: string };
+  recognition: { withValue: Recognition; withoutValue: Recognition };
 }
 
 /** One offer for the office, with what it gave; null when the fund has no offer of that number. */
@@ -173,7 +180,8 @@ export interface PublicResources {
   options: { units: { code: string; name: string }[]; years: number[] };
   /** The year the disclosure covers: the filter's, or the fund's fiscal year. */
   year: number;
-  disclosure: DisclosureLine[];
+  /** The ledger's disclosure lines, with the value as a decimal string for the page. */
+  disclosure: (Omit<DisclosureLine, 'value'> & { value: string })[];
   /** The contributions of the year the books recognised, each with its entry. */
   recognised: PublicContribution[];
 }
@@ -223,7 +231,13 @@ export async function publicResources(
     rows,
     options: { units, years: fund?.years ?? [] },
     year,
-    disclosure,
+    disclosure: disclosure.map((line) => ({ ...line, value: line.value.toString() })),
     recognised: given.filter((item) => item.entrySeq !== null)
   };
+}
+
+/** Whether the fund has an offer of this number (a form posted to none is 404 before it is read). */
+export async function resourceExists(sql: Sql, fundId: string, number: number): Promise<boolean> {
+  const [row] = await sql`select 1 from resources where fund_id = ${fundId} and number = ${number}`;
+  return row !== undefined;
 }
