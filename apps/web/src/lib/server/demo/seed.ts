@@ -17,6 +17,7 @@ import { seedDemoReview } from './review';
 import { seedDemoSelfRaising } from './self-raising';
 import { seedDemoCorrection } from './corrections';
 import { seedDemoNotifications } from './notifications';
+import { seedDemoResources } from './resources';
 import type { Sql, Transaction } from '../db/client';
 
 /**
@@ -139,6 +140,14 @@ const steps: readonly SeedStep[] = [
     name: '015_demo_notifications',
     async run(transaction) {
       await seedDemoNotifications(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // The resources list (资源清单): offers of several kinds from several units and one individual,
+    // with what they gave; one lot of goods with a fair value is recognised in the books.
+    name: '017_demo_resources',
+    async run(transaction) {
+      await seedDemoResources(transaction, await demoFundId(transaction), new Date());
     }
   },
   {
