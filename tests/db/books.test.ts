@@ -165,6 +165,7 @@ describe('the demo seed', () => {
         '012_demo_correction',
         '013_demo_bank',
         '015_demo_notifications',
+        '017_demo_resources',
         '014_demo_period_close'
       ]);
       expect(await seedDemo(clients.app)).toEqual([]);
@@ -196,9 +197,9 @@ describe('the demo seed', () => {
       const accounts = await clients.app`select code from accounts where fund_id = ${fundId}`;
       // The chart, the eleven units' sub-accounts, and three of each of the two projects.
       expect(accounts.length).toBe(CHART_MINFEI_2026.accounts.length + 11 + 6);
-      // 60 entries, the three of 012_demo_correction, and the two closing entries of the month
-      // 014_demo_period_close closes.
-      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 65 });
+      // 60 entries, the three of 012_demo_correction, the donated goods 017_demo_resources
+      // recognises, and the two closing entries of the month 014_demo_period_close closes.
+      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 66 });
       // Lifting the closed project's restriction never left 限定性净资产 with a debit balance.
       const netAssets = await clients.app<{ code: string; balance: string }[]>`
         select account_code as code, (credits_posted - debits_posted)::text as balance from account_balances

@@ -30,6 +30,7 @@ import { AUDIT_REGISTRY } from './route-access/audit';
 import { TRAIL_REGISTRY } from './route-access/trail';
 import { NOTIFICATIONS_REGISTRY } from './route-access/notifications';
 import { NEEDS_REGISTRY } from './route-access/needs';
+import { RESOURCES_REGISTRY } from './route-access/resources';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -494,7 +495,8 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...AUDIT_REGISTRY,
   ...TRAIL_REGISTRY,
   ...NOTIFICATIONS_REGISTRY,
-  ...NEEDS_REGISTRY
+  ...NEEDS_REGISTRY,
+  ...RESOURCES_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

@@ -403,3 +403,11 @@ export {
   type DeliberationStage,
   type DeliberationStep
 } from './grants/deliberation.js';
+export {
+  IN_KIND_STANDARD,
+  inKindDisclosure,
+  recognitionOf,
+  type DisclosureLine,
+  type InKindContribution,
+  type Recognition
+} from './grants/in-kind.js';

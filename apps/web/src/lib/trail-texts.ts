@@ -87,7 +87,11 @@ const ACTION_LABELS: ReadonlyMap<string, Label> = new Map([
   ['need.raised', m.trail_action_need__raised],
   ['need.supported', m.trail_action_need__supported],
   ['need.triaged', m.trail_action_need__triaged],
-  ['need.photo_checked', m.trail_action_need__photo_checked]
+  ['need.photo_checked', m.trail_action_need__photo_checked],
+  ['resource.recorded', m.trail_action_resource__recorded],
+  ['resource.withdrawn', m.trail_action_resource__withdrawn],
+  ['resource.used_up', m.trail_action_resource__used_up],
+  ['resource.contributed', m.trail_action_resource__contributed]
 ]);
 
 function localeOption(locale: Locale | undefined): { locale?: Locale } {

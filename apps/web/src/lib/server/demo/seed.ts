@@ -18,6 +18,7 @@ import { seedDemoSelfRaising } from './self-raising';
 import { seedDemoCorrection } from './corrections';
 import { seedDemoNotifications } from './notifications';
 import { seedDemoNeeds } from './needs';
+import { seedDemoResources } from './resources';
 import type { Sql, Transaction } from '../db/client';
 
 /**
@@ -148,6 +149,14 @@ const steps: readonly SeedStep[] = [
     name: '016_demo_needs',
     async run(transaction) {
       await seedDemoNeeds(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // The resources list (资源清单): offers of several kinds from several units and one individual,
+    // with what they gave; one lot of goods with a fair value is recognised in the books.
+    name: '017_demo_resources',
+    async run(transaction) {
+      await seedDemoResources(transaction, await demoFundId(transaction), new Date());
     }
   },
   {

@@ -82,7 +82,11 @@ export type EventAction =
   | 'need.raised'
   | 'need.supported'
   | 'need.triaged'
-  | 'need.photo_checked';
+  | 'need.photo_checked'
+  | 'resource.recorded'
+  | 'resource.withdrawn'
+  | 'resource.used_up'
+  | 'resource.contributed';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
@@ -115,6 +119,8 @@ export interface EventDetail {
   mode?: string;
   /** Needs: the need's number in its fund. */
   needNumber?: number;
+  /** Resources list: the offer's number in the fund. */
+  resourceNumber?: number;
 }
 
 export interface EventRecord {
