@@ -83,7 +83,11 @@ const ACTION_LABELS: ReadonlyMap<string, Label> = new Map([
   ['bank.explained', m.trail_action_bank__explained],
   ['bank.unexplained', m.trail_action_bank__unexplained],
   ['bank.reconciled', m.trail_action_bank__reconciled],
-  ['household_codes.issued', m.trail_action_household_codes__issued]
+  ['household_codes.issued', m.trail_action_household_codes__issued],
+  ['list_item.placed', m.trail_action_list_item__placed],
+  ['list_item.started', m.trail_action_list_item__started],
+  ['list_item.delivered', m.trail_action_list_item__delivered],
+  ['list_item.cancelled', m.trail_action_list_item__cancelled]
 ]);
 
 function localeOption(locale: Locale | undefined): { locale?: Locale } {

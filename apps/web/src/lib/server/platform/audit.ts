@@ -78,7 +78,11 @@ export type EventAction =
   | 'bank.explained'
   | 'bank.unexplained'
   | 'bank.reconciled'
-  | 'household_codes.issued';
+  | 'household_codes.issued'
+  | 'list_item.placed'
+  | 'list_item.started'
+  | 'list_item.delivered'
+  | 'list_item.cancelled';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
@@ -109,6 +113,8 @@ export interface EventDetail {
   membershipId?: string;
   /** Household codes: whether codes were issued to households without one or to all. */
   mode?: string;
+  /** The project list: the item's number in the fund. */
+  listItemNumber?: number;
 }
 
 export interface EventRecord {
