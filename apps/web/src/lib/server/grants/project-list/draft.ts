@@ -1,5 +1,5 @@
 import { policyHasCategory } from '@gongjian/ledger';
-import { m } from '$lib/paraglide/messages';
+import { m } from '../../../paraglide/messages';
 import { recordEvent } from '../../platform/audit';
 import type { Sql, Transaction } from '../../db/client';
 import { currentPolicy } from '../../fund/fund-policy';

@@ -15,4 +15,3 @@ export {
 export { orderOptions, type OrderOptions } from './options';
 export { posterData, type PosterData } from './poster';
 export { itemNumberOf } from './model';
-export { LIST_REFUSALS, LIST_REFUSED, type ListField } from './refusals';

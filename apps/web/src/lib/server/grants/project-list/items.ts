@@ -7,7 +7,7 @@ import {
   type ApplicationState,
   type ListItemStatus
 } from '@gongjian/ledger';
-import { m } from '$lib/paraglide/messages';
+import { m } from '../../../paraglide/messages';
 import { recordEvent, type EventAction } from '../../platform/audit';
 import { storeAttachmentIn, type Upload } from '../../platform/attachments';
 import { refuse, runCommand } from '../../platform/command';
