@@ -17,6 +17,7 @@ import { seedDemoReview } from './review';
 import { seedDemoSelfRaising } from './self-raising';
 import { seedDemoCorrection } from './corrections';
 import { seedDemoNotifications } from './notifications';
+import { seedDemoProjectList } from './project-list';
 import type { Sql, Transaction } from '../db/client';
 
 /**
@@ -139,6 +140,14 @@ const steps: readonly SeedStep[] = [
     name: '015_demo_notifications',
     async run(transaction) {
       await seedDemoNotifications(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // The project list (项目清单): an order delivered by its unit with feedback, photos and
+    // ratings, one whose pre-filled draft became an approved project, and one in progress.
+    name: '018_demo_project_list',
+    async run(transaction) {
+      await seedDemoProjectList(transaction, await demoFundId(transaction), new Date());
     }
   },
   {

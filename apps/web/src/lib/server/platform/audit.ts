@@ -82,7 +82,9 @@ export type EventAction =
   | 'list_item.placed'
   | 'list_item.started'
   | 'list_item.delivered'
-  | 'list_item.cancelled';
+  | 'list_item.cancelled'
+  | 'list_item.photo_checked'
+  | 'list_item.evaluated';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 

@@ -1,4 +1,5 @@
 import { chinaDateOf } from '@gongjian/ledger';
+import { recordEvent } from '../../platform/audit';
 import { runCommand } from '../../platform/command';
 import type { Sql, Transaction } from '../../db/client';
 import { householdOfCode } from '../../fund/household-codes';
@@ -57,5 +58,15 @@ async function recordIn(
   await transaction`
     insert into list_item_evaluations (fund_id, list_item_id, rating, comment, on_day)
     values (${input.fundId}, ${input.itemId}, ${input.rating}, ${input.comment}, ${chinaDateOf(input.now)})`;
+  // No address and no household: the trail says an item was rated, not by whom (and it tells the
+  // public pages' cache that the item's results changed).
+  await recordEvent(transaction, {
+    action: 'list_item.evaluated',
+    outcome: 'ok',
+    at: input.now,
+    fundId: input.fundId,
+    resourceType: 'list_item',
+    resourceId: input.itemId
+  });
   return { ok: true };
 }

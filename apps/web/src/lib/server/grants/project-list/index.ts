@@ -1,6 +1,15 @@
 /** The project list (项目清单): orders matching residents' needs to what the units offer. */
-export { placeOrder, type PlaceOrderInput, type PlaceOrderResult } from './place';
-export { cancelItem, checkPhoto, deliverItem, followApplicationIn, startWork, type ItemResult } from './items';
+export { placeOrder, placeOrderIn, type PlaceOrderInput, type PlaceOrderResult } from './place';
+export {
+  cancelItem,
+  checkPhoto,
+  deliverItem,
+  deliverItemIn,
+  followApplicationIn,
+  startWork,
+  startWorkIn,
+  type ItemResult
+} from './items';
 export { evaluateItem, isRating, type EvaluateItemResult } from './evaluation';
 export {
   itemDetail,

@@ -48,30 +48,50 @@ async function lockItem(transaction: Transaction, fundId: string, number: number
   return row;
 }
 
+/** What an office command does to the item it locked. */
+type ItemWork = (transaction: Transaction, item: LockedItem, userId: string) => Promise<ItemResult>;
+
 /** Runs an office command on one item: the policy first, then one transaction under the item's lock. */
-function officeCommand(
-  sql: Sql,
-  input: ListCommand & { number: number },
-  work: (transaction: Transaction, item: LockedItem, userId: string) => Promise<ItemResult>
-): Promise<ItemResult> {
+function officeCommand(sql: Sql, input: ListCommand & { number: number }, work: ItemWork): Promise<ItemResult> {
   const decision = can(input.actor, 'list.manage', { fundId: input.fundId });
   if (!decision.allowed) return Promise.resolve({ ok: false, code: 'not_allowed', reason: decision.reason });
   const userId = userIdOf(input.actor);
   if (userId === null) return Promise.resolve({ ok: false, code: 'not_allowed', reason: 'sign_in_required' });
-  return runCommand<ItemResult, ItemFailure>(sql, async (transaction) =>
-    work(transaction, await lockItem(transaction, input.fundId, input.number), userId)
-  );
+  return runCommand<ItemResult, ItemFailure>(sql, (transaction) => officeWorkIn(transaction, input, userId, work));
+}
+
+/** An office command inside the caller's transaction (the demo seed), after the policy's answer. */
+export async function officeWorkIn(
+  transaction: Transaction,
+  input: { fundId: string; number: number },
+  userId: string,
+  work: ItemWork
+): Promise<ItemResult> {
+  return work(transaction, await lockItem(transaction, input.fundId, input.number), userId);
 }
 
 /** The unit started the work: a direct item moves to in progress. Sent twice, it answers as once. */
 export function startWork(sql: Sql, input: ListCommand & { number: number }): Promise<ItemResult> {
-  return officeCommand(sql, input, async (transaction, item, userId) => {
+  return officeCommand(sql, input, startWorkOf(input));
+}
+
+/** startWork inside the caller's transaction (the demo seed), by a user the caller vouches for. */
+export function startWorkIn(
+  transaction: Transaction,
+  input: ListCommand & { number: number },
+  userId: string
+): Promise<ItemResult> {
+  return officeWorkIn(transaction, input, userId, startWorkOf(input));
+}
+
+function startWorkOf(input: ListCommand): ItemWork {
+  return async (transaction, item, userId) => {
     if (item.status === 'in_progress') return { ok: true, replayed: true };
     const moved = moveListItem(item, 'progress');
     if (!moved.ok) refuse(moved.code);
     await reach(transaction, input, item, { status: moved.value, note: '', userId, deliveredOn: null });
     return { ok: true, replayed: false };
-  });
+  };
 }
 
 /**
@@ -110,7 +130,16 @@ export function deliverItem(sql: Sql, input: DeliverInput): Promise<ItemResult> 
           ? 'too_many_photos'
           : null;
   if (refusal !== null) return Promise.resolve({ ok: false, code: refusal });
-  return officeCommand(sql, input, async (transaction, item, userId) => {
+  return officeCommand(sql, input, deliverOf(input, feedback));
+}
+
+/** deliverItem inside the caller's transaction (the demo seed), by a user the caller vouches for. */
+export function deliverItemIn(transaction: Transaction, input: DeliverInput, userId: string): Promise<ItemResult> {
+  return officeWorkIn(transaction, input, userId, deliverOf(input, input.feedback.trim()));
+}
+
+function deliverOf(input: DeliverInput, feedback: string): ItemWork {
+  return async (transaction, item, userId) => {
     // The same form sent twice finds the item delivered with this very feedback.
     if (item.status === 'delivered' && item.feedback === feedback) return { ok: true, replayed: true };
     const moved = moveListItem(item, 'deliver');
@@ -128,7 +157,7 @@ export function deliverItem(sql: Sql, input: DeliverInput): Promise<ItemResult> 
       deliveredOn: input.deliveredOn
     });
     return { ok: true, replayed: false };
-  });
+  };
 }
 
 /**
@@ -147,6 +176,17 @@ export function checkPhoto(sql: Sql, input: ListCommand & { number: number; sha2
     await transaction`
       update attachments set checked_for_personal_data_at = ${input.now}, checked_by = ${userId}
        where fund_id = ${input.fundId} and sha256 = ${input.sha256}`;
+    await recordEvent(transaction, {
+      action: 'list_item.photo_checked',
+      outcome: 'ok',
+      at: input.now,
+      actorUserId: userId,
+      fundId: input.fundId,
+      ip: input.ip,
+      resourceType: 'list_item',
+      resourceId: item.id,
+      detail: { listItemNumber: item.number }
+    });
     return { ok: true, replayed: false };
   });
 }

@@ -76,20 +76,27 @@ export async function placeOrder(sql: Sql, input: PlaceOrderInput): Promise<Plac
   if (userId === null) return { ok: false, code: 'not_allowed', reason: 'sign_in_required' };
   const code = formRefusal(input);
   if (code !== null) return { ok: false, code };
-  return runCommand<PlaceOrderResult, PlaceFailure>(sql, async (transaction) => {
-    // The fund row's lock numbers the items one after another and makes a resent form wait for
-    // the first one, which it then finds by its key.
-    await transaction`select 1 from funds where id = ${input.fundId} for update`;
-    const [earlier] = await transaction<{ number: number; applicationNumber: number | null }[]>`
+  return runCommand<PlaceOrderResult, PlaceFailure>(sql, (transaction) => placeOrderIn(transaction, input, userId));
+}
+
+/** placeOrder inside the caller's transaction (the demo seed), after the policy's answer. */
+export async function placeOrderIn(
+  transaction: Transaction,
+  input: PlaceOrderInput,
+  userId: string
+): Promise<Extract<PlaceOrderResult, { ok: true }>> {
+  // The fund row's lock numbers the items one after another and makes a resent form wait for
+  // the first one, which it then finds by its key.
+  await transaction`select 1 from funds where id = ${input.fundId} for update`;
+  const [earlier] = await transaction<{ number: number; applicationNumber: number | null }[]>`
       select i.number, a.number as "applicationNumber"
         from list_items i left join applications a on a.id = i.application_id
        where i.fund_id = ${input.fundId} and i.create_key = ${input.createKey}`;
-    if (earlier !== undefined) return { ok: true, ...earlier, replayed: true };
-    await checkParties(transaction, input);
-    await checkNeeds(transaction, input);
-    await checkResources(transaction, input);
-    return placeIn(transaction, input, userId);
-  });
+  if (earlier !== undefined) return { ok: true, ...earlier, replayed: true };
+  await checkParties(transaction, input);
+  await checkNeeds(transaction, input);
+  await checkResources(transaction, input);
+  return placeIn(transaction, input, userId);
 }
 
 /** The compound, the responsible unit and the follow-up officer all belong to the fund. */

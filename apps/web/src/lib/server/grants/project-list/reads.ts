@@ -126,6 +126,7 @@ export interface ItemEvaluation {
 
 export interface ItemDetail extends ItemRow {
   id: string;
+  compoundId: string;
   note: string;
   feedback: string;
   applicationStatus: ApplicationState | null;
@@ -150,7 +151,7 @@ export async function itemDetail(
       officerName: string;
     })[]
   >`
-    select i.id::text as id, i.number, i.title, c.code as "compoundCode", c.name as "compoundName", i.delivery,
+    select i.id::text as id, i.compound_id::text as "compoundId", i.number, i.title, c.code as "compoundCode", c.name as "compoundName", i.delivery,
            i.status, u.name as "unitName", a.number as "applicationNumber", a.status as "applicationStatus",
            (select count(*)::int from list_item_needs l where l.list_item_id = i.id) as needs,
            to_char(i.placed_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as "placedOn",
