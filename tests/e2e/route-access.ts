@@ -31,6 +31,7 @@ import { TRAIL_REGISTRY } from './route-access/trail';
 import { NOTIFICATIONS_REGISTRY } from './route-access/notifications';
 import { NEEDS_REGISTRY } from './route-access/needs';
 import { RESOURCES_REGISTRY } from './route-access/resources';
+import { PROJECT_LIST_REGISTRY } from './route-access/project-list';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -496,7 +497,8 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...TRAIL_REGISTRY,
   ...NOTIFICATIONS_REGISTRY,
   ...NEEDS_REGISTRY,
-  ...RESOURCES_REGISTRY
+  ...RESOURCES_REGISTRY,
+  ...PROJECT_LIST_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

@@ -380,6 +380,7 @@ export { openingBalancesEntry } from './export/opening.js';
 export { dayAfter, dayBefore } from './export/periods.js';
 export {
   LIST_DELIVERIES,
+  LIST_ITEM_ACTIONS,
   LIST_ITEM_STATUSES,
   NEED_ACTIONS,
   NEED_SOURCES,
@@ -389,7 +390,12 @@ export {
   moveNeed,
   needActionsFrom,
   needAtOffice,
+  listItemStatusOf,
+  moveListItem,
+  needActionForListItem,
   type ListDelivery,
+  type ListItemAction,
+  type ListItemMoveCode,
   type ListItemStatus,
   type NeedAction,
   type NeedMoveCode,

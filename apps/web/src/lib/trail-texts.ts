@@ -91,7 +91,13 @@ const ACTION_LABELS: ReadonlyMap<string, Label> = new Map([
   ['resource.recorded', m.trail_action_resource__recorded],
   ['resource.withdrawn', m.trail_action_resource__withdrawn],
   ['resource.used_up', m.trail_action_resource__used_up],
-  ['resource.contributed', m.trail_action_resource__contributed]
+  ['resource.contributed', m.trail_action_resource__contributed],
+  ['list_item.placed', m.trail_action_list_item__placed],
+  ['list_item.started', m.trail_action_list_item__started],
+  ['list_item.delivered', m.trail_action_list_item__delivered],
+  ['list_item.cancelled', m.trail_action_list_item__cancelled],
+  ['list_item.photo_checked', m.trail_action_list_item__photo_checked],
+  ['list_item.evaluated', m.trail_action_list_item__evaluated]
 ]);
 
 function localeOption(locale: Locale | undefined): { locale?: Locale } {

@@ -1,4 +1,5 @@
 import { ok, reject, type Result } from '../result.js';
+import type { ApplicationState } from './application.js';
 
 /*
  * The three lists the practice runs on (群众点单、社区下单、共建单位接单): residents' needs, what the
@@ -73,3 +74,72 @@ export type ListDelivery = (typeof LIST_DELIVERIES)[number];
 
 export const LIST_ITEM_STATUSES = ['placed', 'in_progress', 'delivered', 'cancelled'] as const;
 export type ListItemStatus = (typeof LIST_ITEM_STATUSES)[number];
+
+/** What the office does to a list item delivered directly by its unit. */
+export const LIST_ITEM_ACTIONS = ['progress', 'deliver', 'cancel'] as const;
+export type ListItemAction = (typeof LIST_ITEM_ACTIONS)[number];
+
+const LIST_ITEM_MOVES: Readonly<Record<ListItemAction, { from: readonly ListItemStatus[]; to: ListItemStatus }>> = {
+  // The unit started the work (施工中), recorded by the office.
+  progress: { from: ['placed'], to: 'in_progress' },
+  // Only a direct item is delivered by hand; a grant item follows its application.
+  deliver: { from: ['placed', 'in_progress'], to: 'delivered' },
+  // An order not delivered may be cancelled; its needs wait for another.
+  cancel: { from: ['placed', 'in_progress'], to: 'cancelled' }
+};
+
+export type ListItemMoveCode = 'list_item_state_does_not_allow_it' | 'grant_item_follows_its_application';
+
+/**
+ * The status a list item moves to when the office acts on it, or a refusal. A grant item is moved
+ * by its application alone (listItemStatusOf), except that the office may cancel it while it has
+ * no application yet (or its draft was never sent).
+ */
+export function moveListItem(
+  item: { readonly delivery: ListDelivery; readonly status: ListItemStatus },
+  action: ListItemAction
+): Result<ListItemStatus, ListItemMoveCode> {
+  if (item.delivery === 'grant' && action !== 'cancel') {
+    return reject('grant_item_follows_its_application', { action });
+  }
+  const move = LIST_ITEM_MOVES[action];
+  return move.from.includes(item.status)
+    ? ok(move.to)
+    : reject('list_item_state_does_not_allow_it', { from: item.status, action });
+}
+
+/**
+ * The status a list item stands at. A direct item is where the office moved it. A grant item
+ * follows the application its draft became: from the draft to the active project it is in
+ * progress; accepted (or closed after acceptance) it is delivered. A withdrawn, rejected or
+ * cancelled application ends the order (cancelled, not back to placed): an item opens one draft
+ * only (list_items.application_id), so its needs go back to waiting for a new order, which the
+ * office may place as a direct one or as a new grant. Delivered and cancelled are ends, so a
+ * later state of the application never moves the item again.
+ */
+export function listItemStatusOf(item: {
+  readonly delivery: ListDelivery;
+  readonly status: ListItemStatus;
+  readonly applicationState: ApplicationState | null;
+}): ListItemStatus {
+  if (item.status === 'delivered' || item.status === 'cancelled') return item.status;
+  if (item.delivery === 'direct' || item.applicationState === null) return item.status;
+  switch (item.applicationState) {
+    case 'accepted':
+    case 'closed':
+      return 'delivered';
+    case 'withdrawn':
+    case 'rejected':
+    case 'cancelled':
+      return 'cancelled';
+    default:
+      return 'in_progress';
+  }
+}
+
+/** What becomes of an item's needs when it reaches a status: finished when delivered, waiting again when cancelled. */
+export function needActionForListItem(status: ListItemStatus): NeedAction | null {
+  if (status === 'delivered') return 'finish';
+  if (status === 'cancelled') return 'reopen';
+  return null;
+}

@@ -19,6 +19,7 @@ import { seedDemoCorrection } from './corrections';
 import { seedDemoNotifications } from './notifications';
 import { seedDemoNeeds } from './needs';
 import { seedDemoResources } from './resources';
+import { seedDemoProjectList } from './project-list';
 import type { Sql, Transaction } from '../db/client';
 
 /**
@@ -157,6 +158,14 @@ const steps: readonly SeedStep[] = [
     name: '017_demo_resources',
     async run(transaction) {
       await seedDemoResources(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // The project list (项目清单): an order delivered by its unit with feedback, photos and
+    // ratings, one whose pre-filled draft became an approved project, and one in progress.
+    name: '018_demo_project_list',
+    async run(transaction) {
+      await seedDemoProjectList(transaction, await demoFundId(transaction), new Date());
     }
   },
   {

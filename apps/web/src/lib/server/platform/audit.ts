@@ -86,7 +86,13 @@ export type EventAction =
   | 'resource.recorded'
   | 'resource.withdrawn'
   | 'resource.used_up'
-  | 'resource.contributed';
+  | 'resource.contributed'
+  | 'list_item.placed'
+  | 'list_item.started'
+  | 'list_item.delivered'
+  | 'list_item.cancelled'
+  | 'list_item.photo_checked'
+  | 'list_item.evaluated';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
@@ -121,6 +127,8 @@ export interface EventDetail {
   needNumber?: number;
   /** Resources list: the offer's number in the fund. */
   resourceNumber?: number;
+  /** The project list: the item's number in the fund. */
+  listItemNumber?: number;
 }
 
 export interface EventRecord {

@@ -7,6 +7,7 @@ import { can, type Actor, type ApplicationStatus } from '../../access/policy';
 import { actorIdOf, type Command, type MissingPart, type NotAllowed, type NotEditable, type NotFound } from './model';
 import { applicationView, refOf, type ApplicationDetail, type Snapshot } from './reads';
 import { matchPreview, missingParts, type MatchPreview } from './live-match';
+import { followApplicationIn } from '../project-list/items';
 
 /** The commands of an application's life: starting a draft, submitting it, withdrawing it. */
 
@@ -295,6 +296,14 @@ async function recordTransition(
     resourceType: 'application',
     resourceId: input.row.id,
     detail: { applicationNumber: input.number, revision: input.revision }
+  });
+  // A draft opened by the project list takes its item along (a withdrawn draft ends the order).
+  await followApplicationIn(transaction, {
+    fundId: input.fundId,
+    applicationId: input.row.id,
+    now: input.now,
+    ip: input.ip,
+    actorUserId
   });
 }
 

@@ -3,6 +3,7 @@ import { recordEvent } from '../../platform/audit';
 import { refuse } from '../../platform/command';
 import type { Sql, Transaction } from '../../db/client';
 import type { Actor, ApplicationRef, ApplicationStatus } from '../../access/policy';
+import { followApplicationIn } from '../project-list/items';
 
 /**
  * What every review use case shares: the application row as the review reads it, the lock order
@@ -149,6 +150,14 @@ export async function applyTransition(
     now: input.now,
     leaders: decision.to === 'in_review' || decision.to === 'approved',
     except: input.actorUserId
+  });
+  // A project-list item delivered by this application follows it (accepted: its needs are done).
+  await followApplicationIn(transaction, {
+    fundId: input.fundId,
+    applicationId: application.id,
+    now: input.now,
+    ip: input.ip,
+    actorUserId: input.actorUserId
   });
 }
 
