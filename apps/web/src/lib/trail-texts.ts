@@ -83,7 +83,9 @@ const ACTION_LABELS: ReadonlyMap<string, Label> = new Map([
   ['bank.explained', m.trail_action_bank__explained],
   ['bank.unexplained', m.trail_action_bank__unexplained],
   ['bank.reconciled', m.trail_action_bank__reconciled],
-  ['household_codes.issued', m.trail_action_household_codes__issued]
+  ['household_codes.issued', m.trail_action_household_codes__issued],
+  ['household.representatives_set', m.trail_action_household__representatives_set],
+  ['acceptance.signed_off', m.trail_action_acceptance__signed_off]
 ]);
 
 function localeOption(locale: Locale | undefined): { locale?: Locale } {

@@ -78,7 +78,9 @@ export type EventAction =
   | 'bank.explained'
   | 'bank.unexplained'
   | 'bank.reconciled'
-  | 'household_codes.issued';
+  | 'household_codes.issued'
+  | 'household.representatives_set'
+  | 'acceptance.signed_off';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 
