@@ -29,6 +29,7 @@ import { BANK_REGISTRY } from './route-access/bank';
 import { AUDIT_REGISTRY } from './route-access/audit';
 import { TRAIL_REGISTRY } from './route-access/trail';
 import { NOTIFICATIONS_REGISTRY } from './route-access/notifications';
+import { SIGNOFF_REGISTRY } from './route-access/signoff';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -492,7 +493,8 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...BANK_REGISTRY,
   ...AUDIT_REGISTRY,
   ...TRAIL_REGISTRY,
-  ...NOTIFICATIONS_REGISTRY
+  ...NOTIFICATIONS_REGISTRY,
+  ...SIGNOFF_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

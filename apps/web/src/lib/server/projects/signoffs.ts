@@ -136,3 +136,32 @@ export async function signoffDaysOf(db: Sql | Transaction, applicationId: string
   // A sign-off keeps its day only; the timeline places it at noon, China time.
   return rows.map((row) => new Date(`${row.day}T12:00:00+08:00`));
 }
+
+/** What the public sign-off page shows of a project, or null when the number names no project. */
+export interface SignoffPage {
+  title: string;
+  compoundName: string;
+  /** Representatives may sign off now: asked by the policy, acceptance recorded, not closed. */
+  open: boolean;
+  required: number | null;
+  given: number;
+}
+
+export async function signoffPageOf(sql: Sql, input: { fundId: string; number: number }): Promise<SignoffPage | null> {
+  const project = await loadProject(sql, { ...input, lock: false });
+  if (project === null) return null;
+  const required = await signoffsRequiredOf(sql, input.fundId, project);
+  const [row] = await sql<{ compoundName: string; recorded: boolean; given: number }[]>`
+    select c.name as "compoundName",
+           exists (select 1 from acceptances where application_id = ${project.id}) as recorded,
+           (select count(*)::int from acceptance_signoffs where application_id = ${project.id}) as given
+      from compounds c where c.id = ${project.compoundId}`;
+  const closed = project.status === 'closed' || project.status === 'cancelled';
+  return {
+    title: project.title,
+    compoundName: row?.compoundName ?? '',
+    open: required !== null && (row?.recorded ?? false) && !closed,
+    required,
+    given: row?.given ?? 0
+  };
+}
