@@ -1955,6 +1955,26 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.signoff_is_a_representatives()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if not exists (
+    select 1
+      from applications a join households h on h.compound_id = a.compound_id and h.fund_id = a.fund_id
+     where a.id = new.application_id and h.id = new.household_id and h.representative
+  ) then
+    raise exception 'signoff_is_a_representatives: household % is not a representative of the compound of application %',
+      new.household_id, new.application_id
+      using errcode = 'GJ029';
+  end if;
+  return new;
+end
+$function$;
+
+CREATE TRIGGER signoff_is_a_representatives BEFORE INSERT OR UPDATE ON acceptance_signoffs FOR EACH ROW EXECUTE FUNCTION signoff_is_a_representatives();
+
 CREATE TRIGGER acceptances_confirm_once BEFORE DELETE OR UPDATE ON acceptances FOR EACH ROW EXECUTE FUNCTION acceptances_confirm_once();
 
 CREATE TRIGGER accounts_are_kept BEFORE DELETE OR UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION accounts_are_kept();

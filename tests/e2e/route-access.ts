@@ -32,6 +32,7 @@ import { NOTIFICATIONS_REGISTRY } from './route-access/notifications';
 import { NEEDS_REGISTRY } from './route-access/needs';
 import { RESOURCES_REGISTRY } from './route-access/resources';
 import { PROJECT_LIST_REGISTRY } from './route-access/project-list';
+import { SIGNOFF_REGISTRY } from './route-access/signoff';
 
 /**
  * Who may reach which route, written down once for the security tests. The routes directory is
@@ -498,7 +499,8 @@ export const REGISTRY: Record<string, RouteEntry> = {
   ...NOTIFICATIONS_REGISTRY,
   ...NEEDS_REGISTRY,
   ...RESOURCES_REGISTRY,
-  ...PROJECT_LIST_REGISTRY
+  ...PROJECT_LIST_REGISTRY,
+  ...SIGNOFF_REGISTRY
 };
 
 /** The same lines as surfacesOf, from the registry. */

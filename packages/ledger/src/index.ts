@@ -235,9 +235,11 @@ export {
   decidePayout,
   decideSecondApproval,
   matchDueOf,
+  acceptanceCompletion,
   payoutReleasable,
   planClosing,
   refundsOf,
+  type AcceptanceCompletion,
   type ClosingCode,
   type ClosingFigures,
   type ClosingPlan,
@@ -406,6 +408,7 @@ export {
 export {
   DELIBERATION_STAGES,
   deliberationStageOf,
+  transitionStageOf,
   type DeliberationStage,
   type DeliberationStep
 } from './grants/deliberation.js';

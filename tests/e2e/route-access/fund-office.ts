@@ -93,7 +93,9 @@ export const FUND_OFFICE_REGISTRY: Record<string, RouteEntry> = {
       edit: { access: householdsManage, body: (fx) => ({ householdId: fx.missingId }) },
       paste: { access: householdsManage, body: () => ({ lines: '' }) },
       // No file: refused as empty (400) before anything is read.
-      regimport: { access: householdsManage, body: empty }
+      regimport: { access: householdsManage, body: empty },
+      // Not a household id: dropped, so the list is set to none (the fixture's compounds have no representative).
+      representatives: { access: householdsManage, body: () => ({ representative: 'x' }) }
     },
     endpoints: {}
   }

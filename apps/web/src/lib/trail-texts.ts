@@ -97,7 +97,9 @@ const ACTION_LABELS: ReadonlyMap<string, Label> = new Map([
   ['list_item.delivered', m.trail_action_list_item__delivered],
   ['list_item.cancelled', m.trail_action_list_item__cancelled],
   ['list_item.photo_checked', m.trail_action_list_item__photo_checked],
-  ['list_item.evaluated', m.trail_action_list_item__evaluated]
+  ['list_item.evaluated', m.trail_action_list_item__evaluated],
+  ['household.representatives_set', m.trail_action_household__representatives_set],
+  ['acceptance.signed_off', m.trail_action_acceptance__signed_off]
 ]);
 
 function localeOption(locale: Locale | undefined): { locale?: Locale } {

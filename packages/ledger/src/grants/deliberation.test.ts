@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { APPLICATION_TRANSITIONS } from './application.js';
-import { DELIBERATION_STAGES, deliberationStageOf } from './deliberation.js';
+import fc from 'fast-check';
+import { APPLICATION_EVENTS, APPLICATION_STATES, APPLICATION_TRANSITIONS } from './application.js';
+import { DELIBERATION_STAGES, deliberationStageOf, transitionStageOf } from './deliberation.js';
 import { NEED_STATUSES } from './three-lists.js';
 
 describe('the five deliberations', () => {
@@ -41,5 +42,36 @@ describe('the five deliberations', () => {
 
   it('leave money moving unnamed', () => {
     expect(deliberationStageOf({ of: 'money' })).toBeNull();
+  });
+});
+
+describe('the stage of a stored transition', () => {
+  it('reads the words the database keeps', () => {
+    expect(transitionStageOf('submit', 'draft')).toBe('consult');
+    expect(transitionStageOf('approve', 'in_review')).toBe('resolve');
+    expect(transitionStageOf('close', 'accepted')).toBe('evaluate');
+  });
+
+  it('agrees with deliberationStageOf on every allowed transition', () => {
+    for (const transition of APPLICATION_TRANSITIONS)
+      for (const from of transition.from)
+        expect(transitionStageOf(transition.event, from)).toBe(
+          deliberationStageOf({ of: 'application', event: transition.event, from })
+        );
+  });
+
+  it('gives no stage to a word it does not know', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (event, from) => {
+        const known =
+          (APPLICATION_EVENTS as readonly string[]).includes(event) &&
+          (APPLICATION_STATES as readonly string[]).includes(from);
+        if (!known) expect(transitionStageOf(event, from)).toBeNull();
+      })
+    );
+  });
+
+  it('names a sign-off as an evaluation', () => {
+    expect(deliberationStageOf({ of: 'signoff' })).toBe('evaluate');
   });
 });

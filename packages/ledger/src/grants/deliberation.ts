@@ -1,4 +1,9 @@
-import type { ApplicationEventName, ApplicationState } from './application.js';
+import {
+  APPLICATION_EVENTS,
+  APPLICATION_STATES,
+  type ApplicationEventName,
+  type ApplicationState
+} from './application.js';
 
 /*
  * The five deliberations (五议): 提议 (propose), 商议 (consult), 审议 (review), 决议 (resolve), 评议
@@ -96,4 +101,17 @@ export function deliberationStageOf(step: DeliberationStep): DeliberationStage |
     case 'money':
       return null;
   }
+}
+
+const EVENT_WORDS: ReadonlySet<string> = new Set(APPLICATION_EVENTS);
+const STATE_WORDS: ReadonlySet<string> = new Set(APPLICATION_STATES);
+
+/**
+ * The stage of an application transition as the database stores it (application_transitions.event
+ * and from_status, plain text). A word the state machine does not know has no stage, so that an
+ * old or foreign row shows no label rather than a wrong one.
+ */
+export function transitionStageOf(event: string, from: string): DeliberationStage | null {
+  if (!EVENT_WORDS.has(event) || !STATE_WORDS.has(from)) return null;
+  return applicationStage(event as ApplicationEventName, from as ApplicationState);
 }

@@ -4,6 +4,7 @@ import { ACCOUNTS } from '../chart/minfei-2026.js';
 import type { Posting } from '../journal/types.js';
 import { Money, money } from '../money/money.js';
 import {
+  acceptanceCompletion,
   decideExpense,
   decidePayout,
   decideSecondApproval,
@@ -416,6 +417,66 @@ describe('planClosing', () => {
           expect(plan.value.matchFinal.plus(plan.value.matchReturned).equals(matchApproved)).toBe(true);
         }
       )
+    );
+  });
+});
+
+describe('resident sign-offs before the final tranche', () => {
+  const SIGNED = { ...POLICY, residentSignoffs: 3 };
+  const accepted = (signoffs: number) =>
+    figures({ accepted: true, residentSignoffs: signoffs, costActual: money('5000'), matchCommitted: money('1500') });
+
+  it('is complete once confirmed and enough representatives signed off', () => {
+    expect(acceptanceCompletion({ confirmed: true, signoffs: 3, signoffsRequired: 3 })).toEqual({
+      complete: true,
+      signoffsMissing: 0
+    });
+    expect(acceptanceCompletion({ confirmed: true, signoffs: 2, signoffsRequired: 3 })).toEqual({
+      complete: false,
+      signoffsMissing: 1
+    });
+    expect(acceptanceCompletion({ confirmed: false, signoffs: 5, signoffsRequired: 3 }).complete).toBe(false);
+    expect(acceptanceCompletion({ confirmed: true, signoffs: 0, signoffsRequired: null }).complete).toBe(true);
+  });
+
+  it('is complete exactly when confirmed and the sign-offs reach the policy', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.nat(20), fc.option(fc.nat(20)), (confirmed, signoffs, required) => {
+        const result = acceptanceCompletion({ confirmed, signoffs, signoffsRequired: required });
+        expect(result.complete).toBe(confirmed && signoffs >= (required ?? 0));
+        expect(result.signoffsMissing).toBe(Math.max(0, (required ?? 0) - signoffs));
+      })
+    );
+  });
+
+  it('keeps the final tranche back until the representatives signed off', () => {
+    const waiting = payoutReleasable(SIGNED, accepted(2));
+    expect(waiting.limit).toBe('resident_signoffs_missing');
+    expect(waiting.releasable.toString()).toBe('0.00');
+    const done = payoutReleasable(SIGNED, accepted(3));
+    expect(done.limit).toBe('final_match');
+    expect(done.releasable.isPositive()).toBe(true);
+  });
+
+  it('changes nothing when the policy asks for no sign-off', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.nat(10), (isAccepted, signoffs) => {
+        const f = figures({ accepted: isAccepted, residentSignoffs: signoffs, costActual: money('5000') });
+        const { residentSignoffs: _given, ...unsigned } = f;
+        const without = payoutReleasable(POLICY, unsigned);
+        expect(payoutReleasable({ ...POLICY, residentSignoffs: null }, f)).toEqual(without);
+      })
+    );
+  });
+
+  it('never releases more with sign-offs missing than without the rule', () => {
+    fc.assert(
+      fc.property(fc.nat(5), fc.integer({ min: 1, max: 5 }), (signoffs, required) => {
+        const f = accepted(signoffs);
+        const withRule = payoutReleasable({ ...POLICY, residentSignoffs: required }, f);
+        const withoutRule = payoutReleasable(POLICY, f);
+        expect(withRule.releasable.lessThanOrEqual(withoutRule.releasable)).toBe(true);
+      })
     );
   });
 });

@@ -31,6 +31,11 @@ export type PayoutPolicy = {
   readonly roundingDirection?: RoundingDirection;
   /** The residents' minimum share of the cost, which rounding half up must never break. */
   readonly selfRaisedShareMin: string;
+  /**
+   * How many resident representatives must sign off the work before the final tranche, or null
+   * (or absent) when the policy asks for none.
+   */
+  readonly residentSignoffs?: number | null;
 };
 
 type RoundingRules = Pick<PayoutPolicy, 'roundingUnit' | 'roundingDirection' | 'selfRaisedShareMin'>;
@@ -55,6 +60,8 @@ export type ProjectFigures = {
    * match is computed on it, so the last tranche can pay the supplier's last invoice.
    */
   readonly costFinal: Money | null;
+  /** How many resident representatives signed the work off (acceptance_signoffs); absent is none. */
+  readonly residentSignoffs?: number;
 };
 
 /** The cost the final match is computed on: what the acceptance found, or what was spent if more. */
@@ -69,7 +76,9 @@ export type ReleaseLimit =
   | 'self_raised_received'
   | 'hold_back_until_acceptance'
   | 'final_match'
-  | 'match_paid_out';
+  | 'match_paid_out'
+  /** The leader confirmed the acceptance, but fewer representatives signed off than the policy asks. */
+  | 'resident_signoffs_missing';
 
 export type Releasable = {
   /** What a payout may be now: never negative. */
@@ -112,6 +121,19 @@ export function matchDueOf(policy: RoundingRules, figures: ProjectFigures): Mone
  * is the match due less what was already paid.
  */
 export function payoutReleasable(policy: PayoutPolicy, figures: ProjectFigures): Releasable {
+  const acceptance = acceptanceCompletion({
+    confirmed: figures.accepted,
+    signoffs: figures.residentSignoffs ?? 0,
+    signoffsRequired: policy.residentSignoffs ?? null
+  });
+  if (figures.accepted && !acceptance.complete) {
+    // Until the residents have signed off, the project is paid as if not yet accepted: the
+    // hold-back stays reserved, and the page says whose confirmation it waits for.
+    const waiting = payoutReleasable(policy, { ...figures, accepted: false });
+    return waiting.limit === 'hold_back_until_acceptance'
+      ? { ...waiting, limit: 'resident_signoffs_missing' }
+      : waiting;
+  }
   const matchDue = matchDueOf(policy, figures);
   if (!participationMet(policy, figures)) {
     return { releasable: Money.zero(), earned: Money.zero(), limit: 'participation_below_minimum', matchDue };
@@ -140,6 +162,24 @@ export function payoutReleasable(policy: PayoutPolicy, figures: ProjectFigures):
   const releasable = Money.max(Money.zero(), earned.minus(figures.matchCommitted));
   if (releasable.isZero() && earned.isPositive() && limit !== 'hold_back_until_acceptance') limit = 'match_paid_out';
   return { releasable, earned, limit, matchDue };
+}
+
+/** Whether an acceptance is complete for the final tranche, and how many sign-offs it still lacks. */
+export type AcceptanceCompletion = { readonly complete: boolean; readonly signoffsMissing: number };
+
+/**
+ * The acceptance is complete when the leader confirmed it and, where the policy asks for resident
+ * sign-offs, at least that many representatives signed the work off. Sign-offs given before the
+ * confirmation count too: the residents may be quicker than the office.
+ */
+export function acceptanceCompletion(input: {
+  confirmed: boolean;
+  signoffs: number;
+  signoffsRequired: number | null;
+}): AcceptanceCompletion {
+  const required = input.signoffsRequired ?? 0;
+  const signoffsMissing = Math.max(0, required - Math.max(0, input.signoffs));
+  return { complete: input.confirmed && signoffsMissing === 0, signoffsMissing };
 }
 
 export type PayoutCode = 'payout_must_be_positive' | 'payout_exceeds_releasable' | 'project_is_closed';

@@ -92,7 +92,9 @@ export type EventAction =
   | 'list_item.delivered'
   | 'list_item.cancelled'
   | 'list_item.photo_checked'
-  | 'list_item.evaluated';
+  | 'list_item.evaluated'
+  | 'household.representatives_set'
+  | 'acceptance.signed_off';
 
 export type EventOutcome = 'ok' | 'denied' | 'failed';
 

@@ -1,5 +1,6 @@
 import {
   ACCOUNTS,
+  acceptanceCompletion,
   Money,
   decideTransition,
   money,
@@ -220,7 +221,12 @@ async function planFor(
       matchApproved: money(project.approvedAmount),
       ratioApproved: project.approvedRatio,
       matchHeld: hold.open,
-      accepted: figures.accepted,
+      // The close trues up the final match, so it waits for the residents' sign-offs as the final tranche does.
+      accepted: acceptanceCompletion({
+        confirmed: figures.accepted,
+        signoffs: figures.residentSignoffs,
+        signoffsRequired: policy.residentSignoffs
+      }).complete,
       matchPaid,
       matchSpent: figures.matchSpent,
       selfRaisedReceived: figures.selfRaisedReceived,

@@ -40,7 +40,8 @@ const LIMIT_REASONS: Record<ReleaseLimit, () => string> = {
   self_raised_received: () => m.payout_limit_self_raised(),
   hold_back_until_acceptance: () => m.payout_limit_hold_back(),
   final_match: () => m.payout_limit_final_match(),
-  match_paid_out: () => m.payout_limit_paid_out()
+  match_paid_out: () => m.payout_limit_paid_out(),
+  resident_signoffs_missing: () => m.signoff_payout_limit()
 };
 
 /**

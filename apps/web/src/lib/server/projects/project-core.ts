@@ -95,7 +95,9 @@ export function payoutPolicyOf(policy: FundPolicy): PayoutPolicy {
     secondApproverAbove: policy.secondApproverAbove,
     roundingUnit: policy.match.roundingUnit,
     roundingDirection: policy.match.roundingDirection ?? 'down',
-    selfRaisedShareMin: policy.match.selfRaisedShareMin
+    selfRaisedShareMin: policy.match.selfRaisedShareMin,
+    // The version the project was approved under, as for the other rules here (see signoffs.ts).
+    residentSignoffs: policy.residentSignoffs
   };
 }
 
@@ -111,6 +113,8 @@ export interface ProjectMoney extends SpendingFigures {
   costFinal: Money | null;
   /** What is still held on the pool for the project. */
   matchHeld: Money;
+  /** How many resident representatives signed the work off. */
+  residentSignoffs: number;
 }
 
 export async function projectMoneyIn(
@@ -129,6 +133,7 @@ export async function projectMoneyIn(
       accepted: boolean;
       costFinal: string | null;
       held: string;
+      signoffs: number;
     }[]
   >`
     select (select coalesce(sum(amount), 0)::text from standing_self_raised_payments where application_id = ${project.id}) as received,
@@ -143,7 +148,8 @@ export async function projectMoneyIn(
            (select cost_final::text from acceptances where application_id = ${project.id} and confirmed_by is not null)
              as "costFinal",
            (select coalesce(sum(amount - amount_settled - amount_released), 0)::text from holds
-             where fund_id = ${fundId} and id = ${project.holdId ?? ''} and status = 'open') as held`;
+             where fund_id = ${fundId} and id = ${project.holdId ?? ''} and status = 'open') as held,
+           (select count(*)::int from acceptance_signoffs where application_id = ${project.id}) as signoffs`;
   if (row === undefined) throw new Error('projectMoneyIn: no row');
   const matchSpent = money(row.matchSpent);
   const selfRaisedSpent = money(row.selfSpent);
@@ -159,7 +165,8 @@ export async function projectMoneyIn(
     costActual: matchSpent.plus(selfRaisedSpent),
     accepted: row.accepted,
     costFinal: row.costFinal === null ? null : money(row.costFinal),
-    matchHeld: money(row.held)
+    matchHeld: money(row.held),
+    residentSignoffs: row.signoffs
   };
 }
 
@@ -175,7 +182,8 @@ export function figuresOf(project: ProjectRow, projectMoney: ProjectMoney): Proj
     matchCommitted: projectMoney.matchPaid.plus(projectMoney.matchWaiting),
     costActual: projectMoney.costActual,
     accepted: projectMoney.accepted,
-    costFinal: projectMoney.costFinal
+    costFinal: projectMoney.costFinal,
+    residentSignoffs: projectMoney.residentSignoffs
   };
 }
 

@@ -1,9 +1,20 @@
-import { GRANT_STATES, Money, isGrantState, money, projectAccounts, type ProjectAccounts } from '@gongjian/ledger';
+import {
+  GRANT_STATES,
+  Money,
+  deliberationStageOf,
+  isGrantState,
+  money,
+  projectAccounts,
+  transitionStageOf,
+  type DeliberationStage,
+  type ProjectAccounts
+} from '@gongjian/ledger';
 import { acceptanceView, personLabelsIn, type AcceptanceView, type PersonLabel } from './acceptance';
 import { closingView, type ClosingDone } from './closing';
 import type { Sql } from '../db/client';
 import { can, type Actor, type ApplicationStatus } from '../access/policy';
 import { projectKey } from './project-core';
+import { signoffDaysOf } from './signoffs';
 
 /*
  * What a project did with its money, for the committee and the fund office now (the public
@@ -58,7 +69,7 @@ export async function listProjects(
 }
 
 export type TimelineKind =
-  'transition' | 'payout_requested' | 'payout_paid' | 'payout_cancelled' | 'acceptance_recorded';
+  'transition' | 'payout_requested' | 'payout_paid' | 'payout_cancelled' | 'acceptance_recorded' | 'resident_signoff';
 
 export interface TimelineItem {
   at: Date;
@@ -68,6 +79,8 @@ export interface TimelineItem {
   amount: string | null;
   who: PersonLabel | null;
   comments: string;
+  /** The five-deliberation stage (五议) of the step, from the ledger; null for money moving. */
+  stage: DeliberationStage | null;
 }
 
 export interface ExpenseLine {
@@ -163,10 +176,10 @@ async function statementRowsOf(
 ) {
   const { project, accounts, fundId } = input;
   const holdId = project.holdId;
-  const [transitions, payouts, expenses, received, budget, balances, held, evaluations, acceptance, closing] =
+  const [transitions, payouts, expenses, received, budget, balances, held, evaluations, acceptance, closing, signoffs] =
     await Promise.all([
-      sql<{ event: string; at: Date; actor: string | null; comments: string }[]>`
-        select event, at, actor_user_id::text as actor, comments from application_transitions
+      sql<{ event: string; fromStatus: string; at: Date; actor: string | null; comments: string }[]>`
+        select event, from_status as "fromStatus", at, actor_user_id::text as actor, comments from application_transitions
          where application_id = ${project.id} order by id`,
       sql<(PayoutLine & { requestedBy: string; approvedBy: string | null })[]>`
         select id::text as id, amount::text as amount, payee_kind as "payeeKind", payee_name as "payeeName", status,
@@ -197,16 +210,30 @@ async function statementRowsOf(
       sql<{ rating: string; count: number }[]>`
         select rating, count(*)::int as count from evaluations where application_id = ${project.id} group by rating`,
       acceptanceView(sql, { fundId, applicationId: project.id }),
-      closingView(sql, project.id)
+      closingView(sql, project.id),
+      signoffDaysOf(sql, project.id)
     ]);
-  return { transitions, payouts, expenses, received, budget, balances, held, evaluations, acceptance, closing };
+  return {
+    transitions,
+    payouts,
+    expenses,
+    received,
+    budget,
+    balances,
+    held,
+    evaluations,
+    acceptance,
+    closing,
+    signoffs
+  };
 }
 
 type StatementRows = Awaited<ReturnType<typeof statementRowsOf>>;
 
 /** The project's life in order: its transitions, each payout asked for and ended, and the acceptance. */
 function timelineOf(rows: StatementRows, who: (id: string | null) => PersonLabel | null): TimelineItem[] {
-  const { transitions, payouts, acceptance } = rows;
+  const { transitions, payouts, acceptance, signoffs } = rows;
+  const moneyStage = deliberationStageOf({ of: 'money' });
   return [
     ...transitions.map((row) => ({
       at: row.at,
@@ -214,7 +241,8 @@ function timelineOf(rows: StatementRows, who: (id: string | null) => PersonLabel
       event: row.event,
       amount: null,
       who: who(row.actor),
-      comments: row.comments
+      comments: row.comments,
+      stage: transitionStageOf(row.event, row.fromStatus)
     })),
     ...payouts.flatMap((row): TimelineItem[] => {
       const requested: TimelineItem = {
@@ -223,7 +251,8 @@ function timelineOf(rows: StatementRows, who: (id: string | null) => PersonLabel
         event: '',
         amount: row.amount,
         who: who(row.requestedBy),
-        comments: row.payeeName
+        comments: row.payeeName,
+        stage: moneyStage
       };
       if (row.status === 'waiting') return [requested];
       const ended: TimelineItem = {
@@ -232,7 +261,8 @@ function timelineOf(rows: StatementRows, who: (id: string | null) => PersonLabel
         event: '',
         amount: row.amount,
         who: who(row.approvedBy ?? row.requestedBy),
-        comments: row.payeeName
+        comments: row.payeeName,
+        stage: moneyStage
       };
       return [requested, ended];
     }),
@@ -245,9 +275,20 @@ function timelineOf(rows: StatementRows, who: (id: string | null) => PersonLabel
             event: '',
             amount: null,
             who: acceptance.recordedBy,
-            comments: ''
+            comments: '',
+            stage: deliberationStageOf({ of: 'acceptance' })
           }
-        ])
+        ]),
+    // A representative's sign-off, without naming the household.
+    ...signoffs.map((at) => ({
+      at,
+      kind: 'resident_signoff' as const,
+      event: '',
+      amount: null,
+      who: null,
+      comments: '',
+      stage: deliberationStageOf({ of: 'signoff' })
+    }))
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 

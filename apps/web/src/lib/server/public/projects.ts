@@ -4,6 +4,9 @@ import {
   money,
   participationOf,
   chinaDateOf,
+  deliberationStageOf,
+  transitionStageOf,
+  type DeliberationStage,
   quotaYearBounds,
   quotaYearOf
 } from '@gongjian/ledger';
@@ -15,6 +18,7 @@ import { categoryLabelOf, currentPolicy } from '../fund/fund-policy';
 import { objectionOutcomesOf, publicNotice, type ObjectionOutcomeView, type PublicNotice } from '../grants/notices';
 import { projectPolicyIn } from '../projects/project-core';
 import { maskedHouseholdOf } from '../projects/self-raising';
+import { signoffDaysOf } from '../projects/signoffs';
 
 /*
  * The public projects (阳光公示): the list of a fund's grants from their approval on, and one
@@ -154,7 +158,8 @@ export type PublicTimelineKind =
   | 'payout_paid'
   | 'payout_cancelled'
   | 'acceptance_recorded'
-  | 'acceptance_confirmed';
+  | 'acceptance_confirmed'
+  | 'resident_signoff';
 
 export interface PublicTimelineItem {
   at: Date;
@@ -163,6 +168,8 @@ export interface PublicTimelineItem {
   event: string;
   amount: string | null;
   who: PublicWho;
+  /** The five-deliberation stage (五议) of the step, from the ledger; null for money moving. */
+  stage: DeliberationStage | null;
 }
 
 export interface PublicBudgetLine {
@@ -216,6 +223,8 @@ export interface PublicProject {
   decidedAt: Date | null;
   notice: { startsOn: string; endsOn: string } | null;
   timeline: PublicTimelineItem[];
+  /** How many resident representatives signed the work off, and how many the policy asks (null: none). */
+  signoffs: { given: number; required: number | null };
   budget: { lines: PublicBudgetLine[]; total: string; spent: string };
   match: {
     approved: string;
@@ -310,7 +319,8 @@ export async function publicProject(
     snapshot,
     policy,
     policyNow,
-    objectionOutcomes
+    objectionOutcomes,
+    signoffs
   ] = await Promise.all([
     historyRowsOf(sql, id),
     budgetRowsOf(sql, id),
@@ -323,7 +333,8 @@ export async function publicProject(
     revisionSnapshot(sql, { applicationId: id, revision: head.revision }),
     head.policyVersion === null ? Promise.resolve(null) : projectPolicyIn(sql, fundId, head.policyVersion),
     currentPolicy(sql, fundId),
-    objectionOutcomesOf(sql, id)
+    objectionOutcomesOf(sql, id),
+    signoffDaysOf(sql, id)
   ]);
   const person = await publicWhoIn(sql, fundId, { history, payouts, accepted: acceptance.accepted });
   const labelNow = policyNow === null ? undefined : categoryLabelOf(policyNow.policy, head.category);
@@ -342,7 +353,9 @@ export async function publicProject(
       head.noticeStartsOn === null || head.noticeEndsOn === null
         ? null
         : { startsOn: head.noticeStartsOn, endsOn: head.noticeEndsOn },
-    timeline: timelineOf({ history, payouts, accepted: acceptance.accepted }, person),
+    timeline: timelineOf({ history, payouts, accepted: acceptance.accepted, signoffs }, person),
+    // The project's own policy version says how many sign-offs it asks (see projects/signoffs.ts).
+    signoffs: { given: signoffs.length, required: policy?.residentSignoffs ?? null },
     budget: budgetOf(budget, budgetTotal, expenses),
     match: matchOf(head, budgetTotal, snapshot),
     selfRaising: selfRaisingOf(head, selfRaised, policy?.participationMin ?? null),
@@ -374,7 +387,7 @@ async function projectHeadIn(sql: Sql, fundId: string, number: number): Promise<
 }
 
 interface HistoryRows {
-  transitions: { at: Date; event: string; actor: string | null }[];
+  transitions: { at: Date; event: string; fromStatus: string; actor: string | null }[];
   votes: { at: Date; choice: string; seat: string; unitName: string | null }[];
   objections: { filedAt: Date; status: string; decidedAt: Date | null; decidedBy: string | null }[];
 }
@@ -383,7 +396,7 @@ interface HistoryRows {
 async function historyRowsOf(sql: Sql, id: string): Promise<HistoryRows> {
   const [transitions, votes, objections] = await Promise.all([
     sql<HistoryRows['transitions']>`
-      select at, event, actor_user_id::text as actor from application_transitions
+      select at, event, from_status as "fromStatus", actor_user_id::text as actor from application_transitions
        where application_id = ${id} order by id`,
     sql<HistoryRows['votes']>`
       select v.cast_at as at, v.choice, v.seat_user_id::text as seat, un.name as "unitName"
@@ -503,6 +516,8 @@ interface TimelineRows {
   history: HistoryRows;
   payouts: PayoutRow[];
   accepted: AcceptanceRow | null;
+  /** The days representatives signed the work off (no household named). */
+  signoffs?: Date[];
 }
 
 /** How to name, for the public, the account that did something: its role and unit or compound, or the system. */
@@ -529,7 +544,7 @@ async function publicWhoIn(
 
 /** Everything that happened to the project, oldest first. */
 function timelineOf(
-  { history, payouts, accepted }: TimelineRows,
+  { history, payouts, accepted, signoffs = [] }: TimelineRows,
   person: (userId: string | null) => PublicWho
 ): PublicTimelineItem[] {
   return [
@@ -538,7 +553,8 @@ function timelineOf(
       kind: 'transition' as const,
       event: row.event,
       amount: null,
-      who: person(row.actor)
+      who: person(row.actor),
+      stage: transitionStageOf(row.event, row.fromStatus)
     })),
     ...history.votes.map((row) => ({
       at: row.at,
@@ -547,11 +563,20 @@ function timelineOf(
       amount: null,
       // A leadership seat is its unit: the vote's own unit, or the member's seat today.
       who:
-        row.unitName === null ? person(row.seat) : { kind: 'person' as const, role: 'leader', placeName: row.unitName }
+        row.unitName === null ? person(row.seat) : { kind: 'person' as const, role: 'leader', placeName: row.unitName },
+      stage: deliberationStageOf({ of: 'vote' })
     })),
     ...history.objections.flatMap((row) => objectionTimeline(row, person)),
     ...payouts.flatMap((row) => payoutTimeline(row, person)),
-    ...(accepted === null ? [] : acceptanceTimeline(accepted, person))
+    ...(accepted === null ? [] : acceptanceTimeline(accepted, person)),
+    ...signoffs.map((at) => ({
+      at,
+      kind: 'resident_signoff' as const,
+      event: '',
+      amount: null,
+      who: { kind: 'resident' as const },
+      stage: deliberationStageOf({ of: 'signoff' })
+    }))
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
@@ -564,12 +589,20 @@ function objectionTimeline(
     kind: 'objection_filed',
     event: '',
     amount: null,
-    who: { kind: 'resident' }
+    who: { kind: 'resident' },
+    stage: deliberationStageOf({ of: 'objection' })
   };
   if (row.decidedAt === null) return [filed];
   return [
     filed,
-    { at: row.decidedAt, kind: 'objection_decided', event: row.status, amount: null, who: person(row.decidedBy) }
+    {
+      at: row.decidedAt,
+      kind: 'objection_decided',
+      event: row.status,
+      amount: null,
+      who: person(row.decidedBy),
+      stage: deliberationStageOf({ of: 'objection' })
+    }
   ];
 }
 
@@ -579,7 +612,8 @@ function payoutTimeline(row: PayoutRow, person: (userId: string | null) => Publi
     kind: 'payout_requested',
     event: '',
     amount: row.amount,
-    who: person(row.requestedBy)
+    who: person(row.requestedBy),
+    stage: deliberationStageOf({ of: 'money' })
   };
   if (row.status === 'waiting') return [requested];
   return [
@@ -589,7 +623,8 @@ function payoutTimeline(row: PayoutRow, person: (userId: string | null) => Publi
       kind: row.status === 'paid' ? 'payout_paid' : 'payout_cancelled',
       event: '',
       amount: row.amount,
-      who: person(row.approvedBy ?? row.requestedBy)
+      who: person(row.approvedBy ?? row.requestedBy),
+      stage: deliberationStageOf({ of: 'money' })
     }
   ];
 }
@@ -603,7 +638,8 @@ function acceptanceTimeline(
     kind: 'acceptance_recorded',
     event: '',
     amount: null,
-    who: person(accepted.recordedBy)
+    who: person(accepted.recordedBy),
+    stage: deliberationStageOf({ of: 'acceptance' })
   };
   if (accepted.confirmedAt === null) return [recorded];
   return [
@@ -613,7 +649,8 @@ function acceptanceTimeline(
       kind: 'acceptance_confirmed',
       event: '',
       amount: null,
-      who: person(accepted.confirmedBy)
+      who: person(accepted.confirmedBy),
+      stage: deliberationStageOf({ of: 'acceptance' })
     }
   ];
 }

@@ -1,4 +1,4 @@
-import type { BudgetLine } from '@gongjian/ledger';
+import { transitionStageOf, type BudgetLine, type DeliberationStage } from '@gongjian/ledger';
 import type { Sql, Transaction } from '../../db/client';
 import { can, type Actor, type ApplicationRef, type ApplicationStatus, type Decision } from '../../access/policy';
 
@@ -45,6 +45,8 @@ export interface Transition {
   actorName: string | null;
   at: Date;
   comments: string;
+  /** The five-deliberation stage (五议) of the step, from the ledger; null for none. */
+  stage: DeliberationStage | null;
 }
 
 export interface RevisionItem {
@@ -182,7 +184,7 @@ export async function applicationView(
     select x.sha256, x.kind, f.original_name as "originalName", f.media_type as "mediaType", f.size_bytes as "sizeBytes"
       from application_attachments x join attachments f on f.fund_id = x.fund_id and f.sha256 = x.sha256
      where x.application_id = ${row.id} order by x.added_at, x.sha256`;
-  const transitions = await sql<Transition[]>`
+  const transitionRows = await sql<Omit<Transition, 'stage'>[]>`
     select t.revision, t.from_status as "fromStatus", t.to_status as "toStatus", t.event,
            u.display_name as "actorName", t.at, t.comments
       from application_transitions t left join users u on u.id = t.actor_user_id
@@ -190,6 +192,10 @@ export async function applicationView(
   const revisions = await sql<RevisionItem[]>`
     select revision, submitted_at as "submittedAt" from application_revisions
      where application_id = ${row.id} order by revision desc`;
+  const transitions = transitionRows.map((step) => ({
+    ...step,
+    stage: transitionStageOf(step.event, step.fromStatus)
+  }));
   return { ...row, lines, resolution: resolution ?? null, files, transitions, revisions };
 }
 

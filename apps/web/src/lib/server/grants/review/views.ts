@@ -1,4 +1,13 @@
-import { ACCOUNTS, budgetTotal, chinaDateOf, isConflicted, money, quotaYearOf } from '@gongjian/ledger';
+import {
+  ACCOUNTS,
+  budgetTotal,
+  chinaDateOf,
+  isConflicted,
+  money,
+  quotaYearOf,
+  transitionStageOf,
+  type DeliberationStage
+} from '@gongjian/ledger';
 import type { Sql, Transaction } from '../../db/client';
 import { categoryLabelOf, policyVersion, type FundPolicy } from '../../fund/fund-policy';
 import { compoundMatchedThisYear } from '../quota';
@@ -120,6 +129,8 @@ export interface TransitionView {
   at: Date;
   comments: string;
   revision: number;
+  /** The five-deliberation stage (五议) of the step, from the ledger; null for none. */
+  stage: DeliberationStage | null;
 }
 
 export interface ObjectionView {
@@ -223,7 +234,7 @@ export async function reviewView(
     history: facts.history,
     pool,
     ...voting,
-    timeline: facts.timeline,
+    timeline: facts.timeline.map((step) => ({ ...step, stage: transitionStageOf(step.event, step.fromStatus) })),
     objections: facts.objections
   };
 }
@@ -259,7 +270,7 @@ async function applicationFactsOf(sql: Sql, input: { actor: Actor; fundId: strin
                households_present as "householdsPresent", households_agreeing as "householdsAgreeing"
           from resolutions where application_id = ${row.id}`,
     row.policyVersion === null ? Promise.resolve(null) : policyVersion(sql, input.fundId, row.policyVersion),
-    sql<TransitionView[]>`
+    sql<Omit<TransitionView, 'stage'>[]>`
         select t.from_status as "fromStatus", t.to_status as "toStatus", t.event, us.display_name as "actorName",
                t.at, t.comments, t.revision
           from application_transitions t left join users us on us.id = t.actor_user_id

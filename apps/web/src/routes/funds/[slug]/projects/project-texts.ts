@@ -23,7 +23,8 @@ const timelineTexts: Record<Exclude<TimelineKind, 'transition'>, (amount: string
   payout_requested: (amount) => m.project_timeline_payout_requested({ amount }),
   payout_paid: (amount) => m.project_timeline_payout_paid({ amount }),
   payout_cancelled: (amount) => m.project_timeline_payout_cancelled({ amount }),
-  acceptance_recorded: () => m.project_timeline_acceptance_recorded()
+  acceptance_recorded: () => m.project_timeline_acceptance_recorded(),
+  resident_signoff: () => m.signoff_timeline_step()
 };
 
 /** A step of the timeline that is not a change of the application's status. */

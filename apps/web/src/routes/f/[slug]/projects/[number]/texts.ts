@@ -49,5 +49,7 @@ export function timelineText(kind: Exclude<PublicTimelineKind, 'transition'>, ev
       return m.pub_proj_tl_acceptance_recorded();
     case 'acceptance_confirmed':
       return m.pub_proj_tl_acceptance_confirmed();
+    case 'resident_signoff':
+      return m.signoff_timeline_step();
   }
 }

@@ -18,6 +18,7 @@ import { allows, authorizeCommand, clientAddress } from '$lib/server/access/guar
 import { parseAmount } from '$lib/server/fund/money-in';
 import { can, hasConflictOfInterest } from '$lib/server/access/policy';
 import { projectFrom } from '../../project.server';
+import { signoffsView } from '$lib/server/projects/signoffs';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /**
@@ -43,7 +44,12 @@ export const load: PageServerLoad = async (event) => {
     viewerRecused: isLeader && actor.kind === 'user' && hasConflictOfInterest(actor, ref),
     today: chinaDateOf(new Date()),
     photosPerKind: acceptance.ACCEPTANCE_PHOTOS_PER_KIND_MAX,
-    done: event.url.searchParams.get('done')
+    done: event.url.searchParams.get('done'),
+    signoffs: await signoffsView(sql(), {
+      fundId: fund.id,
+      project,
+      confirmed: view !== null && view.confirmedBy !== null
+    })
   };
 };
 

@@ -36,7 +36,8 @@ const sentences: Record<ReleaseLimit, (figures: LimitFigures) => string> = {
   hold_back_until_acceptance: (figures) =>
     m.payout_why_hold_back({ share: figures.holdBackPercent, match: figures.matchApproved }),
   final_match: (figures) => m.payout_why_final_match({ cost: figures.costActual, match: figures.matchDue }),
-  match_paid_out: (figures) => m.payout_why_paid_out({ match: figures.matchDue })
+  match_paid_out: (figures) => m.payout_why_paid_out({ match: figures.matchDue }),
+  resident_signoffs_missing: () => m.signoff_payout_why()
 };
 
 export function limitSentence(limit: ReleaseLimit, figures: LimitFigures): string {

@@ -11,6 +11,8 @@ import * as registers from '$lib/server/fund/registers';
 import { DIGITS_ID, fundFromSlug } from '../../../../fund.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { regimportAction } from './regimport.server';
+import { representativesAction } from './representatives.server';
+import { representativeIdsOf } from '$lib/server/fund/representatives';
 
 /**
  * The households of one compound: personal data for the fund office, the leadership group, the
@@ -36,7 +38,8 @@ export const load: PageServerLoad = async (event) => {
     compound: found.compound,
     households: found.households,
     canManage: can(actor, 'compound.households.manage', { fundId: fund.id, compoundId }).allowed,
-    canReadRegisters: can(actor, 'fund.office.read', { fundId: fund.id }).allowed
+    canReadRegisters: can(actor, 'fund.office.read', { fundId: fund.id }).allowed,
+    representatives: await representativeIdsOf(sql(), { fundId: fund.id, compoundId })
   };
 };
 
@@ -114,6 +117,7 @@ export const actions: Actions = {
   add: (event) => saveOne(event, 'add'),
   edit: (event) => saveOne(event, 'edit'),
   regimport: regimportAction,
+  representatives: representativesAction,
   paste: async (event) => {
     const command = await commandFor(event);
     const form = Object.fromEntries(await event.request.formData());
