@@ -1,11 +1,13 @@
-// `npm test`: every check, in order, with one summary at the end.
-//   1. typecheck   svelte-check (the app) and tsc (ledger, tests, benchmarks, scripts)
-//   2. lint        eslint and prettier --check
-//   3. unit        vitest, project "unit" (pure code: the ledger package, formatting, …)
-//   (lint runs beside the app's build, typecheck and unit; output is printed whole.)
-//   4. db          vitest, project "db" (real PostgreSQL: a fresh database per run)
-//   5. e2e         vitest, project "e2e" (the built app in real Chromium)
-//   (db runs beside e2e, each on a PostgreSQL cluster of its own.)
+// `npm test`: every check, with one summary at the end.
+//   prepare     the message catalogue and SvelteKit's generated files
+//   build       the app (skipped when its inputs have not changed since the last build)
+//   e2e         vitest, project "e2e" (the built app in real Chromium), as soon as the build ends
+//   lint        eslint and prettier --check, from the start
+//   typecheck   svelte-check (the app) and tsc (ledger, tests, benchmarks, scripts), after the build
+//   unit        vitest, project "unit" (pure code: the ledger package, formatting, …), after typecheck
+//   db          vitest, project "db" (real PostgreSQL: a fresh database per run), after lint
+// (Stages after prepare run side by side as their inputs allow; see `graph`. Output is printed
+// whole per stage. db and e2e each run on a PostgreSQL cluster of their own.)
 // A failing stage does not stop the later ones, so one run shows everything that is wrong.
 // The last line counts the tests: "total: N passed, N failed, N skipped".
 import { spawn } from 'node:child_process';
@@ -18,6 +20,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (/** @type {string} */ name) => join(root, 'node_modules', '.bin', name);
 const reports = mkdtempSync(join(tmpdir(), 'gongjian-test-'));
 const only = process.argv.slice(2);
+const suiteStarted = Date.now();
 
 /** @type {{ name: string, ok: boolean, seconds: number, counts?: { passed: number, failed: number, skipped: number }, failures?: string[] }[]} */
 const results = [];
@@ -126,22 +129,30 @@ function firstLines(text) {
 }
 
 /**
- * Runs lanes of stages side by side, each lane's stages one after the other; the summary keeps
- * the listed order. Stages that run together must not write what the others read: the linters,
- * the type checkers and the unit tests only read the tree; the app's build writes apps/web/build
- * and .svelte-kit (whose tsconfig ESLint has read by then). ESLint keeps one core busy for two
- * minutes, so the other lane runs the type checks, builds the app and runs the unit tests.
- * @param {(() => Promise<void>)[][]} lanes
- * @param {string[]} order
+ * Runs stages side by side, each as soon as the stages it needs have ended (whatever their
+ * outcome: a failing stage does not stop the later ones). The summary keeps the listed order.
+ * Stages that run together must not write what the others read: the linters, the type checkers
+ * and the test suites only read the tree; the app's build writes apps/web/build and .svelte-kit.
+ * @param {{ name: string, after: string[], start: () => Promise<void> }[]} stages
  */
-async function together(lanes, order) {
+async function graph(stages) {
   grouped = true;
   const before = results.length;
-  await Promise.all(
-    lanes.map(async (lane) => {
-      for (const start of lane) await start();
-    })
-  );
+  /** @type {Map<string, Promise<void>>} */
+  const ended = new Map();
+  for (const { name, after, start } of stages) {
+    const needs = after.map((need) => {
+      const promise = ended.get(need);
+      if (promise === undefined) throw new Error(`stage ${name} needs ${need}, which is not listed before it`);
+      return promise;
+    });
+    ended.set(
+      name,
+      Promise.all(needs).then(() => start())
+    );
+  }
+  await Promise.all(ended.values());
+  const order = ['lint', 'typecheck', 'build', 'unit', 'db', 'e2e'];
   const finished = results.splice(before);
   finished.sort((first, second) => order.indexOf(first.name) - order.indexOf(second.name));
   results.push(...finished);
@@ -153,42 +164,46 @@ await stage('prepare', [
   [process.execPath, ['apps/web/scripts/i18n.js']],
   [bin('svelte-kit'), ['sync'], { cwd: join(root, 'apps/web') }]
 ]);
-await together(
-  [
-    [
-      () =>
-        stage('lint', [
-          [bin('eslint'), ['--max-warnings=0', '.']],
-          [bin('prettier'), ['--check', '--log-level=warn', '.']]
-        ])
-    ],
-    [
-      () =>
-        stage('typecheck', [
-          [
-            bin('svelte-check'),
-            ['--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'],
-            { cwd: join(root, 'apps/web') }
-          ],
-          [bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
-          [bin('tsc'), ['-p', 'packages/ledger/tsconfig.build.json', '--noEmit']]
-        ]),
-      // The browser suite runs the built app; building it here, beside ESLint, takes the build
-      // out of the browser suite's own time (its set-up then finds the build fresh and skips it).
-      // It comes after svelte-check, because the build rewrites .svelte-kit's generated files,
-      // which svelte-check reads.
-      () => stage('build', [[process.execPath, ['apps/web/scripts/build-if-stale.js']]]),
-      () => vitestStage('unit')
-    ]
-  ],
-  ['typecheck', 'build', 'lint', 'unit']
-);
-// The database tests and the browser tests run side by side, each on a PostgreSQL cluster of its
-// own (tests/support/postgres.ts). The browser suite mostly waits (for Chromium, for the app, for
-// a page to settle), so the database suite's CPU fits in its pauses, and the two together take
-// little more than the browser suite alone. Both suites are written to pass on a loaded machine
-// (they poll for conditions, never sleep).
-await together([[() => vitestStage('db')], [() => vitestStage('e2e')]], ['db', 'e2e']);
+// The browser suite is the longest stage, so it starts as early as it can: right after the app's
+// build, which therefore comes first. svelte-check follows the build, because the build rewrites
+// .svelte-kit's generated files, which svelte-check reads (ESLint reads only their tsconfig, which
+// the sync above wrote). The browser suite mostly waits (for Chromium, for the app, for a page to
+// settle), and the database suite runs on a PostgreSQL cluster of its own, so the checks and the
+// database suite fit in its pauses. Every suite is written to pass on a loaded machine (they poll
+// for conditions, never sleep).
+await graph([
+  {
+    name: 'build',
+    after: [],
+    start: () => stage('build', [[process.execPath, ['apps/web/scripts/build-if-stale.js']]])
+  },
+  { name: 'e2e', after: ['build'], start: () => vitestStage('e2e') },
+  {
+    name: 'lint',
+    after: [],
+    start: () =>
+      stage('lint', [
+        [bin('eslint'), ['--max-warnings=0', '.']],
+        [bin('prettier'), ['--check', '--log-level=warn', '.']]
+      ])
+  },
+  {
+    name: 'typecheck',
+    after: ['build'],
+    start: () =>
+      stage('typecheck', [
+        [
+          bin('svelte-check'),
+          ['--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'],
+          { cwd: join(root, 'apps/web') }
+        ],
+        [bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+        [bin('tsc'), ['-p', 'packages/ledger/tsconfig.build.json', '--noEmit']]
+      ])
+  },
+  { name: 'unit', after: ['typecheck'], start: () => vitestStage('unit') },
+  { name: 'db', after: ['lint'], start: () => vitestStage('db') }
+]);
 rmSync(reports, { recursive: true, force: true });
 
 const total = { passed: 0, failed: 0, skipped: 0 };
@@ -207,6 +222,7 @@ for (const result of results) {
 }
 const failedStages = results.filter((result) => !result.ok).map((result) => result.name);
 if (failedStages.length > 0) console.log(`FAILED stages: ${failedStages.join(', ')}`);
+console.log(`wall clock: ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s`);
 console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 const e2e = results.find((result) => result.name === 'e2e');
 if (e2e?.counts && e2e.counts.skipped > 0 && process.env.CI !== 'true') {

@@ -55,13 +55,28 @@ export default defineConfig({
           root,
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
-          fileParallelism: false,
+          // Two lanes, each an app on a database of its own, one worker each (see LANES in
+          // tests/e2e/global-setup.ts): the browser suite mostly waits (for Chromium, the app,
+          // PostgreSQL), so two files at a time take little more than one. The set-up file points
+          // each file at its worker's lane.
+          maxWorkers: 2,
+          setupFiles: ['tests/e2e/lane-setup.ts'],
+          // A worker keeps the modules it has loaded (the app's server code, Playwright, axe) from
+          // one file to the next instead of loading them again for each of the ~50 files, seconds
+          // each on a loaded machine. No browser test mocks a module or stubs a global; each file
+          // opens and closes its own connections and browsers, and the set-up file still runs
+          // before every file.
+          isolate: false,
+          // Its own group, so that its worker count is its own when several projects run at once.
+          sequence: { groupOrder: 1 },
           // expect.poll gives up after 1 s by default: shorter than one form post and re-render on
           // a loaded 2-core machine, so a test failed by the clock while the page was still
           // answering. A poll still ends the moment its condition holds; only a page that never
           // gets there waits this long, and then the test fails with the condition it missed.
           expect: { poll: { timeout: 20_000, interval: 100 } },
-          testTimeout: 90_000,
+          // Two files run at once beside the other stages, so a test that walks fifteen pages
+          // with axe on each (shell.test.ts) gets room; a timeout only ever ends a failing test.
+          testTimeout: 180_000,
           hookTimeout: 180_000
         }
       }
