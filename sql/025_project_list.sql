@@ -1,4 +1,4 @@
--- 026: the project list's own records (issue 18): each item's timeline, the photos of a direct
+-- 025: the project list's own records (issue 18): each item's timeline, the photos of a direct
 -- delivery, and the residents' evaluation of it by household code.
 --
 -- An evaluation is kept apart from the household that gave it, as evaluations of projects are:

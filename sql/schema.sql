@@ -697,6 +697,27 @@ END),
   constraint invitations_token_hash_key UNIQUE (token_hash)
 );
 
+create table list_item_evaluation_uses (
+  list_item_id bigint not null,
+  household_id bigint not null,
+  constraint list_item_evaluation_uses_household_id_fkey FOREIGN KEY (household_id) REFERENCES households(id),
+  constraint list_item_evaluation_uses_list_item_id_fkey FOREIGN KEY (list_item_id) REFERENCES list_items(id),
+  constraint list_item_evaluation_uses_pkey PRIMARY KEY (list_item_id, household_id)
+);
+
+create table list_item_evaluations (
+  id bigint not null generated always as identity,
+  fund_id bigint not null,
+  list_item_id bigint not null,
+  rating text not null,
+  comment text not null default ''::text,
+  on_day date not null,
+  constraint list_item_evaluation_comment_is_short CHECK (length(comment) <= 500),
+  constraint list_item_rating_is_known CHECK (rating = ANY (ARRAY['satisfied'::text, 'mostly_satisfied'::text, 'not_satisfied'::text])),
+  constraint list_item_evaluations_fund_id_list_item_id_fkey FOREIGN KEY (fund_id, list_item_id) REFERENCES list_items(fund_id, id),
+  constraint list_item_evaluations_pkey PRIMARY KEY (id)
+);
+
 create table list_item_needs (
   fund_id bigint not null,
   list_item_id bigint not null,
@@ -706,6 +727,16 @@ create table list_item_needs (
   constraint list_item_needs_pkey PRIMARY KEY (list_item_id, need_id)
 );
 
+create table list_item_photos (
+  fund_id bigint not null,
+  list_item_id bigint not null,
+  sha256 text not null,
+  added_at timestamp with time zone not null,
+  constraint list_item_photos_fund_id_list_item_id_fkey FOREIGN KEY (fund_id, list_item_id) REFERENCES list_items(fund_id, id),
+  constraint list_item_photos_fund_id_sha256_fkey FOREIGN KEY (fund_id, sha256) REFERENCES attachments(fund_id, sha256),
+  constraint list_item_photos_pkey PRIMARY KEY (list_item_id, sha256)
+);
+
 create table list_item_resources (
   fund_id bigint not null,
   list_item_id bigint not null,
@@ -713,6 +744,21 @@ create table list_item_resources (
   constraint list_item_resources_fund_id_list_item_id_fkey FOREIGN KEY (fund_id, list_item_id) REFERENCES list_items(fund_id, id),
   constraint list_item_resources_fund_id_resource_id_fkey FOREIGN KEY (fund_id, resource_id) REFERENCES resources(fund_id, id),
   constraint list_item_resources_pkey PRIMARY KEY (list_item_id, resource_id)
+);
+
+create table list_item_steps (
+  id bigint not null generated always as identity,
+  fund_id bigint not null,
+  list_item_id bigint not null,
+  kind text not null,
+  note text not null default ''::text,
+  by_user bigint,
+  at timestamp with time zone not null,
+  constraint list_item_step_is_known CHECK (kind = ANY (ARRAY['placed'::text, 'draft_opened'::text, 'in_progress'::text, 'delivered'::text, 'cancelled'::text])),
+  constraint list_item_step_note_is_short CHECK (length(note) <= 1000),
+  constraint list_item_steps_by_user_fkey FOREIGN KEY (by_user) REFERENCES users(id),
+  constraint list_item_steps_fund_id_list_item_id_fkey FOREIGN KEY (fund_id, list_item_id) REFERENCES list_items(fund_id, id),
+  constraint list_item_steps_pkey PRIMARY KEY (id)
 );
 
 create table list_items (
@@ -1265,7 +1311,11 @@ CREATE UNIQUE INDEX idempotency_key_reused ON public.entries USING btree (fund_i
 
 CREATE INDEX invitations_by_fund ON public.invitations USING btree (fund_id, created_at DESC);
 
+CREATE INDEX list_item_evaluations_by_item ON public.list_item_evaluations USING btree (list_item_id);
+
 CREATE INDEX list_item_needs_by_need ON public.list_item_needs USING btree (need_id);
+
+CREATE INDEX list_item_steps_by_item ON public.list_item_steps USING btree (list_item_id, at, id);
 
 CREATE UNIQUE INDEX memberships_are_unique ON public.memberships USING btree (fund_id, user_id, role, COALESCE(unit_id, (0)::bigint), COALESCE(compound_id, (0)::bigint));
 
@@ -1804,6 +1854,19 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.list_item_is_evaluated_once_delivered()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if not exists (select 1 from list_items where id = new.list_item_id and status = 'delivered') then
+    raise exception 'list_item_is_evaluated_once_delivered: list item % is not delivered', new.list_item_id
+      using errcode = 'GJ028';
+  end if;
+  return new;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.need_support_is_of_the_compound()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2057,6 +2120,8 @@ CREATE TRIGGER holds_move_forward BEFORE UPDATE ON holds FOR EACH ROW EXECUTE FU
 
 CREATE TRIGGER invitations_are_single_use BEFORE UPDATE ON invitations FOR EACH ROW EXECUTE FUNCTION invitations_are_single_use();
 
+CREATE TRIGGER list_item_is_evaluated_once_delivered BEFORE INSERT ON list_item_evaluations FOR EACH ROW EXECUTE FUNCTION list_item_is_evaluated_once_delivered();
+
 CREATE TRIGGER need_support_is_of_the_compound BEFORE INSERT OR UPDATE ON need_supports FOR EACH ROW EXECUTE FUNCTION need_support_is_of_the_compound();
 
 CREATE TRIGGER need_triage_needs_a_public_reason BEFORE INSERT OR UPDATE OF status, public_reason, feedback ON needs FOR EACH ROW EXECUTE FUNCTION need_triage_needs_a_public_reason();
@@ -2226,9 +2291,17 @@ grant DELETE, INSERT, SELECT, UPDATE on households to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on invitations to gongjian_app;
 
+grant DELETE, INSERT, SELECT, UPDATE on list_item_evaluation_uses to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on list_item_evaluations to gongjian_app;
+
 grant DELETE, INSERT, SELECT, UPDATE on list_item_needs to gongjian_app;
 
+grant DELETE, INSERT, SELECT, UPDATE on list_item_photos to gongjian_app;
+
 grant DELETE, INSERT, SELECT, UPDATE on list_item_resources to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on list_item_steps to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on list_items to gongjian_app;
 
