@@ -223,7 +223,10 @@ export interface PublicProject {
   decidedAt: Date | null;
   notice: { startsOn: string; endsOn: string } | null;
   timeline: PublicTimelineItem[];
-  /** How many resident representatives signed the work off, and how many the policy asks (null: none). */
+  /**
+   * How many resident representatives signed the work off, and how many the project's own policy
+   * version asks (null: none; see projects/signoffs.ts).
+   */
   signoffs: { given: number; required: number | null };
   budget: { lines: PublicBudgetLine[]; total: string; spent: string };
   match: {
@@ -319,8 +322,7 @@ export async function publicProject(
     snapshot,
     policy,
     policyNow,
-    objectionOutcomes,
-    signoffs
+    objectionOutcomes
   ] = await Promise.all([
     historyRowsOf(sql, id),
     budgetRowsOf(sql, id),
@@ -333,8 +335,7 @@ export async function publicProject(
     revisionSnapshot(sql, { applicationId: id, revision: head.revision }),
     head.policyVersion === null ? Promise.resolve(null) : projectPolicyIn(sql, fundId, head.policyVersion),
     currentPolicy(sql, fundId),
-    objectionOutcomesOf(sql, id),
-    signoffDaysOf(sql, id)
+    objectionOutcomesOf(sql, id)
   ]);
   const person = await publicWhoIn(sql, fundId, { history, payouts, accepted: acceptance.accepted });
   const labelNow = policyNow === null ? undefined : categoryLabelOf(policyNow.policy, head.category);
@@ -353,9 +354,8 @@ export async function publicProject(
       head.noticeStartsOn === null || head.noticeEndsOn === null
         ? null
         : { startsOn: head.noticeStartsOn, endsOn: head.noticeEndsOn },
-    timeline: timelineOf({ history, payouts, accepted: acceptance.accepted, signoffs }, person),
-    // The project's own policy version says how many sign-offs it asks (see projects/signoffs.ts).
-    signoffs: { given: signoffs.length, required: policy?.residentSignoffs ?? null },
+    timeline: timelineOf({ history, payouts, accepted: acceptance.accepted }, person),
+    signoffs: { given: history.signoffs.length, required: policy?.residentSignoffs ?? null },
     budget: budgetOf(budget, budgetTotal, expenses),
     match: matchOf(head, budgetTotal, snapshot),
     selfRaising: selfRaisingOf(head, selfRaised, policy?.participationMin ?? null),
@@ -390,11 +390,13 @@ interface HistoryRows {
   transitions: { at: Date; event: string; fromStatus: string; actor: string | null }[];
   votes: { at: Date; choice: string; seat: string; unitName: string | null }[];
   objections: { filedAt: Date; status: string; decidedAt: Date | null; decidedBy: string | null }[];
+  /** The days representatives signed the work off (no household named). */
+  signoffs: Date[];
 }
 
 /** The application's transitions, the leadership's votes and the objections (spam left out). */
 async function historyRowsOf(sql: Sql, id: string): Promise<HistoryRows> {
-  const [transitions, votes, objections] = await Promise.all([
+  const [transitions, votes, objections, signoffs] = await Promise.all([
     sql<HistoryRows['transitions']>`
       select at, event, from_status as "fromStatus", actor_user_id::text as actor from application_transitions
        where application_id = ${id} order by id`,
@@ -404,9 +406,10 @@ async function historyRowsOf(sql: Sql, id: string): Promise<HistoryRows> {
        where v.application_id = ${id} order by v.cast_at`,
     sql<HistoryRows['objections']>`
       select filed_at as "filedAt", status, decided_at as "decidedAt", decided_by::text as "decidedBy"
-        from objections where application_id = ${id} and status <> 'spam' order by id`
+        from objections where application_id = ${id} and status <> 'spam' order by id`,
+    signoffDaysOf(sql, id)
   ]);
-  return { transitions, votes, objections };
+  return { transitions, votes, objections, signoffs };
 }
 
 function budgetRowsOf(sql: Sql, id: string) {
@@ -516,8 +519,6 @@ interface TimelineRows {
   history: HistoryRows;
   payouts: PayoutRow[];
   accepted: AcceptanceRow | null;
-  /** The days representatives signed the work off (no household named). */
-  signoffs?: Date[];
 }
 
 /** How to name, for the public, the account that did something: its role and unit or compound, or the system. */
@@ -544,7 +545,7 @@ async function publicWhoIn(
 
 /** Everything that happened to the project, oldest first. */
 function timelineOf(
-  { history, payouts, accepted, signoffs = [] }: TimelineRows,
+  { history, payouts, accepted }: TimelineRows,
   person: (userId: string | null) => PublicWho
 ): PublicTimelineItem[] {
   return [
@@ -569,7 +570,7 @@ function timelineOf(
     ...history.objections.flatMap((row) => objectionTimeline(row, person)),
     ...payouts.flatMap((row) => payoutTimeline(row, person)),
     ...(accepted === null ? [] : acceptanceTimeline(accepted, person)),
-    ...signoffs.map((at) => ({
+    ...history.signoffs.map((at) => ({
       at,
       kind: 'resident_signoff' as const,
       event: '',
