@@ -336,9 +336,9 @@ export async function setTotpRequired(sql: Sql, input: Command & { required: boo
 export async function compoundOverview(
   sql: Sql,
   input: { fundId: string; compoundId: string }
-): Promise<{ name: string; committee: { displayName: string; loginName: string }[] } | null> {
-  const [compound] = await sql<{ name: string }[]>`
-    select name from compounds where id = ${input.compoundId} and fund_id = ${input.fundId}`;
+): Promise<{ name: string; code: string; committee: { displayName: string; loginName: string }[] } | null> {
+  const [compound] = await sql<{ name: string; code: string }[]>`
+    select name, code from compounds where id = ${input.compoundId} and fund_id = ${input.fundId}`;
   if (compound === undefined) return null;
   const committee = await sql<{ displayName: string; loginName: string }[]>`
     select u.display_name as "displayName", u.login_name as "loginName"
@@ -346,5 +346,5 @@ export async function compoundOverview(
      where m.fund_id = ${input.fundId} and m.compound_id = ${input.compoundId} and m.role = 'committee'
        and u.status = 'active'
      order by u.display_name`;
-  return { name: compound.name, committee };
+  return { name: compound.name, code: compound.code, committee };
 }

@@ -39,6 +39,9 @@ export const load: PageServerLoad = async (event) => {
     canReview: can(actor, 'fund.office.read', { fundId: fund.id }).allowed,
     canConfirmCorrections: can(actor, 'books.correct.confirm', { fundId: fund.id }).allowed,
     canReadBooks: can(actor, 'books.read', { fundId: fund.id }).allowed,
-    canAuditPackage: can(actor, 'books.audit_package', { fundId: fund.id }).allowed
+    canAuditPackage: can(actor, 'books.audit_package', { fundId: fund.id }).allowed,
+    // The needs and the project list are read by everyone who reads the office; the resources list
+    // is kept by the administrator alone.
+    canManageResources: can(actor, 'resource.manage', { fundId: fund.id }).allowed
   };
 };

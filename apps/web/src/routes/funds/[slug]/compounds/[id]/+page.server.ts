@@ -26,11 +26,17 @@ export const load: PageServerLoad = async (event) => {
   const householdsLink = can(event.locals.actor, 'compound.read', { fundId: fund.id, compoundId }).allowed;
   // The committee starts and follows its applications from the fund's list, which shows it only its own.
   const applicationsLink = can(event.locals.actor, 'application.create', { fundId: fund.id, compoundId }).allowed;
+  // The residents' voice: the QR sheet is public; the code slips and representatives are the
+  // register's keepers'; recording a need on the residents' behalf is need.record's.
+  const codesLink = can(event.locals.actor, 'compound.households.manage', { fundId: fund.id, compoundId }).allowed;
+  const recordNeedLink = can(event.locals.actor, 'need.record', { fundId: fund.id, compoundId }).allowed;
   return {
     fund: { slug: fund.slug, nameZh: fund.nameZh, nameEn: fund.nameEn },
     compound,
     steps,
     householdsLink,
-    applicationsLink
+    applicationsLink,
+    codesLink,
+    recordNeedLink
   };
 };
