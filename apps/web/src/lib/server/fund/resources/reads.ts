@@ -106,20 +106,27 @@ export interface ContributionRow {
   entrySeq: number | null;
 }
 
-async function contributionsOf(sql: Sql, fundId: string, number: number): Promise<ContributionRow[]> {
+/** The contributions of one offer, or (number null) of every offer of the fund, newest first. */
+async function contributionsOf(
+  sql: Sql,
+  fundId: string,
+  number: number | null
+): Promise<(ContributionRow & { resourceNumber: number })[]> {
   const rows = await sql<
     (Omit<ContributionRow, 'listItem' | 'entrySeq'> & {
+      resourceNumber: number;
       itemNumber: number | null;
       itemTitle: string | null;
       entrySeq: string | null;
     })[]
   >`
     select to_char(c.given_on, 'YYYY-MM-DD') as "givenOn", c.quantity::text as quantity, c.value::text as value,
-           c.note, i.number as "itemNumber", i.title as "itemTitle", c.entry_seq::text as "entrySeq"
+           c.note, i.number as "itemNumber", i.title as "itemTitle", c.entry_seq::text as "entrySeq",
+           r.number as "resourceNumber"
       from resource_contributions c
       join resources r on r.id = c.resource_id
       left join list_items i on i.id = c.list_item_id
-     where r.fund_id = ${fundId} and r.number = ${number}
+     where r.fund_id = ${fundId} and (${number}::int is null or r.number = ${number})
      order by c.given_on desc, c.id desc`;
   return rows.map(({ itemNumber, itemTitle, entrySeq, ...row }) => ({
     ...row,
@@ -198,13 +205,16 @@ export async function publicResources(
     status: filters.status,
     year: filters.year
   });
-  const rows = await Promise.all(
-    raw.map(async (row) => ({
-      ...withProvider(row, { public: true }),
-      // The note is the office's own words; the public reads the day, quantity, value and entry.
-      contributions: (await contributionsOf(sql, fundId, row.number)).map((item) => ({ ...item, note: '' }))
-    }))
-  );
+  // One query for every offer's contributions, grouped here, rather than one query per offer.
+  const byNumber = new Map<number, ContributionRow[]>();
+  for (const { resourceNumber, ...item } of await contributionsOf(sql, fundId, null)) {
+    // The note is the office's own words; the public reads the day, quantity, value and entry.
+    byNumber.set(resourceNumber, [...(byNumber.get(resourceNumber) ?? []), { ...item, note: '' }]);
+  }
+  const rows = raw.map((row) => ({
+    ...withProvider(row, { public: true }),
+    contributions: byNumber.get(row.number) ?? []
+  }));
   const units = await sql<{ code: string; name: string }[]>`
     select code, name from units where fund_id = ${fundId} order by code`;
   const [fund] = await sql<{ fiscal_year: number; years: number[] }[]>`
