@@ -59,7 +59,8 @@ describe('seedDemo', () => {
         '015_demo_notifications',
         '016_demo_needs',
         '017_demo_resources',
-        '018_demo_project_list'
+        '018_demo_project_list',
+        '019_demo_signoffs'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);
@@ -73,7 +74,9 @@ describe('seedDemo', () => {
         // 012_demo_correction records 1,200.00, reverses it and records it again: three entries.
         // 017_demo_resources recognises one lot of donated goods (1,600.00): one entry, no pool money.
         // 018_demo_project_list approves the garden its grant order opened: 2,000.00 more held.
-      ).toEqual([{ poolBalance: '121226.78', poolAvailable: '111876.78', entryCount: '66' }]);
+        // 019_demo_signoffs approves and accepts two small repairs of 桂花井3号院 under the policy
+        // version asking for sign-offs, nothing paid yet: their grants (2,280.00) more held.
+      ).toEqual([{ poolBalance: '121226.78', poolAvailable: '109596.78', entryCount: '66' }]);
       // 013_demo_bank: the pool's statement imported, every line matched, the period reconciled.
       const [bank] = await clients[0]!<{ open: number; through: string | null }[]>`
         select (select count(*) from bank_lines l where not exists (select 1 from bank_matches m where m.line_id = l.id))::int
