@@ -1,7 +1,9 @@
-import { chinaDateOf } from '@gongjian/ledger';
+import { chinaDateOf, Money } from '@gongjian/ledger';
 import type { Transaction } from '../db/client';
 import { fundPolicyToJson, parseFundPolicy } from '../fund/fund-policy';
 import { codeHash, dayOf, newCode } from '../projects/evaluation';
+import { loadProject } from '../projects/project-core';
+import { recordIn } from '../projects/self-raising';
 import { seedDemoAcceptance } from './acceptance';
 import { demoNoticeEndedIn } from './calendar';
 import {
@@ -19,7 +21,9 @@ import {
  * committee chooses three representatives and every household of the compound gets its standing
  * code (the slips themselves are not kept: a newcomer reissues one on the codes page to try the
  * public sign-off page). Two small projects of the compound are approved under that version and
- * accepted: the bench repair has both sign-offs, the railing repair waits for one more.
+ * accepted: the bench repair has both sign-offs, the railing repair waits for one more. Four
+ * households paid each project's residents' share in full, so that what the railing's final
+ * tranche waits for is the sign-off alone.
  */
 
 const MEETING = { date: '2026-09-20', total: '25', present: '21', agreeing: '20' };
@@ -111,9 +115,50 @@ async function acceptedProjectIn(
   await precheckDemoIn(transaction, { ...moment, admin, number, outcome: 'pass', comments: '材料齐全。' });
   await approveDemoIn(transaction, { ...moment, leaders: await demoLeadersIn(transaction), number });
   await demoNoticeEndedIn(transaction, { fundId, number, now, what: `project #${number}` });
+  await raiseInFullIn(transaction, {
+    fundId,
+    number,
+    now,
+    keyPrefix: `${application.draftKey.slice(0, -6)}19${application.draftKey.slice(-2)}5`
+  });
   await seedDemoAcceptance(transaction, fundId, now, { number });
   const [row] = await transaction<{ id: string }[]>`
     select id::text as id from applications where fund_id = ${fundId} and number = ${number}`;
   if (row === undefined) throw new Error(`demo seed: project #${number} is missing`);
   return row.id;
+}
+
+/** Four households of the compound pay the project's residents' share in equal parts, as the committee records. */
+async function raiseInFullIn(
+  transaction: Transaction,
+  input: { fundId: string; number: number; now: Date; keyPrefix: string }
+): Promise<void> {
+  const project = await loadProject(transaction, { fundId: input.fundId, number: input.number, lock: true });
+  if (project === null) throw new Error(`demo seed: project #${input.number} is missing`);
+  const [row] = await transaction<{ target: string }[]>`
+    select coalesce(self_raise_target, 0)::text as target from applications where id = ${project.id}`;
+  const committee = await demoActorIn(transaction, 'demo-committee');
+  const households = await transaction<{ id: string }[]>`
+    select id::text as id from households where compound_id = ${project.compoundId}
+     order by building, unit_no, room, id limit 4`;
+  const target = Money.parse(row?.target ?? '0');
+  if (!target.ok) throw new Error(`demo seed: project #${input.number} has no residents' share`);
+  // The share divides by four in whole fen for both demo budgets (720.00 and 800.00).
+  const part = Money.fromMinor(target.value.toMinor() / 4n).toString();
+  for (const [index, household] of households.entries()) {
+    await recordIn(transaction, {
+      fundId: input.fundId,
+      now: input.now,
+      ip: null,
+      project,
+      actorUserId: committee.kind === 'user' ? committee.userId : null,
+      checkDates: false,
+      householdId: household.id,
+      amount: part,
+      date: chinaDateOf(input.now),
+      method: 'wechat',
+      receipt: null,
+      idempotencyKey: `${input.keyPrefix}${String(index)}`
+    });
+  }
 }
