@@ -208,7 +208,8 @@ describe('a draft, step by step, then submitted', () => {
     });
     const detail = await applicationView(app, { fundId, number });
     expect(detail?.status).toBe('submitted');
-    expect(detail?.policyVersion).toBe(1);
+    // Submitted under the policy in force: the demo's version 2, which 019_demo_signoffs adopted.
+    expect(detail?.policyVersion).toBe(2);
     expect(detail?.matchAmount).toBe('3000.00');
     expect(detail?.transitions.map((t) => [t.fromStatus, t.toStatus, t.event])).toEqual([
       ['draft', 'submitted', 'submit']

@@ -165,7 +165,10 @@ describe('the demo seed', () => {
         '012_demo_correction',
         '013_demo_bank',
         '015_demo_notifications',
+        '016_demo_needs',
         '017_demo_resources',
+        '018_demo_project_list',
+        '019_demo_signoffs',
         '014_demo_period_close'
       ]);
       expect(await seedDemo(clients.app)).toEqual([]);
@@ -192,14 +195,18 @@ describe('the demo seed', () => {
       // out, which leaves what is available as it was), and less the 2,280.00 final match of the
       // project 010_demo_projects takes to its close (the rest of its hold went back to the pool),
       // and less the 3,600.00 held for the bicycle shed it leaves active.
-      // and plus the 1,200.00 that 012_demo_correction records for grid-04 in the end.
-      expect(await poolAvailable(clients.app, fundId)).toBe('113876.78');
+      // and plus the 1,200.00 that 012_demo_correction records for grid-04 in the end; less the
+      // 2,000.00 held for the garden that 018_demo_project_list approves, and the 2,280.00 held for
+      // the two repairs that 019_demo_signoffs approves and accepts (no match paid yet).
+      expect(await poolAvailable(clients.app, fundId)).toBe('109596.78');
       const accounts = await clients.app`select code from accounts where fund_id = ${fundId}`;
-      // The chart, the eleven units' sub-accounts, and three of each of the two projects.
-      expect(accounts.length).toBe(CHART_MINFEI_2026.accounts.length + 11 + 6);
+      // The chart, the eleven units' sub-accounts, and three of each of the two projects, and of
+      // the two repairs of 019_demo_signoffs, whose residents' share is raised.
+      expect(accounts.length).toBe(CHART_MINFEI_2026.accounts.length + 11 + 6 + 6);
       // 60 entries, the three of 012_demo_correction, the donated goods 017_demo_resources
-      // recognises, and the two closing entries of the month 014_demo_period_close closes.
-      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 66 });
+      // recognises, the eight households' payments of 019_demo_signoffs (four per repair), and
+      // the two closing entries of the month 014_demo_period_close closes.
+      expect(await books.verifyBooks(clients.owner)).toMatchObject({ ok: true, entries: 74 });
       // Lifting the closed project's restriction never left 限定性净资产 with a debit balance.
       const netAssets = await clients.app<{ code: string; balance: string }[]>`
         select account_code as code, (credits_posted - debits_posted)::text as balance from account_balances

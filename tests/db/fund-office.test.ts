@@ -420,9 +420,12 @@ describe('the office figures', () => {
   });
 
   it('seeds the demo fund’s profile, policy version 1 and households', async () => {
-    const policy = await currentPolicy(app, demoFundId);
-    expect(policy?.version).toBe(1);
+    const policy = await policyVersion(app, demoFundId, 1);
     expect(fundPolicyToJson(policy?.policy ?? demoPolicy())).toEqual(DEMO_POLICY_JSON);
+    // 019_demo_signoffs adopts version 2, the same rules asking for two residents' sign-offs.
+    const current = await currentPolicy(app, demoFundId);
+    expect(current?.version).toBe(2);
+    expect(fundPolicyToJson(current?.policy ?? demoPolicy())).toEqual({ ...DEMO_POLICY_JSON, residentSignoffs: 2 });
     const [row] = await owner<{ community: string; street: string; households: number; owners: string }[]>`
       select f.community, f.street,
              (select count(*)::int from households h where h.fund_id = f.id) as households,

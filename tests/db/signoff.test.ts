@@ -8,6 +8,7 @@ import { codeHouseholdsOf, setRepresentatives } from '../../apps/web/src/lib/ser
 import { loadProject } from '../../apps/web/src/lib/server/projects/project-core';
 import { payoutsOverview } from '../../apps/web/src/lib/server/projects/payouts';
 import { signOff, signoffsView } from '../../apps/web/src/lib/server/projects/signoffs';
+import { todoForFund } from '../../apps/web/src/lib/server/people/todo';
 import { openPeopleDatabase } from '../support/people-db';
 import { journeyAmounts, raiseDirectly } from '../support/pay-world';
 import { activeProject, idOf, makeWorld, person, type ActiveProject, type World } from '../support/review-world';
@@ -176,7 +177,13 @@ describe('residents sign off the work', () => {
     expect(waiting.limit).toBe('resident_signoffs_missing');
     const view = await signoffsView(app, { fundId: world.fundId, project: await project(), confirmed: true });
     expect(view).toMatchObject({ required: 2, given: 1, doors: ['1-1-*'], completion: { complete: false } });
+    // The compound's committee is asked to fetch the missing sign-off; another compound's is not.
+    const asks = async (actor: Actor) =>
+      (await todoForFund(app, actor, world.fundId, NOW)).filter((item) => item.kind === 'signoff_ask');
+    expect(await asks(committee)).toMatchObject([{ number: 1, role: 'committee', count: 1, target: 'project' }]);
+    expect(await asks(committeeOther)).toEqual([]);
     expect(await sign(codeOf(1))).toEqual({ ok: true, replayed: false, given: 2, required: 2 });
+    expect(await asks(committee)).toEqual([]);
     const released = await payoutsOverview(app, world.fundId, await project());
     expect(released.limit).not.toBe('resident_signoffs_missing');
     expect(waiting.releasable).toBe('1500.00');

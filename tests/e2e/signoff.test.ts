@@ -1,13 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
+import { issueHouseholdCodes } from '../../apps/web/src/lib/server/fund/household-codes';
 import { chromiumPath, expectAccessible, overflowsHorizontally, tourShot } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /*
  * Deliberation and sign-off in a real browser at phone size: the committee prints its compound's
  * household code slips (shown once), and the demo's public project timeline names the five
- * deliberations (五议) of its steps. Pages pass axe in both languages. The sign-off itself (once
- * per household, representatives only, racing presses) is tested in tests/db/signoff.test.ts.
+ * deliberations (五议) of its steps. Pages pass axe in both languages. A representative of the
+ * demo's railing repair, which waits for one more sign-off, signs it off on the public page, and
+ * its payout page stops saying that sign-offs are missing. The sign-off's rules (once per
+ * household, representatives only, racing presses) are tested in tests/db/signoff.test.ts.
  */
 
 const office = fundFixture({
@@ -21,6 +25,8 @@ const office = fundFixture({
   }
 });
 const { person } = office;
+/** The demo fund, whose railing repair (019_demo_signoffs) has one sign-off of the two it needs. */
+const demo = fundFixture({ prefix: 'sod', displayName: '签认演示', addressBlock: '10.117.19' });
 
 let committee: Person;
 let compoundId = '';
@@ -74,5 +80,44 @@ describe.skipIf(!chromiumPath)('deliberation and sign-off', () => {
       expect((await page.goto('/f/guihuajing/projects/6/signoff'))?.status()).toBe(200);
       await expectAccessible(page);
     }
+  });
+
+  it('lets a representative sign the waiting demo project off, which frees its final tranche', async () => {
+    const admin = await demo.person('admin', [{ role: 'fund_admin' }]);
+    const committeeOfDemo = await demo.person('committee', [{ role: 'committee', compoundCode: 'c-guihua-3' }]);
+    const [railing] = await demo.sql<{ id: string; number: number; compoundId: string; householdId: string }[]>`
+      select a.id::text as id, a.number, a.compound_id::text as "compoundId", h.id::text as "householdId"
+        from applications a join households h on h.compound_id = a.compound_id and h.representative
+       where a.fund_id = ${demo.fundId} and a.title = '楼梯扶手加固'
+         and not exists (select 1 from acceptance_signoffs s where s.application_id = a.id and s.household_id = h.id)
+       order by h.id limit 1`;
+    if (railing === undefined) throw new Error('the demo railing repair or its unsigned representative is missing');
+    // The demo keeps no code: the committee issues a fresh one for that household, as on its codes page.
+    const issued = await issueHouseholdCodes(demo.sql, {
+      actor: await demo.actorOf(committeeOfDemo),
+      fundId: demo.fundId,
+      compoundId: railing.compoundId,
+      mode: 'all',
+      householdIds: [railing.householdId],
+      idempotencyKey: randomUUID(),
+      now: new Date(),
+      ip: null
+    });
+    const code = issued.ok ? (issued.slips[0]?.code ?? '') : '';
+    expect(code).not.toBe('');
+    const payouts = `/funds/guihuajing/projects/${railing.number}/payouts`;
+    const missing = '签认的居民代表尚未达到政策要求的人数';
+    expect(await (await demo.get(payouts, admin.cookie)).text()).toContain(missing);
+    const page = await pageOf(null);
+    expect((await page.goto(`/f/guihuajing/projects/${railing.number}/signoff`))?.status()).toBe(200);
+    await expect.poll(() => page.getByText('已有 1 位居民代表签认，需 2 位。').isVisible()).toBe(true);
+    await page.getByLabel('户码').fill(code);
+    await page.getByRole('button', { name: '确认工程已完成' }).click();
+    await expect.poll(() => page.getByText('谢谢！您的签认已记录。').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('已有 2 位居民代表签认，需 2 位。').isVisible()).toBe(true);
+    await expectAccessible(page);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await tourShot(page, 'signoff-signed-zh-phone');
+    expect(await (await demo.get(payouts, admin.cookie)).text()).not.toContain(missing);
   });
 });

@@ -28,7 +28,8 @@ const kindTexts: Record<TodoKind, () => string> = {
   watch_objections: () => m.todo_kind_watch_objections(),
   watch_payouts: () => m.todo_kind_watch_payouts(),
   watch_files: () => m.todo_kind_watch_files(),
-  need_triage: () => m.needs_todo_triage()
+  need_triage: () => m.needs_todo_triage(),
+  signoff_ask: () => m.signoff_todo_ask()
 };
 
 const waitingTexts: Record<StepWaiting, () => string> = {

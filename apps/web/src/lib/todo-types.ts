@@ -25,7 +25,8 @@ export type TodoKind =
   | 'watch_objections'
   | 'watch_payouts'
   | 'watch_files'
-  | 'need_triage';
+  | 'need_triage'
+  | 'signoff_ask';
 
 /**
  * Where an application or project stands for its committee when nothing waits for the committee:

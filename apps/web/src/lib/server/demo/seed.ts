@@ -20,6 +20,7 @@ import { seedDemoNotifications } from './notifications';
 import { seedDemoNeeds } from './needs';
 import { seedDemoResources } from './resources';
 import { seedDemoProjectList } from './project-list';
+import { seedDemoSignoffs } from './signoffs';
 import type { Sql, Transaction } from '../db/client';
 
 /**
@@ -166,6 +167,14 @@ const steps: readonly SeedStep[] = [
     name: '018_demo_project_list',
     async run(transaction) {
       await seedDemoProjectList(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // Residents sign off the work (居民代表签认): a policy version asking for two sign-offs, three
+    // representatives of 桂花井3号院, and two accepted projects, one signed off, one waiting.
+    name: '019_demo_signoffs',
+    async run(transaction) {
+      await seedDemoSignoffs(transaction, await demoFundId(transaction), new Date());
     }
   },
   {

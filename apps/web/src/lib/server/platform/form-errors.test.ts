@@ -38,7 +38,10 @@ describe('failureStatusOf', () => {
       ['voter_is_recused', 403],
       ['project_not_found', 404],
       ['item_is_not_in_this_fund', 404],
-      ['evaluation_is_throttled', 429]
+      ['evaluation_is_throttled', 429],
+      ['code_is_throttled', 429],
+      ['code_is_unknown', 400],
+      ['signoffs_are_not_asked', 409]
     ];
     expect(rows.map(([code]) => [code, failureStatusOf(code)])).toEqual(rows);
   });

@@ -105,8 +105,15 @@ const REFUSED: ReadonlySet<string> = new Set([
   'month_has_not_ended',
   'month_must_follow_the_last_close',
   'year_is_already_closed',
-  'year_needs_december_closed'
+  'year_needs_december_closed',
+  // Residents' sign-off: the project's policy version asks for none, whatever code is typed.
+  'signoffs_are_not_asked'
 ]);
 
 /** Too many tries in a short time. */
-const THROTTLED: ReadonlySet<string> = new Set(['evaluation_is_throttled', 'objection_is_throttled']);
+const THROTTLED: ReadonlySet<string> = new Set([
+  'evaluation_is_throttled',
+  'objection_is_throttled',
+  // Too many wrong household codes (户码) from one address.
+  'code_is_throttled'
+]);

@@ -101,6 +101,13 @@ export async function signOff(
     if (locked.status === 'closed' || locked.status === 'cancelled') refuse('project_is_closed');
     const [acceptance] = await transaction`select 1 from acceptances where application_id = ${locked.id}`;
     if (acceptance === undefined) refuse('acceptance_is_not_recorded');
+    // The committee may have unchosen the representative since the code was looked up: read the
+    // flag again under a share lock, so that the refusal is the sentence, not the database's GJ029.
+    const [still] = await transaction`
+      select 1 from households
+       where id = ${household.householdId} and compound_id = ${locked.compoundId} and representative
+       for share`;
+    if (still === undefined) refuse('household_is_not_a_representative');
     const inserted = await transaction`
       insert into acceptance_signoffs (application_id, household_id, on_day)
       values (${locked.id}, ${household.householdId}, ${chinaDateOf(input.now)})

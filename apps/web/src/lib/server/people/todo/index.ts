@@ -9,6 +9,7 @@ import { activateEndedNotices } from '../../grants/review/notice-end';
 import { needsWaitingForTriage } from '../../grants/needs/reads';
 import {
   applicationStates,
+  signoffCounts,
   uncheckedFiles,
   waitingCorrections,
   waitingPayouts,
@@ -64,7 +65,8 @@ export async function todoForFund(sql: Sql, actor: Actor, fundId: string, now: D
     ...(await projectItems(sql, actor, fund, rows)),
     ...(await booksItems(sql, actor, fund, now)),
     ...(await supervisorItems(sql, actor, fund, rows)),
-    ...(await needItems(sql, actor, fund))
+    ...(await needItems(sql, actor, fund)),
+    ...(await signoffItems(sql, actor, fund, rows))
   ];
   const seen = new Set<string>();
   return items.filter((item) => !seen.has(item.key) && seen.add(item.key)).sort(byUrgency);
@@ -224,6 +226,48 @@ async function needItems(sql: Sql, actor: User, fund: FundOfTodo): Promise<TodoI
       target: 'needs'
     })
   ];
+}
+
+/**
+ * A project of the committee's compound whose acceptance check is recorded and whose policy
+ * version asks for more residents' sign-offs than it has: the committee asks its representatives
+ * (the final tranche waits for them). The count is how many sign-offs are still missing.
+ */
+async function signoffItems(
+  sql: Sql,
+  actor: User,
+  fund: FundOfTodo,
+  rows: readonly ApplicationStateRow[]
+): Promise<TodoItem[]> {
+  const serves = (row: ApplicationStateRow): boolean =>
+    actor.memberships.some(
+      (membership) =>
+        membership.fundId === fund.fundId && membership.role === 'committee' && membership.compoundId === row.compoundId
+    ) && can(actor, 'compound.households.manage', { fundId: fund.fundId, compoundId: row.compoundId }).allowed;
+  const byNumber = new Map(rows.filter(serves).map((row) => [row.number, row]));
+  if (byNumber.size === 0) return [];
+  const required = new Map<number, number | null>();
+  const items: TodoItem[] = [];
+  for (const counted of await signoffCounts(sql, fund.fundId)) {
+    const row = byNumber.get(counted.number);
+    if (row === undefined || row.policyVersion === null) continue;
+    if (!required.has(row.policyVersion)) {
+      const version = await policyVersion(sql, fund.fundId, row.policyVersion);
+      required.set(row.policyVersion, version?.policy.residentSignoffs ?? null);
+    }
+    const asked = required.get(row.policyVersion) ?? null;
+    if (asked === null || counted.given >= asked) continue;
+    items.push(
+      itemOf(actor, fund, row, {
+        kind: 'signoff_ask',
+        role: 'committee',
+        target: 'project',
+        since: counted.recordedAt,
+        count: asked - counted.given
+      })
+    );
+  }
+  return items;
 }
 
 /** Corrections to confirm (not one's own) and the oldest ended month not yet closed. */

@@ -42,6 +42,23 @@ export interface ApplicationStateRow {
   evaluationCodesIssued: boolean;
 }
 
+/** A project whose acceptance check is recorded, with how many representatives signed it off. */
+export interface SignoffCountRow {
+  number: number;
+  recordedAt: Date;
+  given: number;
+}
+
+/** The fund's active or accepted projects with a recorded acceptance check, and their sign-offs. */
+export async function signoffCounts(sql: Sql, fundId: string): Promise<SignoffCountRow[]> {
+  return sql<SignoffCountRow[]>`
+    select a.number, ac.recorded_at as "recordedAt",
+           (select count(*)::int from acceptance_signoffs s where s.application_id = a.id) as given
+      from applications a join acceptances ac on ac.application_id = a.id
+     where a.fund_id = ${fundId} and a.status in ('active', 'accepted')
+     order by a.number`;
+}
+
 /**
  * The fund's applications in a live state (or, with `compoundId`, every application of that
  * compound, finished ones too, for the compound's page), each with what its next step depends on.
