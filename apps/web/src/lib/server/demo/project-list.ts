@@ -3,6 +3,7 @@ import { saveDraftIn, submitApplicationIn, type DraftInput } from '../grants/app
 import { moveNeedIn } from '../grants/needs/moves';
 import { deliverItemIn, placeOrderIn, startWorkIn } from '../grants/project-list';
 import { demoPhoto } from './acceptance';
+import { demoNoticeEndedIn } from './calendar';
 import { approveDemoIn, demoActorIn, demoLeadersIn, demoOk, demoUserIdOf, precheckDemoIn } from './workflow';
 
 /*
@@ -10,9 +11,9 @@ import { approveDemoIn, demoActorIn, demoLeadersIn, demoOk, demoUserIdOf, preche
  * raises and accepts itself (the needs and resources steps may not have run before it), and the
  * resources it offers. A direct one is delivered by its unit with feedback, two photos (one checked
  * for personal data, so public) and residents' ratings; a grant one opened the committee's draft,
- * which was completed, submitted, pre-checked and approved, so it is a project; a third is in
- * progress. Every write goes through the project list's own use cases, except the needs' and
- * resources' rows, which are written directly as their steps would leave them.
+ * which was completed, submitted, pre-checked, approved and past its notice, so it is an active
+ * project; a third is in progress. Every write goes through the project list's own use cases,
+ * except the needs' and resources' rows, which are written directly as their steps would leave them.
  */
 
 interface Moment {
@@ -266,4 +267,7 @@ async function seedGrant(transaction: Transaction, input: Moment & { order: Orde
   const admin = await demoActorIn(transaction, 'demo-admin');
   await precheckDemoIn(transaction, { ...input, admin, number, outcome: 'pass', comments: '' });
   await approveDemoIn(transaction, { ...input, leaders: await demoLeadersIn(transaction), number });
+  // Past its notice, so the demo shows the order's project at work, and the fund's notices stay the
+  // ones the review and calendar steps put up.
+  await demoNoticeEndedIn(transaction, { fundId: input.fundId, number, now: input.now, what: `project #${number}` });
 }
