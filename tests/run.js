@@ -5,7 +5,7 @@
 //   lint        eslint and prettier --check, from the start
 //   typecheck   svelte-check (the app) and tsc (ledger, tests, benchmarks, scripts), after the build
 //   unit        vitest, project "unit" (pure code: the ledger package, formatting, …), after typecheck
-//   db          vitest, project "db" (real PostgreSQL: a fresh database per run), after lint
+//   db          vitest, project "db" (real PostgreSQL: a fresh database per run), after the build
 // (Stages after prepare run side by side as their inputs allow; see `graph`. Output is printed
 // whole per stage. db and e2e each run on a PostgreSQL cluster of their own.)
 // A failing stage does not stop the later ones, so one run shows everything that is wrong.
@@ -202,7 +202,7 @@ await graph([
       ])
   },
   { name: 'unit', after: ['typecheck'], start: () => vitestStage('unit') },
-  { name: 'db', after: ['lint'], start: () => vitestStage('db') }
+  { name: 'db', after: ['build'], start: () => vitestStage('db') }
 ]);
 rmSync(reports, { recursive: true, force: true });
 

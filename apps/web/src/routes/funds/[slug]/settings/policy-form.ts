@@ -306,7 +306,11 @@ function policyJsonOf(values: PolicyFormValues, rows: readonly FilledRow[]) {
     holdBackShare: plainRatio(values.holdBackShare),
     participationMin: values.participationMin === '' ? null : plainRatio(values.participationMin),
     ...(values.voteWorkingDays === '' ? {} : { voteWorkingDays: smallNumber(values.voteWorkingDays) }),
-    needSupportsToOffice: smallNumber(values.needSupportsToOffice),
+    // Written only when it differs from the default, as fundPolicyToJson writes it, so that a policy
+    // adopted again with the same rules has the same JSON.
+    ...(smallNumber(values.needSupportsToOffice) === NEED_SUPPORTS_TO_OFFICE_DEFAULT
+      ? {}
+      : { needSupportsToOffice: smallNumber(values.needSupportsToOffice) }),
     ...(values.residentSignoffs === '' ? {} : { residentSignoffs: smallNumber(values.residentSignoffs) })
   };
 }
