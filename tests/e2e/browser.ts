@@ -1,7 +1,14 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page
+} from 'playwright-core';
 import { expect, inject } from 'vitest';
 import { checkoutRoot } from '../support/postgres';
 
@@ -75,6 +82,46 @@ function waitingForHydration(page: Page): void {
     await waitForHydration(page);
     return response;
   };
+}
+
+/**
+ * Checks a radio button or a checkbox, and insists until it is checked. On a loaded CI machine,
+ * Playwright twice clicked a radio button it had found visible, stable and under the pointer, and
+ * the button stayed unchecked ("Clicking the checkbox did not change its state"). Checking again is
+ * harmless (an option already chosen stays chosen), so the test waits for the outcome, not for one
+ * click.
+ */
+export async function choose(option: Locator): Promise<void> {
+  await expect
+    .poll(async () => {
+      await option.check({ timeout: 10_000 }).catch((error: unknown) => {
+        // Said aloud, so that a CI log shows how often the machine needed a second click.
+        console.warn(`choose: checking again after: ${String(error).split('\n')[0] ?? ''}`);
+      });
+      return await option.isChecked();
+    })
+    .toBe(true);
+}
+
+/**
+ * Clicks a form's button and makes sure the page sent the form. On a loaded CI machine a click
+ * sometimes reached no handler and the page sent nothing, so the test then waited in vain for an
+ * answer. A click that sent nothing changed nothing on the server, so clicking again is safe; a
+ * click that sent the form is never repeated.
+ */
+export async function send(page: Page, button: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const sent = page
+      .waitForRequest((request) => request.method() === 'POST', { timeout: 15_000 })
+      .then(
+        () => true,
+        () => false
+      );
+    await button.click();
+    if (await sent) return;
+    console.warn(`send: the page sent no form after click ${String(attempt)} on ${page.url()}`);
+    if (attempt === 3) throw new Error('three clicks on the button, and the page sent no form');
+  }
 }
 
 /** Fails the test on any WCAG 2.2 AA violation axe finds, listing them readably. */

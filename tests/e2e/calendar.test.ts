@@ -13,7 +13,8 @@ import {
   launchBrowser,
   newVisitor,
   overflowsHorizontally,
-  screenshot
+  screenshot,
+  send
 } from './browser';
 
 /**
@@ -266,7 +267,7 @@ describe.skipIf(!chromiumPath || !library)('the working-day calendar at the turn
       '2027-01-01..2027-01-03\n2027-02-06..2027-02-12\n2027-10-01..2027-10-07'
     );
     await page.getByLabel('Year', { exact: true }).fill('1999');
-    await page.getByRole('button', { name: 'Save the calendar' }).click();
+    await send(page, page.getByRole('button', { name: 'Save the calendar' }));
     await expect
       .poll(() => page.locator('#calendar-year-error').textContent())
       .toBe('The year must be four digits from 2000 to 2099.');

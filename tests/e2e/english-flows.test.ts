@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
-import { chromiumPath, expectAccessible, overflowsHorizontally } from './browser';
+import { chromiumPath, expectAccessible, overflowsHorizontally, choose } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /*
@@ -204,7 +204,7 @@ describe.skipIf(!chromiumPath)('the main flows in English at phone size', () => 
     const adminPage = await englishPage(admin);
     expect((await adminPage.goto(reviewPath))?.status()).toBe(200);
     await checkPage(adminPage);
-    await adminPage.getByLabel('Pass: send to the leadership vote').check();
+    await choose(adminPage.getByLabel('Pass: send to the leadership vote'));
     await adminPage.getByRole('button', { name: 'Record the pre-check' }).click();
     await expect.poll(() => adminPage.getByText('The pre-check is recorded.').count()).toBe(1);
     expect(await statusOf(number)).toBe('in_review');
@@ -212,7 +212,7 @@ describe.skipIf(!chromiumPath)('the main flows in English at phone size', () => 
     const page = await englishPage(leader);
     expect((await page.goto(reviewPath))?.status()).toBe(200);
     await checkPage(page);
-    await page.getByLabel('Approve at the computed match ¥3,000.00').check();
+    await choose(page.getByLabel('Approve at the computed match ¥3,000.00'));
     await page.getByRole('button', { name: 'Cast my vote' }).click();
     await expect.poll(() => page.getByText('Your vote is recorded.').count()).toBe(1);
     await checkPage(page);

@@ -5,7 +5,7 @@ import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy
 import { castVote, precheck } from '../../apps/web/src/lib/server/grants/review';
 import { contribution } from '../support/books';
 import { submittedApplication, type ReviewDb, type World } from '../support/review-world';
-import { chromiumPath, expectAccessible, overflowsHorizontally } from './browser';
+import { chromiumPath, expectAccessible, overflowsHorizontally, choose } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /*
@@ -177,13 +177,13 @@ describe.skipIf(!chromiumPath)('honest refusals in a browser', () => {
     if (voter === undefined) throw new Error('no third leader');
     const page = await pageOf(voter);
     expect((await page.goto(review))?.status()).toBe(200);
-    await page.getByLabel('同意，但调整配套比例').check();
+    await choose(page.getByLabel('同意，但调整配套比例'));
     await page.getByLabel('调整后的配套比例').fill('0.5');
     expect(await press(page, page.getByRole('button', { name: '提交表决' }))).toBe(400);
     await expect.poll(() => page.getByText('请修改以下内容：').count()).toBe(1);
     expect(await page.getByText('无法完成：').count()).toBe(0);
 
-    await page.getByLabel(/同意，按计算的配套金额/).check();
+    await choose(page.getByLabel(/同意，按计算的配套金额/));
     expect(await press(page, page.getByRole('button', { name: '提交表决' }))).toBe(409);
     await expect.poll(() => page.getByText('无法完成：').count()).toBe(1);
     await expect.poll(() => page.getByText(/资金池可用余额不足/).count()).toBe(1);

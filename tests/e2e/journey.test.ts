@@ -17,7 +17,8 @@ import {
   launchBrowser,
   newVisitor,
   overflowsHorizontally,
-  screenshot
+  screenshot,
+  choose
 } from './browser';
 
 /*
@@ -336,7 +337,7 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
     const reviewPath = `${OFFICE}/review/${number}`;
     expect((await admin.goto(reviewPath))?.status()).toBe(200);
     await checkOnce(admin);
-    await admin.getByLabel('通过初审，提交领导小组表决').check();
+    await choose(admin.getByLabel('通过初审，提交领导小组表决'));
     await admin.getByRole('button', { name: '记录初审结论' }).click();
     await expect.poll(() => admin.getByText('初审结论已记录。').count()).toBe(1);
     expect(await statusOf(number)).toBe('in_review');
@@ -351,7 +352,7 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
       const page = await signedIn(leader);
       expect((await page.goto(reviewPath))?.status()).toBe(200);
       if (index === 0) await expectAccessible(page);
-      await page.getByLabel(/同意，按计算的配套金额/).check();
+      await choose(page.getByLabel(/同意，按计算的配套金额/));
       await page.getByRole('button', { name: '提交表决' }).click();
       await expect.poll(() => page.getByText('您的表决已记录。').count()).toBe(1);
       if (index === 0) {
@@ -450,7 +451,7 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
       for (const [index, amount] of paid.entries()) {
         await single.getByLabel('住户').selectOption({ label: `1-1-${101 + index} 住户${index + 1}` });
         await single.getByLabel('金额（元）').fill(amount);
-        await single.getByLabel(index % 3 === 0 ? '现金' : index % 3 === 1 ? '微信' : '银行转账').check();
+        await choose(single.getByLabel(index % 3 === 0 ? '现金' : index % 3 === 1 ? '微信' : '银行转账'));
         await single.getByRole('button', { name: '登记', exact: true }).click();
         await expect.poll(() => paymentsCount(number)).toBe(index + 1);
         // The enhanced form empties itself once the page has its new data; the next payment waits for that.
@@ -516,7 +517,7 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
 
       await admin.goto(`${project}/payouts`);
       expect(await admin.getByLabel('拨付金额（元）').inputValue()).toBe('1380.00');
-      await admin.getByLabel('直接付给供应商').check();
+      await choose(admin.getByLabel('直接付给供应商'));
       await admin.getByLabel('供应商名称').fill('安达道闸');
       await admin.getByRole('button', { name: '提交拨付' }).click();
       await expect.poll(() => admin.getByText('这是您提交的申请，须由另一人复核。').count()).toBe(1);
@@ -553,7 +554,7 @@ describe.skipIf(!chromiumPath)('the pilot journey, from an empty fund to an acti
           .catch(async () => {
             throw new Error(`code ${index} (${code}): ${(await resident.locator('main').innerText()).slice(0, 400)}`);
           });
-        await resident.getByLabel(index < 16 ? '满意' : index < 19 ? '基本满意' : '不满意', { exact: true }).check();
+        await choose(resident.getByLabel(index < 16 ? '满意' : index < 19 ? '基本满意' : '不满意', { exact: true }));
         await resident.getByRole('button', { name: '提交评议' }).click();
         await resident.waitForURL((url) => url.pathname === '/evaluate' && url.search.includes('thanks=1'));
         if (index === 0) await checkOnce(resident);

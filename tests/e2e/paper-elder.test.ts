@@ -16,7 +16,7 @@ import {
   type ReviewDb,
   type World
 } from '../support/review-world';
-import { baseUrl, chromiumPath, expectAccessible, screenshot } from './browser';
+import { baseUrl, chromiumPath, expectAccessible, screenshot, send } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /*
@@ -169,12 +169,12 @@ describe.skipIf(!chromiumPath)('paper that can be checked, outcomes in public, a
     const page = await pageOf(admin);
     expect((await page.goto(`/funds/${SLUG}/notices/2`))?.status()).toBe(200);
     await page.getByLabel('处理意见').fill(`已电话答复${OBJECTOR.name}`);
-    await page.getByRole('button', { name: '驳回异议' }).click();
+    await send(page, page.getByRole('button', { name: '驳回异议' }));
     // A dismissal without a public reason is refused at that field.
     await expect.poll(() => page.getByText('请填写公开理由').count()).toBeGreaterThan(0);
     await expectAccessible(page);
     await page.getByLabel('公开理由').fill(REASON);
-    await page.getByRole('button', { name: '驳回异议' }).click();
+    await send(page, page.getByRole('button', { name: '驳回异议' }));
     await expect.poll(() => page.getByText('异议已处理。').count()).toBe(1);
 
     const visitor = await pageOf(null);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as books from '../../apps/web/src/lib/server/books';
 import { DEMO_POLICY_JSON } from '../../apps/web/src/lib/server/fund/fund-policy';
 import { checkoutRoot } from '../support/postgres';
-import { chromiumPath, expectAccessible, overflowsHorizontally } from './browser';
+import { chromiumPath, expectAccessible, overflowsHorizontally, choose } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /**
@@ -85,7 +85,7 @@ describe.skipIf(!chromiumPath)('closing a month in the browser', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('结账');
     await expect.poll(() => page.getByText('结账不能撤销').count()).toBeGreaterThan(0);
     await page.getByLabel('结账月份').selectOption(MONTH);
-    await page.getByLabel('我知道结账后不能撤销').check();
+    await choose(page.getByLabel('我知道结账后不能撤销'));
     await page.getByRole('button', { name: '结账', exact: true }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('已结账');
     const vouchers = page.locator('.period-vouchers a');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, expectAccessible, overflowsHorizontally, tourShot } from './browser';
+import { PHONE, expectAccessible, overflowsHorizontally, tourShot, choose } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /**
@@ -47,7 +47,7 @@ describe('the project list', () => {
     expect(await overflowsHorizontally(page)).toBe(false);
     await page.getByLabel('小区', { exact: true }).selectOption({ label: '西苑院落' });
     await page.getByLabel('项目名称').fill(`花坛补种 ${fx.run}`);
-    await page.getByLabel(new RegExp(`#${needNumber} `)).check();
+    await choose(page.getByLabel(new RegExp(`#${needNumber} `)));
     await page.getByLabel('责任单位').selectOption({ index: 1 });
     await page.getByLabel('共建项目跟办员').selectOption({ index: 1 });
     await page.getByRole('button', { name: '下单', exact: true }).click();

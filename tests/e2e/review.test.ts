@@ -4,7 +4,7 @@ import { money } from '@gongjian/ledger';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkoutRoot } from '../support/postgres';
-import { DESKTOP, chromiumPath, expectAccessible, overflowsHorizontally, screenshot } from './browser';
+import { DESKTOP, chromiumPath, expectAccessible, overflowsHorizontally, screenshot, choose } from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /*
@@ -101,7 +101,7 @@ describe.skipIf(!chromiumPath)('the review in a browser', () => {
       .click();
     await adminPage.waitForURL(`**${reviewPath()}`);
     await expectAccessible(adminPage);
-    await adminPage.getByLabel('通过初审，提交领导小组表决').check();
+    await choose(adminPage.getByLabel('通过初审，提交领导小组表决'));
     await adminPage.getByRole('button', { name: '记录初审结论' }).click();
     await expect.poll(() => adminPage.getByText('初审结论已记录。').count()).toBe(1);
     expect(await statusOf()).toBe('in_review');
@@ -117,12 +117,12 @@ describe.skipIf(!chromiumPath)('the review in a browser', () => {
     expect((await leaderPage.goto(reviewPath()))?.status()).toBe(200);
     await expectAccessible(leaderPage);
     // An override without a reason is refused with the field's message, keeping the choice.
-    await leaderPage.getByLabel('同意，但调整配套比例').check();
+    await choose(leaderPage.getByLabel('同意，但调整配套比例'));
     await leaderPage.getByLabel('调整后的配套比例').fill('0.5');
     await leaderPage.getByRole('button', { name: '提交表决' }).click();
     await expect.poll(() => leaderPage.getByText('请填写理由。').count()).toBeGreaterThan(0);
     await expectAccessible(leaderPage);
-    await leaderPage.getByLabel(/同意，按计算的配套金额/).check();
+    await choose(leaderPage.getByLabel(/同意，按计算的配套金额/));
     await leaderPage.getByRole('button', { name: '提交表决' }).click();
     await expect.poll(() => leaderPage.getByText('您的表决已记录。').count()).toBe(1);
     await expectAccessible(leaderPage);

@@ -7,7 +7,16 @@ import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import { signInOverHttp } from '../support/people';
 import { checkoutRoot } from '../support/postgres';
 import { activeProject, makeWorld, person as personIn, type ReviewDb, type World } from '../support/review-world';
-import { DESKTOP, baseUrl, chromiumPath, expectAccessible, overflowsHorizontally, screenshot } from './browser';
+import {
+  DESKTOP,
+  baseUrl,
+  chromiumPath,
+  expectAccessible,
+  overflowsHorizontally,
+  screenshot,
+  choose,
+  send
+} from './browser';
 import { fundFixture, type Person } from './fund-fixture';
 
 /*
@@ -89,7 +98,7 @@ describe.skipIf(!chromiumPath)('self-raising and the evaluation in a browser', (
     writeFileSync(receiptFile, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]));
     await single.getByLabel('住户').selectOption({ label: '1-1-101-1 住户1' });
     await single.getByLabel('金额（元）').fill('150');
-    await single.getByLabel('微信').check();
+    await choose(single.getByLabel('微信'));
     await single.getByLabel('收款凭据（可选）').setInputFiles(receiptFile);
     await page.getByRole('button', { name: '登记', exact: true }).click();
     await expect.poll(() => page.getByText(/已登记，记字第\d+号。/).count()).toBe(1);
@@ -174,16 +183,16 @@ describe.skipIf(!chromiumPath)('self-raising and the evaluation in a browser', (
     expect((await resident.goto('/evaluate'))?.status()).toBe(200);
     await expectAccessible(resident);
     await resident.getByLabel('评议码').fill('ZZZZ-ZZZZ');
-    await resident.getByRole('button', { name: '下一步' }).click();
+    await send(resident, resident.getByRole('button', { name: '下一步' }));
     await expect.poll(() => resident.getByText(zh['evaluation_public_error_unknown'] ?? '').count()).toBeGreaterThan(0);
     await expectAccessible(resident);
     await resident.getByLabel('评议码').fill((codes[0] ?? '').toLowerCase());
-    await resident.getByRole('button', { name: '下一步' }).click();
+    await send(resident, resident.getByRole('button', { name: '下一步' }));
     await expect.poll(() => resident.getByText(/您将评议的项目：测试小区「项目 1」/).count()).toBe(1);
     await expectAccessible(resident);
-    await resident.getByLabel('满意', { exact: true }).check();
+    await choose(resident.getByLabel('满意', { exact: true }));
     await resident.getByLabel('意见（可选）').fill(`门禁好用了 ${run}`);
-    await resident.getByRole('button', { name: '提交评议' }).click();
+    await send(resident, resident.getByRole('button', { name: '提交评议' }));
     await expect.poll(() => resident.getByText(zh['evaluation_public_thanks'] ?? '').count()).toBe(1);
     await expect.poll(() => resident.getByText('共 1 户参与评议。').count()).toBe(1);
     await expectAccessible(resident);
@@ -193,16 +202,16 @@ describe.skipIf(!chromiumPath)('self-raising and the evaluation in a browser', (
     // The same code again: refused, with the way to the results.
     await resident.goto('/evaluate');
     await resident.getByLabel('评议码').fill(codes[0] ?? '');
-    await resident.getByRole('button', { name: '下一步' }).click();
+    await send(resident, resident.getByRole('button', { name: '下一步' }));
     await expect.poll(() => resident.getByText(zh['evaluation_public_error_used'] ?? '').count()).toBeGreaterThan(0);
 
     // Without JavaScript, every step is a plain form post.
     const plain = await pageOf(null, { javaScript: false });
     await plain.goto('/evaluate');
     await plain.getByLabel('评议码').fill(codes[1] ?? '');
-    await plain.getByRole('button', { name: '下一步' }).click();
-    await plain.getByLabel('基本满意').check();
-    await plain.getByRole('button', { name: '提交评议' }).click();
+    await send(plain, plain.getByRole('button', { name: '下一步' }));
+    await choose(plain.getByLabel('基本满意'));
+    await send(plain, plain.getByRole('button', { name: '提交评议' }));
     await plain.waitForURL('**/evaluate?fund=*');
     await expect.poll(() => plain.getByText('共 2 户参与评议。').count()).toBe(1);
 
@@ -210,10 +219,10 @@ describe.skipIf(!chromiumPath)('self-raising and the evaluation in a browser', (
     const english = await pageOf(null, { locale: 'en', viewport: DESKTOP });
     expect((await english.goto('/evaluate'))?.status()).toBe(200);
     await english.getByLabel(en['evaluation_public_field_code'] ?? 'Code', { exact: true }).fill(codes[2] ?? '');
-    await english.getByRole('button', { name: en['evaluation_public_next'] ?? 'Next' }).click();
-    await english.getByLabel(en['evaluation_rating_not_satisfied'] ?? '').check();
+    await send(english, english.getByRole('button', { name: en['evaluation_public_next'] ?? 'Next' }));
+    await choose(english.getByLabel(en['evaluation_rating_not_satisfied'] ?? ''));
     await expectAccessible(english);
-    await english.getByRole('button', { name: en['evaluation_public_submit'] ?? '' }).click();
+    await send(english, english.getByRole('button', { name: en['evaluation_public_submit'] ?? '' }));
     await expect.poll(() => english.getByText(en['evaluation_public_thanks'] ?? '').count()).toBe(1);
     await expectAccessible(english);
     await screenshot(english, 'evaluate-thanks-en-desktop');

@@ -11,7 +11,8 @@ import {
   launchBrowser,
   newVisitor,
   overflowsHorizontally,
-  screenshot
+  screenshot,
+  choose
 } from './browser';
 import { DEMO_PASSWORD } from '../../apps/web/src/lib/server/demo/people';
 import { signInOverHttp } from '../support/people';
@@ -204,7 +205,7 @@ describe.skipIf(!chromiumPath)('the shell, in a real browser', () => {
     await page.waitForURL(`${baseUrl}/about`);
     expect(await page.getAttribute('html', 'class')).toContain('elder-mode');
     await page.goto('/settings');
-    await page.getByLabel('Standard').check();
+    await choose(page.getByLabel('Standard'));
     await page.getByRole('button', { name: 'Save' }).nth(1).click();
     await page.waitForURL(`${baseUrl}/settings`);
     expect(await page.getAttribute('html', 'class')).not.toContain('elder-mode');
