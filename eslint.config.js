@@ -1,4 +1,4 @@
-// ESLint for the whole workspace: TypeScript (type-aware where it pays), Svelte, and the house
+// ESLint for the whole workspace: TypeScript, Svelte, and the house
 // rules that a compiler cannot check.
 import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
