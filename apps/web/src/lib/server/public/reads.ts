@@ -4,7 +4,7 @@ import * as database from '../platform/database';
 import { ReplicaLagWatch } from '../platform/replica';
 import { publicSlugOf } from './cache';
 import { ServedStamps } from './served-stamps';
-import { publicSiteShared, type PublicSite, type PublicSiteRead } from './site';
+import { publicSite, publicSiteShared, type PublicSite, type PublicSiteRead } from './site';
 
 /**
  * Where a public page reads from (see README, Read replicas). With DATABASE_REPLICA_URL set, an
@@ -55,7 +55,10 @@ export async function publicSiteOf(
   slug: string
 ): Promise<{ site: PublicSite; stamp: string } | null> {
   const choice = await choiceOf(event);
-  const site = choice.site !== undefined ? choice.site : await publicSiteShared(choice.sql, slug, new Date());
+  // Only anonymous reads share a query under way (see publicSiteShared): one that started before a
+  // signed-in person's own write must not answer them.
+  const read = mayReadBehind(event) ? publicSiteShared : publicSite;
+  const site = choice.site !== undefined ? choice.site : await read(choice.sql, slug, new Date());
   if (site === null) return null;
   // Whoever it is served to (a signed-in person reads the primary), an anonymous visitor after
   // them must not see the fund older than this.
