@@ -6,7 +6,7 @@ import { contribution, createFund } from '../support/books';
 import { createTestUser, signInOverHttp } from '../support/people';
 import { createMigratedDatabase } from '../support/postgres';
 import { startStreamingPair, streamingReplicaUnavailable, type StreamingPair } from '../support/streaming-replica';
-import { startApp, type AppProcess } from './app-process';
+import { runAppToExit, startApp, type AppProcess } from './app-process';
 
 /**
  * Read replicas (README, Read replicas) against a real streaming replica: Debian's PostgreSQL 15,
@@ -133,5 +133,19 @@ describe.skipIf(unavailable !== null)('read replicas, on a real streaming replic
     await pair?.waitForReplay();
     await expect.poll(() => text(`/f/${slug}`)).not.toContain(NOTE);
     expect(await text(`/f/${slug}`)).toContain(headOf(3));
+  });
+});
+
+describe('a broken DATABASE_REPLICA_URL', () => {
+  it('is explained in one line before anything starts, and the app exits 1', async () => {
+    const result = await runAppToExit({
+      DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none',
+      DATABASE_REPLICA_URL: 'mysql://replica/db',
+      PORT: '0'
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'gongjian: DATABASE_REPLICA_URL must start with postgres:// (it starts with mysql://).'
+    );
   });
 });
