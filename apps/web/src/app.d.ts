@@ -2,6 +2,7 @@
 import type { Locale } from '$lib/paraglide/runtime';
 import type { SessionUser } from '$lib/server/auth/session';
 import type { Actor } from '$lib/server/access/policy';
+import type { PublicReadsChoice } from '$lib/server/public/reads';
 
 declare global {
   namespace App {
@@ -17,6 +18,8 @@ declare global {
       sessionToken: string | null;
       /** The password was right and the TOTP code is still to come. */
       secondFactorPending: boolean;
+      /** Where this request's public reads go, chosen once on first use (lib/server/public/reads.ts). */
+      publicReads?: Promise<PublicReadsChoice>;
     }
     /**
      * What an error page is told. Beyond the message, a refusal by the policy (lib/server/access/guard.ts)

@@ -10,7 +10,7 @@ import { ELDER_MODE_COOKIE } from '$lib/preferences';
 import { SESSION_COOKIE, deleteSessionCookie, setSessionCookie, validateSessionToken } from '$lib/server/auth/session';
 import { ANONYMOUS } from '$lib/server/access/policy';
 import { CACHED_BODY_MAX, PublicPageCache, matchesETag, publicETag, publicSlugOf } from '$lib/server/public/cache';
-import { publicSiteShared } from '$lib/server/public/site';
+import { publicSiteOf } from '$lib/server/public/reads';
 import { FORM_TOKEN_COOKIE, FORM_TOKEN_FIELD, formTokenMatches } from '$lib/server/auth/form-token';
 import { publicOrigin } from '$lib/server/access/guard';
 import { inputGuard } from '$lib/server/platform/input-guard';
@@ -175,8 +175,9 @@ const publicCache: Handle = async ({ event, resolve }) => {
   ) {
     return resolve(event);
   }
-  const site = await publicSiteShared(database.sql(), slug, new Date());
-  if (site === null) return resolve(event);
+  // Read where the page will be read (a replica, for an anonymous visitor, when one is set).
+  const found = await publicSiteOf(event, slug);
+  if (found === null) return resolve(event);
   const view = {
     url: event.url.pathname + event.url.search,
     locale: event.locals.locale,
@@ -184,7 +185,7 @@ const publicCache: Handle = async ({ event, resolve }) => {
     // Printed pages carry absolute URLs on this origin: one of a few trusted values, never a Host.
     origin: publicOrigin(event)
   };
-  const etag = publicETag(site.stamp, view, version);
+  const etag = publicETag(found.stamp, view, version);
   const validators = { ETag: etag, 'Cache-Control': 'public, no-cache', Vary: 'Cookie' };
   if (matchesETag(event.request.headers.get('if-none-match'), etag)) {
     return new Response(null, { status: 304, headers: validators });

@@ -5,6 +5,8 @@ import { migrate, type Migration } from './migrate';
 
 export interface OpenOptions {
   databaseUrl: string | undefined;
+  /** A streaming replica of that database, for the public pages' anonymous reads; never migrated. */
+  databaseReplicaUrl?: string | undefined;
   dataDir: string;
   /**
    * The demo's seed, when the demo is installed (see platform/demo-plugin.ts). The database layer
@@ -18,6 +20,8 @@ export interface OpenOptions {
 
 export interface Database {
   sql: Sql;
+  /** The replica's pool (acting as the same role), when DATABASE_REPLICA_URL is set. */
+  replica: Sql | undefined;
   mode: 'embedded' | 'external';
   schemaVersion: number;
   close(): Promise<void>;
@@ -28,6 +32,11 @@ export interface Database {
  * the demo fund. Whatever was started is stopped again if a later step fails.
  */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
+  // Checked before anything starts, so that a broken replica URL leaves nothing running.
+  const replicaUrl =
+    options.databaseReplicaUrl === undefined
+      ? undefined
+      : checkedUrl(options.databaseReplicaUrl, 'DATABASE_REPLICA_URL');
   const embedded = options.databaseUrl
     ? undefined
     : await startEmbedded({
@@ -57,12 +66,15 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       const seeded = await options.seed(app);
       if (seeded.length > 0) options.log(`seeded the demo fund guihuajing (${seeded.join(', ')})`);
     }
+    const replica = replicaUrl === undefined ? undefined : openReplica(replicaUrl, options.log);
     return {
       sql: app,
+      replica,
       mode: embedded ? 'embedded' : 'external',
       schemaVersion: report.schemaVersion,
       async close() {
         await app.end({ timeout: 5 });
+        await replica?.end({ timeout: 5 });
         await embedded?.stop();
       }
     };
@@ -72,6 +84,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     await embedded?.stop();
     throw error;
   }
+}
+
+/**
+ * The replica's pool. It is not pinged here: a replica that is down or still catching up must not
+ * keep the app from starting, since every read it would serve can come from the primary instead
+ * (public/reads.ts falls back to the primary whenever the replica does not answer).
+ */
+function openReplica(url: string, log: (line: string) => void): Sql {
+  log(`anonymous public reads go to the replica at ${redactUrl(url)}`);
+  return createClient(url, { role: APP_ROLE, applicationName: 'gongjian-replica' });
 }
 
 /** The role the app's pool acts as; see sql/002_books.sql for its rights. */
@@ -88,17 +110,17 @@ async function pingAsAppRole(sql: Sql): Promise<void> {
   }
 }
 
-function checkedUrl(url: string): string {
+function checkedUrl(url: string, variable = 'DATABASE_URL'): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new StartupError(
-      'DATABASE_URL is not a URL. Use postgres://user:password@host:5432/database, or unset it to use the embedded database.'
-    );
+    const unset =
+      variable === 'DATABASE_URL' ? 'unset it to use the embedded database' : 'unset it to read from the primary';
+    throw new StartupError(`${variable} is not a URL. Use postgres://user:password@host:5432/database, or ${unset}.`);
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new StartupError(`DATABASE_URL must start with postgres:// (it starts with ${parsed.protocol}//).`);
+    throw new StartupError(`${variable} must start with postgres:// (it starts with ${parsed.protocol}//).`);
   }
   return url;
 }

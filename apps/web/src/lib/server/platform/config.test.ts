@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configuredOrigin, trustedOrigin } from './config';
+import { configuredOrigin, readServerConfig, trustedOrigin } from './config';
 
 const LAN = { address: '192.168.1.20', port: 3000 };
 
@@ -42,5 +42,22 @@ describe('trustedOrigin', () => {
 
   it('falls back to the request without a connection (the dev server, which caches nothing)', () => {
     expect(originFor('http://localhost:5173/f/x', null)).toBe('http://localhost:5173');
+  });
+});
+
+describe('readServerConfig: the replica', () => {
+  it('reads DATABASE_REPLICA_URL and the lag bound, keeping the default for a bound that is not whole seconds', () => {
+    const unset = readServerConfig({});
+    expect(unset.databaseReplicaUrl).toBeUndefined();
+    expect(unset.replicaLagNoteSeconds).toBe(30);
+    const set = readServerConfig({
+      DATABASE_REPLICA_URL: ' postgres://r@replica/gongjian ',
+      REPLICA_LAG_NOTE_SECONDS: '5'
+    });
+    expect(set.databaseReplicaUrl).toBe('postgres://r@replica/gongjian');
+    expect(set.replicaLagNoteSeconds).toBe(5);
+    for (const broken of ['-1', '2.5', 'soon', '']) {
+      expect(readServerConfig({ REPLICA_LAG_NOTE_SECONDS: broken }).replicaLagNoteSeconds).toBe(30);
+    }
   });
 });

@@ -5,6 +5,13 @@ import { dirname, join, resolve } from 'node:path';
 export interface ServerConfig {
   /** A PostgreSQL server to use. When absent, Gongjian runs its own embedded PostgreSQL. */
   databaseUrl: string | undefined;
+  /**
+   * A streaming replica of that PostgreSQL (`DATABASE_REPLICA_URL`). When set, anonymous reads of
+   * the public pages go to it (public/reads.ts); signed-in people and every write use the primary.
+   */
+  databaseReplicaUrl: string | undefined;
+  /** A public page read from the replica says it may be behind once the replica lags more than this. */
+  replicaLagNoteSeconds: number;
   /** Where the embedded PostgreSQL keeps its data. */
   dataDir: string;
   /** Whether to seed the demo fund `guihuajing` on a fresh database. */
@@ -15,11 +22,32 @@ export interface ServerConfig {
 
 export function readServerConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ServerConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  const databaseReplicaUrl = env.DATABASE_REPLICA_URL?.trim() || undefined;
   const dataDir = env.GONGJIAN_DATA_DIR?.trim()
     ? resolve(cwd, env.GONGJIAN_DATA_DIR.trim())
     : join(findCheckoutRoot(cwd), '.data', 'pg');
   const demoSeed = !['0', 'false', 'off', 'no'].includes((env.GONGJIAN_DEMO_SEED ?? '').trim().toLowerCase());
-  return { databaseUrl, dataDir, demoSeed, origin: configuredOrigin(env.ORIGIN) };
+  return {
+    databaseUrl,
+    databaseReplicaUrl,
+    replicaLagNoteSeconds: secondsSetting(env.REPLICA_LAG_NOTE_SECONDS, REPLICA_LAG_NOTE_SECONDS_DEFAULT),
+    dataDir,
+    demoSeed,
+    origin: configuredOrigin(env.ORIGIN)
+  };
+}
+
+/**
+ * Half a minute: a replica on the same network replays within a second, so a lag this long means
+ * it is really behind (a long query holding replay back, a paused or broken stream), and a
+ * resident who reloads should know the figures may not be the newest.
+ */
+export const REPLICA_LAG_NOTE_SECONDS_DEFAULT = 30;
+
+/** A whole number of seconds, zero or more; anything else keeps the default. */
+function secondsSetting(value: string | undefined, fallback: number): number {
+  const text = value?.trim() ?? '';
+  return /^\d{1,9}$/.test(text) ? Number(text) : fallback;
 }
 
 /** `ORIGIN` as an origin (`https://fund.example.cn`), or undefined when unset or not an http(s) URL. */

@@ -1,7 +1,7 @@
 import type { Sql } from '../db/client';
 import { bundledMigrations } from '../db/bundled-migrations';
 import { openDatabase, type Database } from '../db';
-import type { ServerConfig } from './config';
+import { REPLICA_LAG_NOTE_SECONDS_DEFAULT, type ServerConfig } from './config';
 
 /**
  * The app process's one connection pool. It is opened by the `init` server hook before the first
@@ -9,6 +9,8 @@ import type { ServerConfig } from './config';
  * apps/web/server.js).
  */
 let current: Database | undefined;
+/** The configured REPLICA_LAG_NOTE_SECONDS, kept beside the replica it is about. */
+let lagNoteSeconds = REPLICA_LAG_NOTE_SECONDS_DEFAULT;
 
 export async function open(
   config: ServerConfig,
@@ -17,6 +19,7 @@ export async function open(
   if (current) return current;
   const opened = await openDatabase({ ...config, ...options, migrations: bundledMigrations() });
   current = opened;
+  lagNoteSeconds = config.replicaLagNoteSeconds;
   process.once('sveltekit:shutdown', () => {
     current = undefined;
     opened.close().catch((error: unknown) => console.error('gongjian: error while closing the database', error));
@@ -33,4 +36,13 @@ export function sql(): Sql {
 /** The pool if the database was opened, for the health check, which must not throw. */
 export function sqlIfOpen(): Sql | undefined {
   return current?.sql;
+}
+
+/**
+ * The replica for the public pages' anonymous reads, when DATABASE_REPLICA_URL is set. Routes do
+ * not ask for it: they ask public/reads.ts `publicReads(event)`, which decides per request.
+ */
+export function replica(): { sql: Sql; lagNoteSeconds: number } | undefined {
+  const opened = current?.replica;
+  return opened === undefined ? undefined : { sql: opened, lagNoteSeconds };
 }

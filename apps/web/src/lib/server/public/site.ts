@@ -31,6 +31,12 @@ export interface PublicSite {
   stamp: string;
 }
 
+/** A site as read from the database, with the fund's last event (for public/reads.ts). */
+export interface PublicSiteRead extends PublicSite {
+  /** The id of the fund's last recorded event ("0" before the first), a bigint as text. */
+  lastEvent: string;
+}
+
 /**
  * Anything that could be a fund's web name (funds-admin is stricter about new ones); anything
  * else is not looked up at all.
@@ -38,7 +44,7 @@ export interface PublicSite {
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,79}$/;
 
 /** The fund named by a public URL with its ledger head, or null when no fund has that slug. */
-export async function publicSite(sql: Sql, slug: string, now: Date): Promise<PublicSite | null> {
+export async function publicSite(sql: Sql, slug: string, now: Date): Promise<PublicSiteRead | null> {
   if (!SLUG.test(slug)) return null;
   const [row] = await sql<
     { id: string; slug: string; nameZh: string; nameEn: string; seq: string; hash: string; lastEvent: string }[]
@@ -54,11 +60,13 @@ export async function publicSite(sql: Sql, slug: string, now: Date): Promise<Pub
   return {
     fund: { id: row.id, slug: row.slug, nameZh: row.nameZh, nameEn: row.nameEn },
     head: { seq, hash: row.hash },
+    lastEvent: row.lastEvent,
     stamp: `${row.seq}.${row.hash.slice(0, 16)}.${row.lastEvent}.${chinaDateOf(now)}`
   };
 }
 
-const inFlight = new Map<string, Promise<PublicSite | null>>();
+/** The reads under way, per pool (the primary's and the replica's are different answers). */
+const inFlight = new WeakMap<Sql, Map<string, Promise<PublicSiteRead | null>>>();
 
 /**
  * publicSite for the public pages' cache, shared by the requests that arrive while it is being
@@ -67,10 +75,15 @@ const inFlight = new Map<string, Promise<PublicSite | null>>();
  * millisecond) before it arrived; signed-in people, who are the ones who just changed something,
  * never take this path.
  */
-export function publicSiteShared(sql: Sql, slug: string, now: Date): Promise<PublicSite | null> {
-  const pending = inFlight.get(slug);
+export function publicSiteShared(sql: Sql, slug: string, now: Date): Promise<PublicSiteRead | null> {
+  let reads = inFlight.get(sql);
+  if (reads === undefined) {
+    reads = new Map();
+    inFlight.set(sql, reads);
+  }
+  const pending = reads.get(slug);
   if (pending !== undefined) return pending;
-  const reading = publicSite(sql, slug, now).finally(() => inFlight.delete(slug));
-  inFlight.set(slug, reading);
+  const reading = publicSite(sql, slug, now).finally(() => reads.delete(slug));
+  reads.set(slug, reading);
   return reading;
 }

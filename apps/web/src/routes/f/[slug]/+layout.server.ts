@@ -1,8 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/platform/database';
 import { authorize } from '$lib/server/access/guard';
-import { publicSite } from '$lib/server/public/site';
+import { publicReadsBehind, publicSiteOf } from '$lib/server/public/reads';
 import type { LayoutServerLoad } from './$types';
 
 /**
@@ -15,7 +14,9 @@ export const csr = false;
 
 export const load: LayoutServerLoad = async (event) => {
   authorize(event, 'public.read', null);
-  const site = await publicSite(sql(), event.params.slug, new Date());
-  if (site === null) error(404, { message: m.error_not_found() });
-  return { site: { fund: site.fund, head: site.head } };
+  const found = await publicSiteOf(event, event.params.slug);
+  if (found === null) error(404, { message: m.error_not_found() });
+  const { site } = found;
+  // A page read from a replica that lags past the bound says it may be behind (see public/reads.ts).
+  return { site: { fund: site.fund, head: site.head }, behindSeconds: await publicReadsBehind(event) };
 };

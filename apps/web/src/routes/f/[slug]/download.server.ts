@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize } from '$lib/server/access/guard';
 import { downloadResponse, type DownloadFormat } from '$lib/server/public/downloads';
 
@@ -12,13 +12,14 @@ import { downloadResponse, type DownloadFormat } from '$lib/server/public/downlo
 export function ledgerDownload(format: DownloadFormat): (event: RequestEvent<{ slug: string }>) => Promise<Response> {
   return async (event) => {
     authorize(event, 'public.read', null);
+    const reads = await publicReads(event);
     const texts = {
       invalid: (parameters: string) => m.pub_dl_invalid({ parameters }),
       notFound: m.error_not_found(),
       noSuchProject: m.pub_dl_no_such_project()
     };
     return downloadResponse(
-      sql(),
+      reads,
       { slug: event.params.slug, params: event.url.searchParams, now: new Date(), locale: event.locals.locale, texts },
       format
     );

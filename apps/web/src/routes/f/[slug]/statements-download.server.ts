@@ -1,7 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { chinaDateOf } from '@gongjian/ledger';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize } from '$lib/server/access/guard';
 import { publicSite } from '$lib/server/public/site';
 import { statementsResponse, type StatementsFormat } from '$lib/server/public/statements';
@@ -16,8 +16,9 @@ export function statementsDownload(
 ): (event: RequestEvent<{ slug: string }>) => Promise<Response> {
   return async (event) => {
     authorize(event, 'public.read', null);
+    const reads = await publicReads(event);
     const now = new Date();
-    const site = await publicSite(sql(), event.params.slug, now);
+    const site = await publicSite(reads, event.params.slug, now);
     if (site === null) {
       return new Response(`${m.error_not_found()}\n`, {
         status: 404,
@@ -25,7 +26,7 @@ export function statementsDownload(
       });
     }
     return statementsResponse(
-      sql(),
+      reads,
       {
         site,
         params: event.url.searchParams,

@@ -1,4 +1,4 @@
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize } from '$lib/server/access/guard';
 import { ledgerPage, parseLedgerQuery } from '$lib/server/public/ledger';
 import type { PageServerLoad } from './$types';
@@ -10,10 +10,11 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
+  const reads = await publicReads(event);
   const { site } = await event.parent();
   const query = parseLedgerQuery(event.url.searchParams);
   if (!query.ok) return { query: null, invalid: query.invalid, values: query.values, page: null };
-  const page = await ledgerPage(sql(), site.fund.id, query.value);
+  const page = await ledgerPage(reads, site.fund.id, query.value);
   const { after, ...filter } = query.value;
   const values = {
     account: filter.account ?? '',

@@ -1,6 +1,6 @@
 import { LIST_ITEM_STATUSES } from '@gongjian/ledger';
 import * as v from 'valibot';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize } from '$lib/server/access/guard';
 import { currentPolicy } from '$lib/server/fund/fund-policy';
 import { listFilterOptions, listItems, type ListFilters } from '$lib/server/grants/project-list';
@@ -26,6 +26,7 @@ function filterOf<T>(url: URL, key: string, schema: v.GenericSchema<string, T>):
 
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
+  const reads = await publicReads(event);
   const { site } = await event.parent();
   const { url } = event;
   const filters: ListFilters = {
@@ -35,9 +36,9 @@ export const load: PageServerLoad = async (event) => {
     year: filterOf(url, 'year', Year)
   };
   const [items, options, policy] = await Promise.all([
-    listItems(sql(), site.fund.id, filters),
-    listFilterOptions(sql(), site.fund.id),
-    currentPolicy(sql(), site.fund.id)
+    listItems(reads, site.fund.id, filters),
+    listFilterOptions(reads, site.fund.id),
+    currentPolicy(reads, site.fund.id)
   ]);
   // A need's category reads as the policy names it; a key the policy no longer has reads as itself.
   const labels = policy?.policy.categoryLabels ?? {};

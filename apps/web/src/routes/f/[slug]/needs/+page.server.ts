@@ -1,4 +1,4 @@
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { needFiltersOf } from '$lib/server/grants/needs/filters';
 import { publicNeeds } from '$lib/server/grants/needs/reads';
 import { publicNeedsFund } from './needs.server';
@@ -11,8 +11,9 @@ import type { PageServerLoad } from './$types';
  */
 
 export const load: PageServerLoad = async (event) => {
+  const reads = await publicReads(event);
   const fund = await publicNeedsFund(event);
   const filters = needFiltersOf(event.url, { spam: false });
-  const list = await publicNeeds(sql(), fund.id, filters);
+  const list = await publicNeeds(reads, fund.id, filters);
   return { filters, list };
 };

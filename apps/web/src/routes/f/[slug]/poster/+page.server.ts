@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize, publicOrigin } from '$lib/server/access/guard';
 import { qrDataUrl } from '$lib/server/auth/totp';
 import { posterData } from '$lib/server/grants/project-list';
@@ -17,10 +17,11 @@ const CODE = /^[0-9A-Za-z][0-9A-Za-z-]{0,63}$/;
 
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
+  const reads = await publicReads(event);
   const { site } = await event.parent();
   const raw = event.url.searchParams.get('compound');
   const compound = raw !== null && CODE.test(raw) ? raw : null;
-  const poster = await posterData(sql(), site.fund.id, compound);
+  const poster = await posterData(reads, site.fund.id, compound);
   if (poster === null) error(404, { message: m.error_not_found() });
   const base = `${publicOrigin(event)}/f/${site.fund.slug}`;
   const query = poster.compound === null ? '' : `?compound=${encodeURIComponent(poster.compound.code)}`;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize } from '$lib/server/access/guard';
 import { PUBLIC_PROJECT_STATUSES, publicProjects, type PublicProjectFilters } from '$lib/server/public/projects';
 import type { PageServerLoad } from './$types';
@@ -26,6 +26,7 @@ function filterOf<T>(url: URL, key: string, schema: v.GenericSchema<string, T>):
 
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
+  const reads = await publicReads(event);
   const { site } = await event.parent();
   const { url } = event;
   const filters: PublicProjectFilters = {
@@ -34,6 +35,6 @@ export const load: PageServerLoad = async (event) => {
     category: filterOf(url, 'category', Category),
     year: filterOf(url, 'year', Year)
   };
-  const list = await publicProjects(sql(), site.fund.id, filters);
+  const list = await publicProjects(reads, site.fund.id, filters);
   return { filters, list };
 };

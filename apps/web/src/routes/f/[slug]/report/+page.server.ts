@@ -1,5 +1,5 @@
 import { chinaDateOf } from '@gongjian/ledger';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize, publicOrigin } from '$lib/server/access/guard';
 import { parsePeriod, periodReport, printStamp } from '$lib/server/public/print';
 import type { PageServerLoad } from './$types';
@@ -11,11 +11,12 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
+  const reads = await publicReads(event);
   const { site } = await event.parent();
   const now = new Date();
   const period = parsePeriod(event.url.searchParams, chinaDateOf(now));
   if (!period.ok) return { period, report: null, stamp: null };
-  const report = await periodReport(sql(), { fundId: site.fund.id, from: period.from, to: period.to });
+  const report = await periodReport(reads, { fundId: site.fund.id, from: period.from, to: period.to });
   const query = new URLSearchParams({ from: period.from, to: period.to });
   const stamp = printStamp({
     origin: publicOrigin(event),

@@ -1,6 +1,6 @@
 import { IN_KIND_STANDARD, RESOURCE_KINDS } from '@gongjian/ledger';
 import * as v from 'valibot';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize } from '$lib/server/access/guard';
 import { RESOURCE_STATUSES, publicResources, type PublicResourceFilters } from '$lib/server/fund/resources/reads';
 import type { PageServerLoad } from './$types';
@@ -25,6 +25,7 @@ function filterOf<T>(url: URL, key: string, schema: v.GenericSchema<string, T>):
 
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
+  const reads = await publicReads(event);
   const { site } = await event.parent();
   const { url } = event;
   const filters: PublicResourceFilters = {
@@ -33,6 +34,6 @@ export const load: PageServerLoad = async (event) => {
     status: filterOf(url, 'status', Status),
     year: filterOf(url, 'year', Year)
   };
-  const list = await publicResources(sql(), site.fund.id, filters);
+  const list = await publicResources(reads, site.fund.id, filters);
   return { filters, list, standard: IN_KIND_STANDARD };
 };

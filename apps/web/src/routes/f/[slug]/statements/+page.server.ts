@@ -1,5 +1,5 @@
 import { chinaDateOf } from '@gongjian/ledger';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize, publicOrigin } from '$lib/server/access/guard';
 import { printStamp } from '$lib/server/public/print';
 import { loadStatements, parseStatementsPeriod, statementJson } from '$lib/server/public/statements';
@@ -13,13 +13,14 @@ import { statementsPeriodMessage } from './period-message';
  */
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
+  const reads = await publicReads(event);
   const { site } = await event.parent();
   const now = new Date();
   const period = parseStatementsPeriod(event.url.searchParams, chinaDateOf(now));
   if (!period.ok) {
     return { period, error: statementsPeriodMessage(period.code), statements: null, stamp: null };
   }
-  const statements = await loadStatements(sql(), {
+  const statements = await loadStatements(reads, {
     fundId: site.fund.id,
     headSeq: site.head.seq,
     period: { from: period.from, to: period.to }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize } from '$lib/server/access/guard';
 import { checkPrintedHead, type HeadCheck } from '$lib/server/public/ledger';
 import type { PageServerLoad } from './$types';
@@ -22,6 +22,7 @@ const PrintedHead = v.object({
  */
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
+  const reads = await publicReads(event);
   const { site } = await event.parent();
   const params = event.url.searchParams;
   const none: Field[] = [];
@@ -35,6 +36,6 @@ export const load: PageServerLoad = async (event) => {
     });
     return { values: raw, check: null, invalid: [...new Set(invalid)] };
   }
-  const check: HeadCheck = await checkPrintedHead(sql(), site.fund.id, parsed.output.seq, parsed.output.hash);
+  const check: HeadCheck = await checkPrintedHead(reads, site.fund.id, parsed.output.seq, parsed.output.hash);
   return { values: raw, check: { result: check, seq: parsed.output.seq }, invalid: none };
 };

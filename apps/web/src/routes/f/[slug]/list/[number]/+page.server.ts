@@ -1,9 +1,9 @@
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
+import { publicReads, publicSiteOf } from '$lib/server/public/reads';
 import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { authorize, clientAddress } from '$lib/server/access/guard';
-import { publicSite } from '$lib/server/public/site';
 import { evaluateItem, itemDetail, itemNumberOf } from '$lib/server/grants/project-list';
 import { LIST_REFUSALS, LIST_REFUSED } from '$lib/server/grants/project-list/refusals';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,17 +15,21 @@ import type { Actions, PageServerLoad } from './$types';
  * delivered, the form to rate it with a household code (a plain POST: public pages ship no JS).
  */
 
-async function paramsOf(event: Pick<RequestEvent, 'locals' | 'url'> & { params: { slug: string; number: string } }) {
+async function paramsOf(
+  event: Pick<RequestEvent, 'locals' | 'url' | 'request'> & { params: { slug: string; number: string } }
+) {
   authorize(event, 'public.read', null);
-  const site = await publicSite(sql(), event.params.slug, new Date());
+  // The fund as this request's other public reads see it (see public/reads.ts).
+  const site = (await publicSiteOf(event, event.params.slug))?.site ?? null;
   const number = itemNumberOf(event.params.number);
   if (site === null || number === null) error(404, { message: m.error_not_found() });
   return { fund: site.fund, number };
 }
 
 export const load: PageServerLoad = async (event) => {
+  const reads = await publicReads(event);
   const { fund, number } = await paramsOf(event);
-  const item = await itemDetail(sql(), { fundId: fund.id, number, audience: 'public' });
+  const item = await itemDetail(reads, { fundId: fund.id, number, audience: 'public' });
   if (item === null) error(404, { message: m.error_not_found() });
   // The office's private note stays in the office.
   return { item: { ...item, note: '' } };

@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { refusalMessage } from '$lib/server/platform/refusal-messages';
 import { clientAddress } from '$lib/server/access/guard';
@@ -17,8 +18,9 @@ import type { Actions, PageServerLoad } from './$types';
  * household code (户码), once. A plain POST: public pages ship no JavaScript.
  */
 export const load: PageServerLoad = async (event) => {
+  const reads = await publicReads(event);
   const { fund, number } = await publicNeedParams(event);
-  const [need, categories] = await Promise.all([publicNeed(sql(), fund.id, number), categoryOptions(sql(), fund.id)]);
+  const [need, categories] = await Promise.all([publicNeed(reads, fund.id, number), categoryOptions(reads, fund.id)]);
   if (need === null) error(404, { message: m.error_not_found() });
   const { id: _id, ...shown } = need;
   return { need: shown, categories };

@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { UPLOAD_REQUEST_BYTES_MAX } from '$lib/server/platform/attachments';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { refusalMessage } from '$lib/server/platform/refusal-messages';
@@ -19,12 +20,13 @@ import type { Actions, PageServerLoad } from './$types';
  * never kept by any cache: two residents must never share one. The answer is the follow page.
  */
 export const load: PageServerLoad = async (event) => {
+  const reads = await publicReads(event);
   const fund = await publicNeedsFund(event);
   event.setHeaders({ 'cache-control': 'no-store' });
   const [compounds, categories] = await Promise.all([
-    sql()<{ id: string; code: string; name: string }[]>`
+    reads<{ id: string; code: string; name: string }[]>`
       select id::text as id, code, name from compounds where fund_id = ${fund.id} order by code`,
-    categoryOptions(sql(), fund.id)
+    categoryOptions(reads, fund.id)
   ]);
   const code = event.url.searchParams.get('compound');
   const chosen = compounds.find((compound) => compound.code === code) ?? null;

@@ -2,6 +2,7 @@ import { chinaDateOf } from '@gongjian/ledger';
 import { error, fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize, clientAddress } from '$lib/server/access/guard';
 import { publicNotice } from '$lib/server/grants/notices';
 import { fileObjectionFromForm } from '$lib/server/grants/objection-form';
@@ -16,8 +17,9 @@ import type { Actions, PageServerLoad } from './$types';
  * objection form, which works as a plain POST (public pages ship no JavaScript).
  */
 export const load: PageServerLoad = async (event) => {
+  const reads = await publicReads(event);
   const { fund, number } = await publicProjectParams(event);
-  const project = await publicProject(sql(), fund.id, number, new Date());
+  const project = await publicProject(reads, fund.id, number, new Date());
   if (project === null) error(404, { message: m.error_not_found() });
   return { project };
 };

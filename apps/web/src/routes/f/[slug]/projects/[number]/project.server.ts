@@ -1,8 +1,8 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/platform/database';
 import { authorize } from '$lib/server/access/guard';
-import { publicSite, type PublicFund } from '$lib/server/public/site';
+import type { PublicFund } from '$lib/server/public/site';
+import { publicSiteOf } from '$lib/server/public/reads';
 
 /** A project number as public URLs write it: 1, 2, 3, … without leading zeros. */
 const NUMBER = /^[1-9][0-9]{0,8}$/;
@@ -13,10 +13,11 @@ const NUMBER = /^[1-9][0-9]{0,8}$/;
  * to find out.
  */
 export async function publicProjectParams(
-  event: Pick<RequestEvent, 'locals' | 'url'> & { params: { slug: string; number: string } }
+  event: Pick<RequestEvent, 'locals' | 'url' | 'request'> & { params: { slug: string; number: string } }
 ): Promise<{ fund: PublicFund; number: number }> {
   authorize(event, 'public.read', null);
-  const site = await publicSite(sql(), event.params.slug, new Date());
+  // The fund as this request's other public reads see it (see public/reads.ts).
+  const site = (await publicSiteOf(event, event.params.slug))?.site ?? null;
   if (site === null || !NUMBER.test(event.params.number)) error(404, { message: m.error_not_found() });
   return { fund: site.fund, number: Number(event.params.number) };
 }

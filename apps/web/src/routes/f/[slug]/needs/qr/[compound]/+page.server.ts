@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { publicOrigin } from '$lib/server/access/guard';
 import { qrDataUrl } from '$lib/server/auth/totp';
 import { publicNeedsFund } from '../../needs.server';
@@ -12,8 +12,9 @@ import type { PageServerLoad } from './$types';
  * Host header), as on every printed sheet.
  */
 export const load: PageServerLoad = async (event) => {
+  const reads = await publicReads(event);
   const fund = await publicNeedsFund(event);
-  const [compound] = await sql()<{ code: string; name: string }[]>`
+  const [compound] = await reads<{ code: string; name: string }[]>`
     select code, name from compounds where fund_id = ${fund.id} and code = ${event.params.compound.slice(0, 64)}`;
   if (compound === undefined) error(404, { message: m.error_not_found() });
   const url = `${publicOrigin(event)}/f/${fund.slug}/needs/new?compound=${encodeURIComponent(compound.code)}`;

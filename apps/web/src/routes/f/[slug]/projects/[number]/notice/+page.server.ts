@@ -1,7 +1,7 @@
 import { chinaDateOf } from '@gongjian/ledger';
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { authorize, publicOrigin } from '$lib/server/access/guard';
 import { printNotice, printStamp } from '$lib/server/public/print';
 import type { PageServerLoad } from './$types';
@@ -14,11 +14,12 @@ const NUMBER = /^[1-9][0-9]{0,8}$/;
  */
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
+  const reads = await publicReads(event);
   const { site } = await event.parent();
   if (!NUMBER.test(event.params.number)) error(404, { message: m.error_not_found() });
   const now = new Date();
   const number = Number(event.params.number);
-  const notice = await printNotice(sql(), { fundId: site.fund.id, number, today: chinaDateOf(now) });
+  const notice = await printNotice(reads, { fundId: site.fund.id, number, today: chinaDateOf(now) });
   if (notice === null) error(404, { message: m.error_not_found() });
   const stamp = printStamp({
     origin: publicOrigin(event),

@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { clientAddress } from '$lib/server/access/guard';
 import { failureStatusOf } from '$lib/server/platform/form-errors';
 import { signOff, signoffPageOf } from '$lib/server/projects/signoffs';
@@ -17,8 +18,9 @@ import type { Actions, PageServerLoad } from './$types';
  */
 
 export const load: PageServerLoad = async (event) => {
+  const reads = await publicReads(event);
   const { fund, number } = await publicProjectParams(event);
-  const shown = await signoffPageOf(sql(), { fundId: fund.id, number });
+  const shown = await signoffPageOf(reads, { fundId: fund.id, number });
   if (shown === null) error(404, { message: m.error_not_found() });
   return { number, shown };
 };

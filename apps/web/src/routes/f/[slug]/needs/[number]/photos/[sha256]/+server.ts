@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { SHA256_HEX } from '$lib/server/platform/attachments';
 import { publicNeedPhoto } from '$lib/server/grants/needs/reads';
 import { publicNeedParams } from '../../../needs.server';
@@ -11,10 +11,11 @@ import type { RequestHandler } from './$types';
  * URL names the bytes by their hash and a check is never undone, so the answer may be kept.
  */
 export const GET: RequestHandler = async (event) => {
+  const reads = await publicReads(event);
   const { fund, number } = await publicNeedParams(event);
   const sha256 = event.params.sha256;
   const photo = SHA256_HEX.test(sha256)
-    ? await publicNeedPhoto(sql(), { fundId: fund.id, number, sha256, checkedOnly: true })
+    ? await publicNeedPhoto(reads, { fundId: fund.id, number, sha256, checkedOnly: true })
     : null;
   if (photo === null) error(404, { message: m.error_not_found() });
   return new Response(new Uint8Array(photo.content), {

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { sql } from '$lib/server/platform/database';
+import { publicReads } from '$lib/server/public/reads';
 import { publicFile } from '$lib/server/public/projects';
 import { publicProjectParams } from '../../project.server';
 import type { RequestHandler } from './$types';
@@ -14,8 +14,9 @@ const EXTENSIONS = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png':
  * carry a name); the file is named by its hash.
  */
 export const GET: RequestHandler = async (event) => {
+  const reads = await publicReads(event);
   const { fund, number } = await publicProjectParams(event);
-  const file = await publicFile(sql(), fund.id, number, event.params.sha256);
+  const file = await publicFile(reads, fund.id, number, event.params.sha256);
   if (file === null) error(404, { message: m.error_not_found() });
   return new Response(new Uint8Array(file.content), {
     headers: {
