@@ -28,12 +28,8 @@ describe('reminders', () => {
   });
 
   it('reminds a leader the working day before the vote ends, or on the last day of a one-day period', () => {
-    expect(voteReminder({ inReviewOn: '2026-03-06', voteEndsOn: '2026-03-11' }, WITH_2026).remindOn).toBe(
-      '2026-03-10'
-    );
-    expect(voteReminder({ inReviewOn: '2026-03-06', voteEndsOn: '2026-03-09' }, WITH_2026).remindOn).toBe(
-      '2026-03-09'
-    );
+    expect(voteReminder({ inReviewOn: '2026-03-06', voteEndsOn: '2026-03-11' }, WITH_2026).remindOn).toBe('2026-03-10');
+    expect(voteReminder({ inReviewOn: '2026-03-06', voteEndsOn: '2026-03-09' }, WITH_2026).remindOn).toBe('2026-03-09');
   });
 
   it('is due on its day and on every later day, never before', () => {

@@ -58,7 +58,10 @@ export function voteReminder(
  * the notice's last day ("the notice ends tomorrow"), since the grant cannot become active while
  * one is open.
  */
-export function noticeObjectionsReminder(input: { readonly noticeEndsOn: string }, calendar: WorkingCalendar): Reminder {
+export function noticeObjectionsReminder(
+  input: { readonly noticeEndsOn: string },
+  calendar: WorkingCalendar
+): Reminder {
   return { dueOn: input.noticeEndsOn, remindOn: workingDayBefore(input.noticeEndsOn, calendar) };
 }
 

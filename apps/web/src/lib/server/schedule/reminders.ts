@@ -1,10 +1,4 @@
-import {
-  chinaDateOf,
-  noticeObjectionsReminder,
-  reminderIsDue,
-  voteReminder,
-  type Reminder
-} from '@gongjian/ledger';
+import { chinaDateOf, noticeObjectionsReminder, reminderIsDue, voteReminder, type Reminder } from '@gongjian/ledger';
 import type { Sql } from '../db/client';
 import { can, type ApplicationStatus } from '../access/policy';
 import { refuse, runCommand, type Failure } from '../platform/command';
@@ -59,7 +53,10 @@ export const voteRemindersStep: ScheduleStep = {
       // A recused leader (the applicant's compound or unit) is not asked to vote.
       if (!can(reader, 'application.vote', { ...row, status: row.status }).allowed) continue;
       const endsOn = await voteEndsOn(sql, { ...row, inReviewSince: row.inReviewSince }, cache);
-      const reminder = voteReminder({ inReviewOn: chinaDateOf(row.inReviewSince), voteEndsOn: endsOn }, context.calendar);
+      const reminder = voteReminder(
+        { inReviewOn: chinaDateOf(row.inReviewSince), voteEndsOn: endsOn },
+        context.calendar
+      );
       if (!reminderIsDue(reminder, context.today)) continue;
       const subject = `vote:${row.applicationId}:r${row.revision}`;
       if (await sendReminder(sql, { ...row, kind: 'reminder.vote', subject, reminder, now: context.now })) sent += 1;

@@ -71,10 +71,7 @@ async function runSteps(sql: Sql, now: Date, steps: readonly ScheduleStep[]): Pr
  * Records a step's run: always its last run (schedule_steps), and a row in schedule_runs when it
  * changed something or failed, so that a scheduler ticking every minute keeps a short log.
  */
-async function recordStep(
-  sql: Sql,
-  input: StepRun & { error: string; now: Date; startedAt: Date }
-): Promise<void> {
+async function recordStep(sql: Sql, input: StepRun & { error: string; now: Date; startedAt: Date }): Promise<void> {
   const finishedAt = new Date();
   await sql`
     insert into schedule_steps (step, last_run_for, last_finished_at, last_outcome)
