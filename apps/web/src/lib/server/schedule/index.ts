@@ -1,4 +1,5 @@
 export { runDueSteps, SCHEDULE_LOCK_KEY, type ScheduleRun, type StepRun, type StepOutcome } from './run';
 export { startScheduler, type Scheduler, type SchedulerOptions } from './scheduler';
 export { readScheduleConfig, startSchedule, SCHEDULER_INTERVAL_SECONDS_DEFAULT, type ScheduleConfig } from './start';
-export { SCHEDULE_STEPS, type ScheduleContext, type ScheduleStep } from './steps';
+export { SCHEDULE_STEPS } from './steps';
+export type { ScheduleContext, ScheduleStep } from './step';

@@ -1,5 +1,5 @@
 import { activateEndedNotices } from '../grants/review';
-import type { ScheduleStep } from './steps';
+import type { ScheduleStep } from './step';
 
 /**
  * A notice that has ended makes its grant active, with no page opened: the review's own rule and

@@ -4,7 +4,7 @@ import { can, type ApplicationStatus } from '../access/policy';
 import { refuse, runCommand, type Failure } from '../platform/command';
 import { readerOf } from '../people/delivery/render';
 import { voteEndsOn } from '../people/todo';
-import type { ScheduleStep } from './steps';
+import type { ScheduleStep } from './step';
 
 /**
  * Reminders, written as notifications (so the inbox shows them and the outbox sends them to each

@@ -1,7 +1,8 @@
 import { chinaDateOf, isWorkingDay } from '@gongjian/ledger';
 import type { Sql } from '../db/client';
 import { loadCalendar } from '../fund/calendar';
-import { SCHEDULE_STEPS, type ScheduleContext, type ScheduleStep } from './steps';
+import type { ScheduleContext, ScheduleStep } from './step';
+import { SCHEDULE_STEPS } from './steps';
 
 /**
  * One run of the scheduler's steps as of `now`. One process runs them at a time: the run holds a

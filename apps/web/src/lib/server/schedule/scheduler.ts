@@ -1,6 +1,6 @@
 import type { Sql } from '../db/client';
 import { runDueSteps, type ScheduleRun } from './run';
-import type { ScheduleStep } from './steps';
+import type { ScheduleStep } from './step';
 
 /**
  * The scheduler of one app process: it runs the steps at once and then every interval. Every
