@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../apps/web/src/lib/server/db/client';
 import type { Actor } from '../../apps/web/src/lib/server/access/policy';
 import { castVote, precheck } from '../../apps/web/src/lib/server/grants/review';
-import { runDueSteps, startScheduler, type ScheduleRun } from '../../apps/web/src/lib/server/schedule';
+import {
+  runDueSteps,
+  scheduleOverview,
+  startScheduler,
+  type ScheduleRun
+} from '../../apps/web/src/lib/server/schedule';
 import { startWorker, stopWorker, type Worker } from '../support/books-processes';
 import { openPeopleDatabase } from '../support/people-db';
 import { idOf, makeWorld, person, submittedApplication, type ReviewDb, type World } from '../support/review-world';
@@ -160,6 +165,16 @@ describe('the scheduler, with an injected clock', () => {
       { step: 'vote_reminders', counts: { sent: 3 } },
       { step: 'objection_reminders', counts: { sent: 1 } }
     ]);
+    // The platform administrator's page reads the same log; nobody else may.
+    expect(await scheduleOverview(app, cast.admin)).toBeNull();
+    const platformAdmin: Actor = cast.admin.kind === 'user' ? { ...cast.admin, platformAdmin: true } : cast.admin;
+    const overview = await scheduleOverview(app, platformAdmin);
+    expect(overview?.steps.map((step) => [step.step, step.lastOutcome])).toEqual([
+      ['notice_end', 'done'],
+      ['vote_reminders', 'done'],
+      ['objection_reminders', 'done']
+    ]);
+    expect(overview?.runs.map((run) => run.step)).toEqual(['objection_reminders', 'vote_reminders', 'notice_end']);
   });
 
   it('makes one activation and one notification when two processes run the steps at the same moment', async () => {
