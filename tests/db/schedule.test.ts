@@ -93,7 +93,8 @@ async function remindersOf(applicationId: string, kind: string): Promise<string[
   const rows = await owner<{ userId: string }[]>`
     select user_id::text as "userId" from notifications
      where application_id = ${applicationId} and kind = ${kind} order by user_id`;
-  return rows.map((row) => row.userId);
+  // Sorted as text, as the expected lists are.
+  return rows.map((row) => row.userId).sort();
 }
 
 beforeAll(async () => {
@@ -180,6 +181,7 @@ describe('the scheduler, with an injected clock', () => {
   it('makes one activation and one notification when two processes run the steps at the same moment', async () => {
     const cast = await castOf('schedule-race');
     const granted = await applicationOf(cast, 1, true);
+    const voting = await applicationOf(cast, 2, false);
     const workers: Worker[] = [];
     try {
       // Both start at once: each compiles the app's server code, which is most of this test's time.
@@ -201,5 +203,6 @@ describe('the scheduler, with an injected clock', () => {
     }
     expect(await factsOf(granted)).toMatchObject({ status: 'active', activations: 1 });
     expect(await remindersOf(granted, 'application.active')).toEqual([idOf(cast.committee), idOf(cast.admin)].sort());
+    expect(await remindersOf(voting, 'reminder.vote')).toEqual(cast.leaders.map(idOf).sort());
   });
 });

@@ -23,7 +23,8 @@ interface VoteCandidate {
   compoundId: string;
   applicantUnitId: string | null;
   policyVersion: number | null;
-  inReviewSince: Date;
+  /** Null only for an application written straight into the tables, with no transition into review. */
+  inReviewSince: Date | null;
   userId: string;
 }
 
@@ -49,6 +50,7 @@ export const voteRemindersStep: ScheduleStep = {
     const cache = { periods: new Map<number, number | null>(), calendar: { loaded: context.calendar } };
     let sent = 0;
     for (const row of candidates) {
+      if (row.inReviewSince === null) continue;
       const reader = await readerOf(sql, row.userId);
       // A recused leader (the applicant's compound or unit) is not asked to vote.
       if (!can(reader, 'application.vote', { ...row, status: row.status }).allowed) continue;
