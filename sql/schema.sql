@@ -1147,6 +1147,47 @@ create table resources (
   constraint resources_fund_id_number_key UNIQUE (fund_id, number)
 );
 
+create table schedule_reminders (
+  user_id bigint not null,
+  subject text not null,
+  due_on date not null,
+  fund_id bigint not null,
+  notification_id bigint not null,
+  sent_at timestamp with time zone not null,
+  constraint schedule_reminder_subject_is_short CHECK (subject ~ '^[a-z_]{1,30}:[0-9]{1,19}(:r[0-9]{1,9})?$'::text),
+  constraint schedule_reminders_fund_id_fkey FOREIGN KEY (fund_id) REFERENCES funds(id),
+  constraint schedule_reminders_notification_id_fkey FOREIGN KEY (notification_id) REFERENCES notifications(id),
+  constraint schedule_reminders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id),
+  constraint schedule_reminders_pkey PRIMARY KEY (user_id, subject, due_on)
+);
+
+create table schedule_runs (
+  id bigint not null generated always as identity,
+  step text not null,
+  run_for timestamp with time zone not null,
+  started_at timestamp with time zone not null,
+  finished_at timestamp with time zone not null,
+  outcome text not null,
+  counts jsonb not null default '{}'::jsonb,
+  error text not null default ''::text,
+  constraint schedule_counts_are_an_object CHECK (jsonb_typeof(counts) = 'object'::text),
+  constraint schedule_error_is_short CHECK (length(error) <= 500),
+  constraint schedule_outcome_is_known CHECK (outcome = ANY (ARRAY['done'::text, 'failed'::text])),
+  constraint schedule_run_finishes_after_it_starts CHECK (finished_at >= started_at),
+  constraint schedule_step_is_a_name CHECK (step ~ '^[a-z][a-z0-9_]{1,62}$'::text),
+  constraint schedule_runs_pkey PRIMARY KEY (id)
+);
+
+create table schedule_steps (
+  step text not null,
+  last_run_for timestamp with time zone not null,
+  last_finished_at timestamp with time zone not null,
+  last_outcome text not null,
+  constraint schedule_outcome_is_known CHECK (last_outcome = ANY (ARRAY['done'::text, 'failed'::text, 'skipped'::text])),
+  constraint schedule_step_is_a_name CHECK (step ~ '^[a-z][a-z0-9_]{1,62}$'::text),
+  constraint schedule_steps_pkey PRIMARY KEY (step)
+);
+
 create table schema_migrations (
   version integer not null,
   name text not null,
@@ -1338,6 +1379,8 @@ CREATE INDEX payouts_by_application ON public.payouts USING btree (application_i
 CREATE INDEX postings_by_account ON public.postings USING btree (fund_id, account_code, entry_seq);
 
 CREATE INDEX resource_contributions_by_resource ON public.resource_contributions USING btree (resource_id, given_on);
+
+CREATE INDEX schedule_runs_latest ON public.schedule_runs USING btree (id DESC);
 
 CREATE INDEX self_raised_payments_by_application ON public.self_raised_payments USING btree (application_id, id);
 
@@ -2338,6 +2381,12 @@ grant DELETE, INSERT, SELECT, UPDATE on resource_contributions to gongjian_app;
 grant DELETE, INSERT, SELECT, UPDATE on resources to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on reversed_entries to gongjian_app;
+
+grant INSERT, SELECT on schedule_reminders to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on schedule_runs to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on schedule_steps to gongjian_app;
 
 grant SELECT on schema_migrations to gongjian_app;
 

@@ -188,6 +188,20 @@ describe.skipIf(!chromiumPath)('setting up a fund in a real browser', () => {
     await context.close();
   });
 
+  // Issue 19: the scheduler's last runs, read-only, on the platform administrator's phone.
+  it('shows the scheduler’s steps and their last runs at 360 px', async () => {
+    const context = await platformVisitor('zh-CN');
+    const page = await context.newPage();
+    await page.goto('/account');
+    await page.getByRole('link', { name: /定时任务的最近运行/ }).click();
+    await page.waitForURL(`${baseUrl}/admin/schedule`);
+    expect(await page.locator('h1').textContent()).toBe('定时任务');
+    expect(await page.locator('main').textContent()).toContain('公示期满转为实施');
+    expect(await overflowsHorizontally(page)).toBe(false);
+    await expectAccessible(page);
+    await context.close();
+  });
+
   // axe needs JavaScript in the page, so this run checks behaviour only.
   it('works without JavaScript: a refused form keeps its values, and the link shows after the redirect', async () => {
     const slug = `af-nojs-${run}`;

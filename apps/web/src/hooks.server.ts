@@ -15,6 +15,7 @@ import { FORM_TOKEN_COOKIE, FORM_TOKEN_FIELD, formTokenMatches } from '$lib/serv
 import { publicOrigin } from '$lib/server/access/guard';
 import { inputGuard } from '$lib/server/platform/input-guard';
 import { startDelivery } from '$lib/server/people/delivery/start';
+import { startSchedule } from '$lib/server/schedule/start';
 import type { Handle, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { TOKEN_IN_URL, baselineHeaders } from '../security-headers.js';
 import { sequence } from '@sveltejs/kit/hooks';
@@ -36,6 +37,8 @@ export const init: ServerInit = async () => {
   });
   // The outbox's delivery worker (one per deployment, through an advisory lock; see README, Notifications).
   startDelivery(opened.sql, env, (line) => console.log(`gongjian: ${line}`));
+  // The on-time steps (a notice that ended, reminders), one process at a time (see README, On-time schedules).
+  startSchedule(opened.sql, env, (line) => console.log(`gongjian: ${line}`));
 };
 
 const i18n: Handle = ({ event, resolve }) =>

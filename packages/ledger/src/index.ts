@@ -178,6 +178,14 @@ export {
 } from './grants/working-days.js';
 export { voteDeadline } from './grants/vote-deadline.js';
 export {
+  VOTE_REMINDER_WORKING_DAYS,
+  noticeObjectionsReminder,
+  reminderIsDue,
+  voteReminder,
+  workingDayBefore,
+  type Reminder
+} from './grants/reminders.js';
+export {
   GRANTED_STATES,
   GRANT_STATES,
   QUOTA_STATES,

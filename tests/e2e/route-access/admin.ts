@@ -13,6 +13,11 @@ const calendarManage: Access = {
   decide: (actor) => can(actor, 'platform.calendar.manage', null)
 };
 
+const scheduleRead: Access = {
+  kind: 'policy',
+  decide: (actor) => can(actor, 'platform.schedule.read', null)
+};
+
 export const ADMIN_REGISTRY: Record<string, RouteEntry> = {
   '/admin/funds': {
     targets: () => [{ path: '/admin/funds', fundId: null, compoundId: null }],
@@ -30,6 +35,13 @@ export const ADMIN_REGISTRY: Record<string, RouteEntry> = {
       // An empty form has no idempotency key, so even an allowed post is refused (400) and saves nothing.
       save: { access: calendarManage, body: () => ({}) }
     },
+    endpoints: {}
+  },
+  // The scheduler's last runs: read-only, no actions.
+  '/admin/schedule': {
+    targets: () => [{ path: '/admin/schedule', fundId: null, compoundId: null }],
+    load: scheduleRead,
+    actions: {},
     endpoints: {}
   }
 };

@@ -75,6 +75,7 @@ export const load: PageServerLoad = async (event) => {
     platformAdmin: user.platformAdmin,
     platformFundsLink: can(actor, 'platform.funds.manage', null).allowed,
     platformCalendarLink: can(actor, 'platform.calendar.manage', null).allowed,
+    platformScheduleLink: can(actor, 'platform.schedule.read', null).allowed,
     totpEnrolled: user.totpEnrolled,
     totpRequired,
     sessions: await countUserSessions(sql(), user.id, new Date()),

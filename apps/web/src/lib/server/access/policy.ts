@@ -103,6 +103,8 @@ export interface Resources {
   'platform.funds.manage': null;
   /** Entering a year's public holidays and make-up working days, which every fund's notices count by. */
   'platform.calendar.manage': null;
+  /** The scheduler's last runs (the on-time steps of every fund): the platform's business. */
+  'platform.schedule.read': null;
   /** An approved grant's project page: its money, spending, acceptance and close. */
   'project.read': ApplicationRef;
   /** Recording households' self-raised payments and printing their receipts. */
@@ -233,6 +235,7 @@ const rules: { [A in Action]: Rule<A> } = {
   'platform.funds.manage': (user) => (user.platformAdmin ? ALLOW : deny('role_required')),
   // The calendar is the whole installation's, so no fund's administrator may change it.
   'platform.calendar.manage': (user) => (user.platformAdmin ? ALLOW : deny('role_required')),
+  'platform.schedule.read': (user) => (user.platformAdmin ? ALLOW : deny('role_required')),
   'project.read': (user, project) => {
     const decision = servesCompound(user, project.fundId, project.compoundId)
       ? ALLOW

@@ -54,7 +54,8 @@ export function targetPath(target: InboxTarget, slug: string, number: number | n
   return paths[target];
 }
 
-async function readerOf(sql: Sql, userId: string): Promise<Actor> {
+/** A notification's reader as the policy sees them: their memberships (the scheduler's reminders ask it too). */
+export async function readerOf(sql: Sql, userId: string): Promise<Actor> {
   const memberships = await sql<Membership[]>`
     select fund_id::text as "fundId", role, unit_id::text as "unitId", compound_id::text as "compoundId"
       from memberships where user_id = ${userId}`;

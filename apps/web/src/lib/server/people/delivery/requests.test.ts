@@ -29,6 +29,22 @@ describe('what a notification asks of its reader', () => {
     expect(askOf({ ...input, applicationStatus: 'approved' })).toEqual({ kind: 'information', status: 'in_review' });
   });
 
+  it('asks again, in the same words, when the scheduler reminds (reminder.vote, reminder.objections)', () => {
+    const vote = { ...base, notificationKind: 'reminder.vote', actor: as([leader]), voteEndsOn: '2026-12-18' };
+    expect(askOf({ ...vote, applicationStatus: 'in_review' })).toEqual({
+      kind: 'request',
+      verb: 'vote',
+      deadline: '2026-12-18'
+    });
+    expect(askOf({ ...vote, applicationStatus: 'approved' }).kind).toBe('information');
+    const objections = { ...base, notificationKind: 'reminder.objections', noticeEndsOn: '2026-12-11' };
+    expect(askOf({ ...objections, applicationStatus: 'approved', actor: as([admin]) })).toEqual({
+      kind: 'request',
+      verb: 'decide_objection',
+      deadline: '2026-12-11'
+    });
+  });
+
   it('only informs a reader without the role that acts', () => {
     const input = { ...base, notificationKind: 'application.in_review', applicationStatus: 'in_review' };
     expect(askOf({ ...input, actor: as([admin]) })).toEqual({ kind: 'information', status: 'in_review' });

@@ -60,7 +60,13 @@ const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
     'acceptance.recorded',
     { verb: 'confirm_acceptance', status: 'active', action: 'project.accept.confirm', deadline: null }
   ],
-  ['correction.waiting', { verb: 'confirm_correction', status: null, action: 'books.correct.confirm', deadline: null }]
+  ['correction.waiting', { verb: 'confirm_correction', status: null, action: 'books.correct.confirm', deadline: null }],
+  // The scheduler's reminders (lib/server/schedule/reminders.ts) ask again for the same acts.
+  ['reminder.vote', { verb: 'vote', status: 'in_review', action: 'application.vote', deadline: 'vote_end' }],
+  [
+    'reminder.objections',
+    { verb: 'decide_objection', status: 'approved', action: 'objection.decide', deadline: 'notice_end' }
+  ]
 ]);
 
 export function askOf(input: AskInput): NotificationAsk {
