@@ -3,13 +3,17 @@ import { m } from '$lib/paraglide/messages';
 import { sql } from '$lib/server/platform/database';
 import { authorize } from '$lib/server/access/guard';
 import { fundPage } from '$lib/server/public/fund-page';
+import { streetOfFund } from '$lib/server/regions/reads';
 import type { PageServerLoad } from './$types';
 
 /** The public fund page (基金概况): its money, where it came from and went, and its ledger head. */
 export const load: PageServerLoad = async (event) => {
   authorize(event, 'public.read', null);
   const { site } = await event.parent();
-  const page = await fundPage(sql(), site.fund.id, new Date(), site.head);
+  const [page, street] = await Promise.all([
+    fundPage(sql(), site.fund.id, new Date(), site.head),
+    streetOfFund(sql(), site.fund.id)
+  ]);
   if (page === null) error(404, { message: m.error_not_found() });
-  return { page };
+  return { page, street };
 };
