@@ -13,6 +13,11 @@ const calendarManage: Access = {
   decide: (actor) => can(actor, 'platform.calendar.manage', null)
 };
 
+const regionsManage: Access = {
+  kind: 'policy',
+  decide: (actor) => can(actor, 'platform.regions.manage', null)
+};
+
 export const ADMIN_REGISTRY: Record<string, RouteEntry> = {
   '/admin/funds': {
     targets: () => [{ path: '/admin/funds', fundId: null, compoundId: null }],
@@ -29,6 +34,18 @@ export const ADMIN_REGISTRY: Record<string, RouteEntry> = {
     actions: {
       // An empty form has no idempotency key, so even an allowed post is refused (400) and saves nothing.
       save: { access: calendarManage, body: () => ({}) }
+    },
+    endpoints: {}
+  },
+  '/admin/regions': {
+    targets: () => [{ path: '/admin/regions', fundId: null, compoundId: null }],
+    load: regionsManage,
+    // Empty forms fail the shape check (400), so even an allowed post changes no region.
+    actions: {
+      create: { access: regionsManage, body: () => ({}) },
+      rename: { access: regionsManage, body: () => ({}) },
+      attach: { access: regionsManage, body: () => ({}) },
+      officer: { access: regionsManage, body: () => ({}) }
     },
     endpoints: {}
   }

@@ -28,9 +28,15 @@ export type RegionCode =
   | 'region_officer_must_exist'
   | 'region_tree_must_keep_its_shape';
 
+/** A refusal of a region command, other than the policy's. */
+export interface RegionFailure {
+  ok: false;
+  code: Exclude<RegionCode, 'not_allowed'>;
+}
+
 export type RegionResult<T = object> =
   | ({ ok: true } & T)
-  | { ok: false; code: Exclude<RegionCode, 'not_allowed'> }
+  | RegionFailure
   | { ok: false; code: 'not_allowed'; reason: DenyReason };
 
 interface Command {
@@ -78,7 +84,7 @@ export async function createRegion(
   if (!admin.ok) return admin;
   if (!slugOk(input.slug)) return { ok: false, code: 'region_slug_must_be_well_formed' };
   if (!nameOk(input.nameZh) || !nameOk(input.nameEn)) return { ok: false, code: 'region_name_must_be_given' };
-  return await runCommand(sql, async (transaction) => {
+  return await runCommand<RegionResult<{ slug: string }>, RegionFailure>(sql, async (transaction) => {
     let parentId: string | null = null;
     if (input.kind === 'street') {
       const parent = input.parentSlug === null ? null : await regionIdOf(transaction, input.parentSlug);
@@ -113,7 +119,7 @@ export async function renameRegion(
   const admin = platformAdminOf(input.actor);
   if (!admin.ok) return admin;
   if (!nameOk(input.nameZh) || !nameOk(input.nameEn)) return { ok: false, code: 'region_name_must_be_given' };
-  return await runCommand(sql, async (transaction) => {
+  return await runCommand<RegionResult, RegionFailure>(sql, async (transaction): Promise<RegionResult> => {
     const [row] = await transaction<{ id: string }[]>`
       update regions set name_zh = ${input.nameZh.trim()}, name_en = ${input.nameEn.trim()}
        where slug = ${input.slug} returning id::text as id`;
@@ -139,7 +145,7 @@ export async function attachFund(
 ): Promise<RegionResult> {
   const admin = platformAdminOf(input.actor);
   if (!admin.ok) return admin;
-  return await runCommand(sql, async (transaction) => {
+  return await runCommand<RegionResult, RegionFailure>(sql, async (transaction): Promise<RegionResult> => {
     const street = input.streetSlug === null ? null : await regionIdOf(transaction, input.streetSlug);
     if (input.streetSlug !== null && street === null) return { ok: false, code: 'region_must_exist' };
     if (street !== null && street.kind !== 'street') return { ok: false, code: 'region_tree_must_keep_its_shape' };
@@ -171,7 +177,7 @@ export async function appointOfficer(
 ): Promise<RegionResult> {
   const admin = platformAdminOf(input.actor);
   if (!admin.ok) return admin;
-  return await runCommand(sql, async (transaction) => {
+  return await runCommand<RegionResult, RegionFailure>(sql, async (transaction): Promise<RegionResult> => {
     const region = await regionIdOf(transaction, input.regionSlug);
     if (region === null) return { ok: false, code: 'region_must_exist' };
     const [user] = await transaction<{ id: string }[]>`
