@@ -594,6 +594,7 @@ create table funds (
   street text not null default ''::text,
   description text not null default ''::text,
   fiscal_year integer not null default 2026,
+  region_id bigint,
   constraint fund_community_is_short CHECK (length(community) <= 60),
   constraint fund_description_is_short CHECK (length(description) <= 2000),
   constraint fund_fiscal_year_is_plausible CHECK (fiscal_year >= 2000 AND fiscal_year <= 2100),
@@ -601,6 +602,7 @@ create table funds (
   constraint fund_name_zh_is_not_blank CHECK (btrim(name_zh) <> ''::text),
   constraint fund_slug_is_lowercase_words CHECK (slug ~ '^[a-z][a-z0-9-]{1,62}$'::text),
   constraint fund_street_is_short CHECK (length(street) <= 60),
+  constraint funds_region_id_fkey FOREIGN KEY (region_id) REFERENCES regions(id),
   constraint funds_pkey PRIMARY KEY (id),
   constraint funds_slug_key UNIQUE (slug)
 );
@@ -1064,6 +1066,35 @@ create table project_closings (
   constraint project_closings_pkey PRIMARY KEY (application_id)
 );
 
+create table region_officers (
+  region_id bigint not null,
+  user_id bigint not null,
+  appointed_at timestamp with time zone not null,
+  appointed_by bigint,
+  constraint region_officers_appointed_by_fkey FOREIGN KEY (appointed_by) REFERENCES users(id),
+  constraint region_officers_region_id_fkey FOREIGN KEY (region_id) REFERENCES regions(id),
+  constraint region_officers_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id),
+  constraint region_officers_pkey PRIMARY KEY (region_id, user_id)
+);
+
+create table regions (
+  id bigint not null generated always as identity,
+  kind text not null,
+  parent_id bigint,
+  slug text not null,
+  name_zh text not null,
+  name_en text not null,
+  created_at timestamp with time zone not null,
+  constraint county_has_no_parent CHECK ((kind = 'county'::text) = (parent_id IS NULL)),
+  constraint region_kind_is_known CHECK (kind = ANY (ARRAY['county'::text, 'street'::text])),
+  constraint region_name_en_is_given CHECK (length(btrim(name_en)) >= 1 AND length(btrim(name_en)) <= 60),
+  constraint region_name_zh_is_given CHECK (length(btrim(name_zh)) >= 1 AND length(btrim(name_zh)) <= 60),
+  constraint region_slug_is_lowercase_words CHECK (slug ~ '^[a-z][a-z0-9]*(-[a-z0-9]+)*$'::text AND length(slug) >= 3 AND length(slug) <= 40),
+  constraint regions_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES regions(id),
+  constraint regions_pkey PRIMARY KEY (id),
+  constraint regions_slug_key UNIQUE (slug)
+);
+
 create table resolutions (
   fund_id bigint not null,
   application_id bigint not null,
@@ -1344,6 +1375,8 @@ CREATE INDEX events_by_fund_resource ON public.events USING btree (fund_id, reso
 
 CREATE INDEX expenses_by_application ON public.expenses USING btree (application_id, id);
 
+CREATE INDEX funds_by_region ON public.funds USING btree (region_id) WHERE (region_id IS NOT NULL);
+
 CREATE INDEX holds_open_by_account ON public.holds USING btree (fund_id, account_code, expires_at) WHERE (status = 'open'::text);
 
 CREATE INDEX households_by_compound ON public.households USING btree (fund_id, compound_id);
@@ -1377,6 +1410,10 @@ CREATE INDEX outbox_due ON public.outbox USING btree (next_attempt_at, id) WHERE
 CREATE INDEX payouts_by_application ON public.payouts USING btree (application_id, id);
 
 CREATE INDEX postings_by_account ON public.postings USING btree (fund_id, account_code, entry_seq);
+
+CREATE INDEX region_officers_by_user ON public.region_officers USING btree (user_id);
+
+CREATE INDEX regions_by_parent ON public.regions USING btree (parent_id);
 
 CREATE INDEX resource_contributions_by_resource ON public.resource_contributions USING btree (resource_id, given_on);
 
@@ -1808,6 +1845,20 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.fund_region_is_a_street()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if new.region_id is not null
+     and not exists (select 1 from regions r where r.id = new.region_id and r.kind = 'street') then
+    raise exception 'fund_region_is_a_street: fund % must belong to a street, not region %', new.slug, new.region_id
+      using errcode = 'GJ030';
+  end if;
+  return new;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.funds_open_chain()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2061,6 +2112,23 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.region_keeps_its_shape()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  if tg_op = 'UPDATE' and new.kind <> old.kind then
+    raise exception 'region_keeps_its_shape: region % may not change from a % to a %', old.id, old.kind, new.kind
+      using errcode = 'GJ030';
+  end if;
+  if new.kind = 'street' and not exists (select 1 from regions p where p.id = new.parent_id and p.kind = 'county') then
+    raise exception 'region_keeps_its_shape: the parent of street % must be a county', new.slug
+      using errcode = 'GJ030';
+  end if;
+  return new;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.signoff_is_a_representatives()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2155,6 +2223,8 @@ CREATE TRIGGER fund_policies_are_not_truncated BEFORE TRUNCATE ON fund_policies 
 
 CREATE TRIGGER fund_policies_are_versioned BEFORE INSERT OR DELETE OR UPDATE ON fund_policies FOR EACH ROW EXECUTE FUNCTION fund_policies_are_versioned();
 
+CREATE TRIGGER fund_region_is_a_street BEFORE INSERT OR UPDATE OF region_id ON funds FOR EACH ROW EXECUTE FUNCTION fund_region_is_a_street();
+
 CREATE TRIGGER funds_open_chain AFTER INSERT ON funds FOR EACH ROW EXECUTE FUNCTION funds_open_chain();
 
 CREATE TRIGGER holds_are_kept BEFORE DELETE ON holds FOR EACH ROW EXECUTE FUNCTION journal_is_append_only();
@@ -2188,6 +2258,8 @@ CREATE TRIGGER postings_are_not_truncated BEFORE TRUNCATE ON postings FOR EACH S
 CREATE TRIGGER postings_join_new_entries AFTER INSERT ON postings REFERENCING NEW TABLE AS new_postings FOR EACH STATEMENT EXECUTE FUNCTION postings_join_new_entries();
 
 CREATE TRIGGER project_closings_are_kept BEFORE DELETE OR UPDATE ON project_closings FOR EACH ROW EXECUTE FUNCTION grant_records_are_kept();
+
+CREATE TRIGGER region_keeps_its_shape BEFORE INSERT OR UPDATE ON regions FOR EACH ROW EXECUTE FUNCTION region_keeps_its_shape();
 
 CREATE TRIGGER resolutions_are_frozen BEFORE INSERT OR DELETE OR UPDATE ON resolutions FOR EACH ROW EXECUTE FUNCTION application_parts_are_frozen();
 
@@ -2373,6 +2445,10 @@ grant DELETE, INSERT, SELECT, UPDATE on pledges to gongjian_app;
 grant INSERT, SELECT on postings to gongjian_app;
 
 grant INSERT, SELECT on project_closings to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on region_officers to gongjian_app;
+
+grant DELETE, INSERT, SELECT, UPDATE on regions to gongjian_app;
 
 grant DELETE, INSERT, SELECT, UPDATE on resolutions to gongjian_app;
 

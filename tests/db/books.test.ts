@@ -169,6 +169,7 @@ describe('the demo seed', () => {
         '017_demo_resources',
         '018_demo_project_list',
         '019_demo_signoffs',
+        '020_demo_regions',
         '014_demo_period_close'
       ]);
       expect(await seedDemo(clients.app)).toEqual([]);

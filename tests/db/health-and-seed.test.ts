@@ -62,7 +62,8 @@ describe('seedDemo', () => {
         '016_demo_needs',
         '017_demo_resources',
         '018_demo_project_list',
-        '019_demo_signoffs'
+        '019_demo_signoffs',
+        '020_demo_regions'
       ]);
       const funds = await listFunds(clients[0]!);
       expect(funds.map((fund) => [fund.slug, fund.nameZh])).toEqual([[DEMO_FUND_SLUG, '桂花井社区共建基金']]);

@@ -142,7 +142,8 @@ const auth: Handle = async ({ event, resolve }) => {
           platformAdmin: session.user.platformAdmin,
           memberships: session.memberships,
           totpEnrolled: session.user.totpEnrolled,
-          fundsRequiringTotp: session.fundsRequiringTotp
+          fundsRequiringTotp: session.fundsRequiringTotp,
+          regionFundIds: session.regionFundIds
         };
         if (session.renewed) setSessionCookie(cookies, { token, expiresAt: session.expiresAt }, secure);
       }

@@ -199,6 +199,7 @@ export {
   type QuotaCode
 } from './grants/quota.js';
 export { participationOf, type Participation } from './grants/participation.js';
+export { CONCENTRATION_PLACES, concentrationOf, type Concentration } from './grants/concentration.js';
 export {
   BUDGET_LINES_MAX,
   QUANTITY_MAX,

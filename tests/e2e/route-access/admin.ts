@@ -17,6 +17,10 @@ const scheduleRead: Access = {
   kind: 'policy',
   decide: (actor) => can(actor, 'platform.schedule.read', null)
 };
+const regionsManage: Access = {
+  kind: 'policy',
+  decide: (actor) => can(actor, 'platform.regions.manage', null)
+};
 
 export const ADMIN_REGISTRY: Record<string, RouteEntry> = {
   '/admin/funds': {
@@ -42,6 +46,18 @@ export const ADMIN_REGISTRY: Record<string, RouteEntry> = {
     targets: () => [{ path: '/admin/schedule', fundId: null, compoundId: null }],
     load: scheduleRead,
     actions: {},
+    endpoints: {}
+  },
+  '/admin/regions': {
+    targets: () => [{ path: '/admin/regions', fundId: null, compoundId: null }],
+    load: regionsManage,
+    // Empty forms fail the shape check (400), so even an allowed post changes no region.
+    actions: {
+      create: { access: regionsManage, body: () => ({}) },
+      rename: { access: regionsManage, body: () => ({}) },
+      attach: { access: regionsManage, body: () => ({}) },
+      officer: { access: regionsManage, body: () => ({}) }
+    },
     endpoints: {}
   }
 };

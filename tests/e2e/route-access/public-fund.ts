@@ -16,5 +16,12 @@ export const PUBLIC_FUND_REGISTRY: Record<string, RouteEntry> = {
     load: publicRead,
     actions: {},
     endpoints: {}
+  },
+  // A street's public page (the demo's 花园街道, seed step 020_demo_regions): for anyone as well.
+  '/r/[slug]': {
+    targets: () => [{ path: '/r/huayuan', fundId: null, compoundId: null }],
+    load: publicRead,
+    actions: {},
+    endpoints: {}
   }
 };

@@ -1,5 +1,6 @@
 import { localized } from '$lib/i18n';
 import { accountRoles } from '$lib/server/people/account-view';
+import { officerRegions } from '$lib/server/regions/admin';
 import { roleName } from '$lib/server/people/account-messages';
 import { countUserSessions } from '$lib/server/auth/session';
 import { sql } from '$lib/server/platform/database';
@@ -76,6 +77,17 @@ export const load: PageServerLoad = async (event) => {
     platformFundsLink: can(actor, 'platform.funds.manage', null).allowed,
     platformCalendarLink: can(actor, 'platform.calendar.manage', null).allowed,
     platformScheduleLink: can(actor, 'platform.schedule.read', null).allowed,
+    platformRegionsLink: can(actor, 'platform.regions.manage', null).allowed,
+    // A region officer's regions, each fund linked to its office pages where the policy lets them read.
+    regions: (await officerRegions(sql(), user.id)).map((region) => ({
+      slug: region.slug,
+      name: localized(locale, { zh: region.nameZh, en: region.nameEn }),
+      funds: region.funds.map((fund) => ({
+        slug: fund.slug,
+        name: localized(locale, { zh: fund.nameZh, en: fund.nameEn }),
+        officeLink: can(actor, 'fund.office.read', { fundId: fund.id }).allowed
+      }))
+    })),
     totpEnrolled: user.totpEnrolled,
     totpRequired,
     sessions: await countUserSessions(sql(), user.id, new Date()),

@@ -26,7 +26,11 @@ export const load: PageServerLoad = ({ locals, url }) => {
           return {
             loginName: account.loginName,
             displayName: account.displayName,
-            role: fundRole ? roleName(fundRole) : m.platform_demo_role()
+            role: fundRole
+              ? roleName(fundRole)
+              : account.role === 'region_officer'
+                ? m.region_demo_role()
+                : m.platform_demo_role()
           };
         })
       }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ANONYMOUS,
   FUND_ROLES,
+  READ_ACTIONS,
   can,
   hasConflictOfInterest,
   mustEnrolSecondFactor,
@@ -147,6 +148,7 @@ const table: [label: string, expected: string, question: Question][] = [
   ['set up a new fund', 's------+-', { action: 'platform.funds.manage', resource: null }],
   ['enter the working-day calendar', 's------+-', { action: 'platform.calendar.manage', resource: null }],
   ["read the scheduler's runs", 's------+-', { action: 'platform.schedule.read', resource: null }],
+  ['keep the counties and streets', 's------+-', { action: 'platform.regions.manage', resource: null }],
   ['read project A (active)', 's+-+++++-', { action: 'project.read', resource: application(A, 'active') }],
   ['read A in review as a project', 'sx-xxxxx-', { action: 'project.read', resource: application(A, 'in_review') }],
   ['record a payment for A', 's+--++-+-', { action: 'project.raise', resource: application(A, 'active') }],
@@ -224,6 +226,7 @@ describe('the role × action table', () => {
       'platform.funds.manage': true,
       'platform.calendar.manage': true,
       'platform.schedule.read': true,
+      'platform.regions.manage': true,
       'project.read': true,
       'project.raise': true,
       'project.payout.request': true,
@@ -268,6 +271,45 @@ describe('the role × action table', () => {
     for (const name of ['committeeA', 'leader', 'leaderOnA', 'fundAdmin', 'supervisor'] as const) {
       expect(inG.map((question) => outcome(ask(actors[name], question)))).toEqual(inG.map(() => '-'));
     }
+  });
+});
+
+describe('a region officer', () => {
+  // An officer of the street that holds fund F, and one of a street that holds only G.
+  const officer = user('region-officer', [], { regionFundIds: [F] });
+  const officerElsewhere = user('region-officer-g', [], { regionFundIds: [G] });
+  const nobody = user('nobody', []);
+  const isRead = (action: Action) => (READ_ACTIONS as readonly Action[]).includes(action);
+
+  it.each(table)('%s: reads F as its supervisor does, and writes nothing', (_label, _expected, question) => {
+    const decision = ask(officer, question);
+    if (isRead(question.action)) {
+      expect(outcome(decision)).toBe(outcome(ask(actors.supervisor, question)));
+    } else {
+      // Every write is refused exactly as it is refused to a person with no role at all.
+      expect(outcome(decision)).toBe(outcome(ask(nobody, question)));
+      if (question.action !== 'objection.file') expect(decision.allowed).toBe(false);
+    }
+  });
+
+  it.each(table)('%s: reads nothing of F from another region', (_label, _expected, question) => {
+    expect(outcome(ask(officerElsewhere, question))).toBe(outcome(ask(nobody, question)));
+  });
+
+  it('lists only actions the supervisor may take, and none the supervisor may not', () => {
+    const supervisorMay = new Set(
+      table.filter(([, , question]) => ask(actors.supervisor, question).allowed).map(([, , q]) => q.action)
+    );
+    for (const action of READ_ACTIONS) {
+      if (action !== 'account.use' && action !== 'public.read' && action !== 'notice.read') {
+        expect(supervisorMay.has(action)).toBe(true);
+      }
+    }
+  });
+
+  it('gets a strict session, as a supervisor does', () => {
+    expect(needsStrictSession({ platformAdmin: false, memberships: [], regionFundIds: [F] })).toBe(true);
+    expect(needsStrictSession({ platformAdmin: false, memberships: [], regionFundIds: [] })).toBe(false);
   });
 });
 

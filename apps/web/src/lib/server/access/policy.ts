@@ -28,6 +28,11 @@ export type Actor =
       totpEnrolled: boolean;
       /** Funds whose administrator requires a second factor of leaders and administrators. */
       fundsRequiringTotp: readonly string[];
+      /**
+       * The funds of the regions (streets, counties) this person is a region officer of: they read
+       * every fund of them as a supervisor does and write nothing (READ_ACTIONS). Absent means none.
+       */
+      regionFundIds?: readonly string[];
     };
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
@@ -101,6 +106,8 @@ export interface Resources {
   'notice.read': FundRef;
   /** Setting up a new fund on this installation: the platform's business, not any one fund's. */
   'platform.funds.manage': null;
+  /** Keeping the tree of counties and streets, attaching funds to streets, appointing region officers. */
+  'platform.regions.manage': null;
   /** Entering a year's public holidays and make-up working days, which every fund's notices count by. */
   'platform.calendar.manage': null;
   /** The scheduler's last runs (the on-time steps of every fund): the platform's business. */
@@ -233,6 +240,8 @@ const rules: { [A in Action]: Rule<A> } = {
   'notice.read': () => ALLOW,
   // A fund administrator acts inside one fund; creating a fund belongs to whoever runs the platform.
   'platform.funds.manage': (user) => (user.platformAdmin ? ALLOW : deny('role_required')),
+  // The regions span funds, so they are the platform's business, as setting up a fund is.
+  'platform.regions.manage': (user) => (user.platformAdmin ? ALLOW : deny('role_required')),
   // The calendar is the whole installation's, so no fund's administrator may change it.
   'platform.calendar.manage': (user) => (user.platformAdmin ? ALLOW : deny('role_required')),
   'platform.schedule.read': (user) => (user.platformAdmin ? ALLOW : deny('role_required')),
@@ -314,13 +323,50 @@ function objectionWindow(notice: NoticeRef): Decision {
   return notice.noticeOpen ? ALLOW : deny('state_does_not_allow_it');
 }
 
+/**
+ * The actions that only read: a region officer may take exactly these in the funds of their region.
+ * Every other action writes (or, as a leadership seat, acts for a unit), and the officer is refused
+ * it; policy.test.ts goes through every action not listed here to prove it.
+ */
+export const READ_ACTIONS = [
+  'public.read',
+  'account.use',
+  'notice.read',
+  'fund.read_private',
+  'fund.members.read',
+  'fund.office.read',
+  'compound.read',
+  'application.read',
+  'project.read',
+  'books.read',
+  'books.audit_package',
+  'audit.read'
+] as const satisfies readonly Action[];
+
+function isReadAction(action: Action): boolean {
+  return (READ_ACTIONS as readonly Action[]).includes(action);
+}
+
+/**
+ * The user as the rules see them for this action: a region officer reads a fund of their region
+ * as its supervisor would (who reads everything, drafts included, and writes nothing), so the read
+ * rules need no case of their own. For any other action, or a fund outside the region, the user
+ * is unchanged, so a write never sees the stand-in role.
+ */
+function asRegionOfficer<A extends Action>(user: User, action: A, resource: Resources[A]): User {
+  const fundId = fundOf(resource);
+  if (fundId === null || !isReadAction(action) || !(user.regionFundIds ?? []).includes(fundId)) return user;
+  const supervisor: Membership = { fundId, role: 'supervisor', unitId: null, compoundId: null };
+  return { ...user, memberships: [...user.memberships, supervisor] };
+}
+
 export function can<A extends Action>(actor: Actor, action: A, resource: Resources[A]): Decision {
   if (action === 'public.read' || action === 'notice.read') return ALLOW;
   // A resident objecting to a notice needs no account and no second factor: the notice is public.
   if (action === 'objection.file') return objectionWindow(resource as NoticeRef);
   if (actor.kind === 'anonymous') return deny('sign_in_required');
   const rule: Rule<A> = rules[action];
-  const decision = rule(actor, resource);
+  const decision = rule(asRegionOfficer(actor, action, resource), resource);
   // The second-factor rule binds the person, not the role they happen to act in: a leadership
   // member who also serves on a committee, or a platform administrator who is also a fund's
   // administrator, must enrol before acting in that fund at all. A refusal for the state alone
@@ -390,7 +436,13 @@ export function hasConflictOfInterest(user: User, application: ApplicationRef): 
 }
 
 /** The roles a session of this user is strict for: 12 hours absolute instead of 30 days sliding. */
-export function needsStrictSession(user: { platformAdmin: boolean; memberships: readonly Membership[] }): boolean {
+export function needsStrictSession(user: {
+  platformAdmin: boolean;
+  memberships: readonly Membership[];
+  regionFundIds?: readonly string[];
+}): boolean {
+  // A region officer reads private pages as a supervisor does, so their session is as strict.
+  if ((user.regionFundIds ?? []).length > 0) return true;
   return user.platformAdmin || user.memberships.some((membership) => membership.role !== 'committee');
 }
 

@@ -1,5 +1,6 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Sql, Transaction } from '../db/client';
+import type postgres from 'postgres';
 import type { Membership } from '../access/policy';
 import { hashToken, isWellFormedToken, newToken, tokenMatches } from './tokens';
 
@@ -35,6 +36,8 @@ export interface ValidSession {
   user: SessionUser;
   memberships: Membership[];
   fundsRequiringTotp: string[];
+  /** The funds of the regions the user is a region officer of (see policy.ts, READ_ACTIONS). */
+  regionFundIds: string[];
 }
 
 export interface NewSession {
@@ -78,6 +81,7 @@ interface SessionRow {
   platform_admin: boolean;
   totp_enrolled: boolean;
   access: (Membership & { totpRequired: boolean })[];
+  region_funds: string[];
 }
 
 /** The session behind a cookie token, renewed if it slides, or null if it is unknown or over. */
@@ -93,7 +97,8 @@ export async function validateSessionToken(sql: Sql, token: string, now: Date): 
                       'compoundId', m.compound_id::text, 'totpRequired', f.totp_required)
                     order by m.fund_id, m.role, m.id)
                from memberships m join funds f on f.id = m.fund_id
-              where m.user_id = s.user_id), '[]') as access
+              where m.user_id = s.user_id), '[]') as access,
+           ${regionFundsOf(sql, sql`s.user_id`)} as region_funds
       from sessions s join users u on u.id = s.user_id
      where s.token_hash = ${hashToken(token)} and u.status = 'active'`;
   if (row === undefined || !tokenMatches(token, row.token_hash)) return null;
@@ -122,22 +127,37 @@ export async function validateSessionToken(sql: Sql, token: string, now: Date): 
       platformAdmin: row.platform_admin,
       totpEnrolled: row.totp_enrolled
     },
-    ...access
+    ...access,
+    regionFundIds: row.region_funds
   };
+}
+
+/**
+ * The funds of every region the user is an officer of, as a text array: a street's funds, and a
+ * county's through its streets. It runs in the session's own round trip.
+ */
+function regionFundsOf(db: Db, userId: postgres.Fragment) {
+  return db`coalesce((
+    select array_agg(distinct f.id::text)
+      from region_officers o
+      join regions street on street.id = o.region_id or street.parent_id = o.region_id
+      join funds f on f.region_id = street.id
+     where o.user_id = ${userId}), '{}')`;
 }
 
 /** A user's roles, and which of their funds require a second factor. */
 export async function loadAccess(
   db: Db,
   userId: string
-): Promise<{ memberships: Membership[]; fundsRequiringTotp: string[] }> {
+): Promise<{ memberships: Membership[]; fundsRequiringTotp: string[]; regionFundIds: string[] }> {
   const rows = await db<(Membership & { totpRequired: boolean })[]>`
     select m.fund_id::text as "fundId", m.role, m.unit_id::text as "unitId", m.compound_id::text as "compoundId",
            f.totp_required as "totpRequired"
       from memberships m join funds f on f.id = m.fund_id
      where m.user_id = ${userId}
      order by m.fund_id, m.role, m.id`;
-  return splitAccess(rows);
+  const [region] = await db<{ funds: string[] }[]>`select ${regionFundsOf(db, db`${userId}::bigint`)} as funds`;
+  return { ...splitAccess(rows), regionFundIds: region?.funds ?? [] };
 }
 
 function splitAccess(rows: readonly (Membership & { totpRequired: boolean })[]): {

@@ -30,3 +30,15 @@ export const SQLSTATE_CLOSED_PERIOD = 'GJ020';
 export function isClosedPeriodError(error: unknown): boolean {
   return error instanceof Error && (error as Error & { code?: unknown }).code === SQLSTATE_CLOSED_PERIOD;
 }
+
+/** The SQLSTATE PostgreSQL raises when the region tree would lose its shape (sql/027_regions.sql). */
+export const SQLSTATE_REGION_SHAPE = 'GJ030';
+
+/**
+ * Whether PostgreSQL refused a region or a fund's region because the tree would lose its shape: a
+ * street under anything but a county, a fund under anything but a street, a region changing kind.
+ * A use case answers it as the refusal `region_tree_must_keep_its_shape`, never as a 500.
+ */
+export function isRegionShapeError(error: unknown): boolean {
+  return error instanceof Error && (error as Error & { code?: unknown }).code === SQLSTATE_REGION_SHAPE;
+}

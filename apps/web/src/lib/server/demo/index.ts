@@ -1,5 +1,5 @@
 import type { DemoPlugin } from '../platform/demo-plugin';
-import { DEMO_PASSWORD, DEMO_USERS } from './people';
+import { DEMO_PASSWORD, DEMO_REGION_OFFICER, DEMO_USERS } from './people';
 import { DEMO_PLATFORM_ADMIN } from './platform';
 import { seedDemo } from './seed';
 
@@ -10,6 +10,8 @@ export const demoPlugin: DemoPlugin = {
   accounts: [
     ...DEMO_USERS.map((user) => ({ loginName: user.loginName, displayName: user.displayName, role: user.role })),
     // Not a role in the demo fund: the one who sets up new funds (seed step 009).
-    { ...DEMO_PLATFORM_ADMIN, role: 'platform_admin' }
+    { ...DEMO_PLATFORM_ADMIN, role: 'platform_admin' },
+    // Not a role in a fund either: reads every fund of the demo county (seed step 020).
+    { ...DEMO_REGION_OFFICER, role: 'region_officer' }
   ]
 };

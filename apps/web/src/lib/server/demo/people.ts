@@ -48,6 +48,12 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { loginName: 'demo-supervisor', displayName: '陈监督', role: 'supervisor' }
 ];
 
+/**
+ * The demo's region officer (片区督导) of the county the demo fund's street belongs to: no role in
+ * any fund, and reads every fund of the county (seed step 020_demo_regions appoints them).
+ */
+export const DEMO_REGION_OFFICER = { loginName: 'demo-region', displayName: '孙督导' } as const;
+
 export async function seedDemoPeople(transaction: Transaction, fundId: string, now: Date): Promise<void> {
   for (const [index, code] of DEMO_GRID_UNITS.entries()) {
     await transaction`

@@ -21,6 +21,7 @@ import { seedDemoNeeds } from './needs';
 import { seedDemoResources } from './resources';
 import { seedDemoProjectList } from './project-list';
 import { seedDemoSignoffs } from './signoffs';
+import { seedDemoRegions } from './regions';
 import type { Sql, Transaction } from '../db/client';
 
 /**
@@ -175,6 +176,14 @@ const steps: readonly SeedStep[] = [
     name: '019_demo_signoffs',
     async run(transaction) {
       await seedDemoSignoffs(transaction, await demoFundId(transaction), new Date());
+    }
+  },
+  {
+    // Regions (片区): the demo fund in 花园街道 of 青山区, an empty second street, and the
+    // county's region officer demo-region, who reads every fund of the county and writes nothing.
+    name: '020_demo_regions',
+    async run(transaction) {
+      await seedDemoRegions(transaction, await demoFundId(transaction), new Date());
     }
   },
   {

@@ -95,16 +95,32 @@ export interface PoolBalances {
  * balances of two accounts: the office's home page and the public fund page show the same figures.
  */
 export async function poolBalances(sql: Sql, fundId: string): Promise<PoolBalances> {
-  const [row] = await sql<{ hasBooks: boolean; balance: string; reserved: string }[]>`
-    select exists (select 1 from accounts where fund_id = ${fundId}) as "hasBooks",
-           coalesce(sum(debits_posted - credits_posted), 0)::numeric(18, 2)::text as balance,
-           coalesce(sum(held_total), 0)::numeric(18, 2)::text as reserved
-      from account_balances
-     where fund_id = ${fundId} and account_code in (${ACCOUNTS.pool}, ${ACCOUNTS.cash})`;
-  const balance = money(row?.balance ?? '0');
-  const reserved = money(row?.reserved ?? '0');
+  const [pool] = (await poolBalancesByFund(sql, [fundId])).values();
+  return pool ?? poolOf({ hasBooks: false, balance: '0', reserved: '0' });
+}
+
+/**
+ * The pool balances of many funds in one grouped query, by fund id: the region pages add up their
+ * funds' figures from here, so a region's total is the sum of its funds' public pages.
+ */
+export async function poolBalancesByFund(sql: Sql, fundIds: readonly string[]): Promise<Map<string, PoolBalances>> {
+  const rows = await sql<{ fundId: string; hasBooks: boolean; balance: string; reserved: string }[]>`
+    select f.id::text as "fundId",
+           exists (select 1 from accounts a where a.fund_id = f.id) as "hasBooks",
+           coalesce(sum(b.debits_posted - b.credits_posted), 0)::numeric(18, 2)::text as balance,
+           coalesce(sum(b.held_total), 0)::numeric(18, 2)::text as reserved
+      from funds f
+      left join account_balances b on b.fund_id = f.id and b.account_code in (${ACCOUNTS.pool}, ${ACCOUNTS.cash})
+     where f.id = any(${fundIds as string[]}::bigint[])
+     group by f.id`;
+  return new Map(rows.map((row) => [row.fundId, poolOf(row)]));
+}
+
+function poolOf(row: { hasBooks: boolean; balance: string; reserved: string }): PoolBalances {
+  const balance = money(row.balance);
+  const reserved = money(row.reserved);
   return {
-    hasBooks: row?.hasBooks ?? false,
+    hasBooks: row.hasBooks,
     balance: balance.toString(),
     reserved: reserved.toString(),
     available: balance.minus(reserved).toString()

@@ -336,6 +336,16 @@ export async function currentPolicy(sql: Sql, fundId: string): Promise<PolicyVer
   return row === undefined ? null : versionOf(row);
 }
 
+/** The newest policy version of each of many funds, by fund id, in one query (for the region pages). */
+export async function currentPolicies(sql: Sql, fundIds: readonly string[]): Promise<Map<string, PolicyVersion>> {
+  const rows = await sql<(PolicyRow & { fundId: string })[]>`
+    select distinct on (fund_id) fund_id::text as "fundId", version, policy, adopted_at as "adoptedAt", note
+      from fund_policies
+     where fund_id = any(${fundIds as string[]}::bigint[])
+     order by fund_id, version desc`;
+  return new Map(rows.map((row) => [row.fundId, versionOf(row)]));
+}
+
 /** One version of the fund's policy: the rules an application submitted under it is judged by. */
 export async function policyVersion(sql: Sql, fundId: string, version: number): Promise<PolicyVersion | null> {
   if (!Number.isSafeInteger(version) || version < 1) return null;

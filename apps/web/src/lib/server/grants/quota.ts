@@ -1,4 +1,5 @@
 import { QUOTA_STATES, money, quotaYearBounds, quotaYearOf, type Money } from '@gongjian/ledger';
+import type postgres from 'postgres';
 import type { Sql, Transaction } from '../db/client';
 
 /*
@@ -13,8 +14,13 @@ type Db = Sql | Transaction;
 /** The SQL condition on an `applications a` row: its approved match counts in that quota year. */
 function countsInYear(db: Db, year: number) {
   const bounds = quotaYearBounds(year);
+  return countsBetween(db, db`${bounds.from}::timestamptz`, db`${bounds.until}::timestamptz`);
+}
+
+/** The same condition between two instants given as SQL (a year's bounds, or a joined row's columns). */
+function countsBetween(db: Db, from: postgres.Fragment, until: postgres.Fragment) {
   return db`a.status = any(${[...QUOTA_STATES]}::text[]) and a.approved_amount is not null
-            and a.decided_at >= ${bounds.from}::timestamptz and a.decided_at < ${bounds.until}::timestamptz`;
+            and a.decided_at >= ${from} and a.decided_at < ${until}`;
 }
 
 /**
@@ -64,4 +70,33 @@ export async function lockCompoundQuota(
 ): Promise<void> {
   await transaction`
     select 1 from compounds where fund_id = ${input.fundId} and id = ${input.compoundId} for update`;
+}
+
+/** One compound's match granted in one quota year (zero rows are left out). */
+export interface QuotaYearRow {
+  fundId: string;
+  compoundId: string;
+  year: number;
+  used: string;
+}
+
+/**
+ * What each compound of many funds was granted in each of the given quota years, in one grouped
+ * query (the region pages' quota history). A grant counts as `countsInYear` counts it, by the same
+ * QUOTA_STATES and the same quotaYearBounds, so a year's row equals what the fund's own page
+ * showed for that compound that year.
+ */
+export async function quotaUsedByCompoundAndYear(
+  db: Db,
+  input: { fundIds: readonly string[]; years: readonly number[] }
+): Promise<QuotaYearRow[]> {
+  const bounds = input.years.map((year) => ({ year, ...quotaYearBounds(year) }));
+  return await db<QuotaYearRow[]>`
+    select a.fund_id::text as "fundId", a.compound_id::text as "compoundId", y.year::int as year,
+           sum(a.approved_amount)::numeric(18, 2)::text as used
+      from unnest(${bounds.map((b) => b.year)}::int[], ${bounds.map((b) => b.from)}::timestamptz[],
+                  ${bounds.map((b) => b.until)}::timestamptz[]) as y (year, from_instant, until_instant)
+      join applications a on ${countsBetween(db, db`y.from_instant`, db`y.until_instant`)}
+     where a.fund_id = any(${input.fundIds as string[]}::bigint[])
+     group by a.fund_id, a.compound_id, y.year`;
 }

@@ -221,7 +221,7 @@ async function startSession(
     const access = await loadAccess(transaction, user.id);
     const created = await createSession(transaction, {
       userId: user.id,
-      strict: needsStrictSession({ platformAdmin: user.platform_admin, memberships: access.memberships }),
+      strict: needsStrictSession({ platformAdmin: user.platform_admin, ...access }),
       secondFactorPending: options.secondFactorPending,
       now,
       ip
@@ -429,7 +429,7 @@ export async function newFullSession(
   const access = await loadAccess(transaction, options.userId);
   return createSession(transaction, {
     userId: options.userId,
-    strict: needsStrictSession({ platformAdmin: options.platformAdmin, memberships: access.memberships }),
+    strict: needsStrictSession({ platformAdmin: options.platformAdmin, ...access }),
     secondFactorPending: false,
     now: options.now,
     ip: options.ip

@@ -24,6 +24,10 @@ export type EventAction =
   | 'user.enabled'
   | 'user.platform_admin_granted'
   | 'fund.created'
+  | 'region.created'
+  | 'region.renamed'
+  | 'region.fund_attached'
+  | 'region.officer_appointed'
   | 'calendar.year_saved'
   | 'fund.totp_requirement_changed'
   | 'fund.profile_updated'
@@ -131,6 +135,8 @@ export interface EventDetail {
   resourceNumber?: number;
   /** The project list: the item's number in the fund. */
   listItemNumber?: number;
+  /** Regions: the region a fund was attached to or an officer appointed for, by slug. */
+  regionSlug?: string;
 }
 
 export interface EventRecord {

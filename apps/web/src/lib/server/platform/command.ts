@@ -1,5 +1,5 @@
 import type { Sql, Transaction } from '../db/client';
-import { isClosedPeriodError } from '../db/errors';
+import { isClosedPeriodError, isRegionShapeError } from '../db/errors';
 import { withRetry } from '../db/retry';
 
 /**
@@ -50,6 +50,9 @@ export async function runCommand<T, F extends Failure>(
     // The database refused an entry dated in a closed period (GJ020), whatever wrote it: every form
     // that dates an entry answers it with the shared sentence (dateRefusals), not with a 500.
     if (isClosedPeriodError(error)) return { ok: false, code: 'entry_date_must_be_in_open_period' } as F;
+    // The database refused a region tree of the wrong shape (GJ030): a street under a street, a fund
+    // under a county. The region forms check it first; this answers a race or another writer.
+    if (isRegionShapeError(error)) return { ok: false, code: 'region_tree_must_keep_its_shape' } as F;
     throw error;
   }
 }

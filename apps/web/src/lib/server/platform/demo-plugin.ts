@@ -9,7 +9,10 @@ import type { Sql } from '../db/client';
 export interface DemoAccount {
   loginName: string;
   displayName: string;
-  /** A fund role (`fund_admin`, `leader`, …), or `platform_admin` for the platform's own. */
+  /**
+   * A fund role (`fund_admin`, `leader`, …), `platform_admin` for the platform's own, or
+   * `region_officer` for one who reads every fund of a street or county.
+   */
   role: string;
 }
 

@@ -782,3 +782,42 @@ export async function publicFile(sql: Sql, fundId: string, number: number, sha25
             or exists (select 1 from acceptance_photos ph where ph.application_id = a.id and ph.sha256 = f.sha256))`;
   return row ?? null;
 }
+
+/** The public projects of one fund in one status and category, counted and added up. */
+export interface ProjectTotalsRow {
+  fundId: string;
+  status: PublicProjectStatus;
+  category: string;
+  count: number;
+  matchApproved: string;
+  matchPaid: string;
+  selfRaisedReceived: string;
+}
+
+/**
+ * The public projects of many funds, counted and summed by fund, status and category in one
+ * grouped query (the region pages). Each sum is the sum of the same column of publicProjects'
+ * rows, read from the same standing views, so a region's figure is its funds' pages added up
+ * (tests/db/regions.test.ts holds them together).
+ */
+export async function projectTotalsByFund(sql: Sql, fundIds: readonly string[]): Promise<ProjectTotalsRow[]> {
+  const ids = fundIds as string[];
+  return await sql<ProjectTotalsRow[]>`
+    with raised as (
+      select application_id, sum(amount) as amount from standing_self_raised_payments
+       where fund_id = any(${ids}::bigint[]) group by application_id
+    ),
+    paid as (
+      select application_id, sum(amount) as amount from standing_payouts
+       where fund_id = any(${ids}::bigint[]) and status = 'paid' group by application_id
+    )
+    select a.fund_id::text as "fundId", a.status, a.category, count(*)::int as count,
+           coalesce(sum(a.approved_amount), 0)::numeric(18, 2)::text as "matchApproved",
+           coalesce(sum(paid.amount), 0)::numeric(18, 2)::text as "matchPaid",
+           coalesce(sum(raised.amount), 0)::numeric(18, 2)::text as "selfRaisedReceived"
+      from applications a
+      left join raised on raised.application_id = a.id
+      left join paid on paid.application_id = a.id
+     where a.fund_id = any(${ids}::bigint[]) and a.status = any(${PUBLIC_PROJECT_STATUSES}::text[])
+     group by a.fund_id, a.status, a.category`;
+}
