@@ -192,20 +192,29 @@ export async function fill(owner: Sql, plan: ScalePlan, log: (line: string) => v
   const created = await createFunds(owner, plan);
   const funds = created.map((fund, index) => ({ ...fund, entries: plan.sizes[index] ?? 0 }));
   let buffers = new CopyBuffers();
+  // One transaction in flight while the next batch is decided: PostgreSQL and Node work together.
+  let writing: Promise<void> = Promise.resolve();
   let written = 0;
+  const flush = async (full: CopyBuffers) => {
+    await writing;
+    writing = writeBuffers(owner, full).then(() => {
+      const before = written;
+      written += full.count;
+      if (Math.floor(written / 200_000) > Math.floor(before / 200_000)) {
+        log(`  ${written.toLocaleString('en-US')} entries, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      }
+    });
+    // A failed write is awaited (and thrown) at the next flush; until then it must not count as unhandled.
+    writing.catch(() => undefined);
+  };
   for (const fund of funds) {
     buffers.add(fund.id, entriesOf(fund.id, fund.entries));
     if (buffers.count >= ENTRIES_PER_TRANSACTION) {
-      await writeBuffers(owner, buffers);
-      written += buffers.count;
+      await flush(buffers);
       buffers = new CopyBuffers();
-      if (written % 200_000 < ENTRIES_PER_TRANSACTION || fund.entries >= 100_000) {
-        log(
-          `  ${written.toLocaleString('en-US')} entries written, ${((performance.now() - started) / 1000).toFixed(0)} s`
-        );
-      }
     }
   }
-  if (buffers.count > 0) await writeBuffers(owner, buffers);
+  if (buffers.count > 0) await flush(buffers);
+  await writing;
   return { funds, seconds: (performance.now() - started) / 1000 };
 }
