@@ -21,7 +21,7 @@ import { buildIfStale } from '../apps/web/scripts/build-if-stale.js';
 import * as books from '../apps/web/src/lib/server/books';
 import { describeFinding } from '../apps/web/src/lib/server/books/verify';
 import type { Sql } from '../apps/web/src/lib/server/db/client';
-import { startApp } from '../tests/e2e/app-process';
+import { startApp, type AppProcess } from '../tests/e2e/app-process';
 import { clientsFor, contribution } from '../tests/support/books';
 import { createDatabase, dropDatabase, startTestServer } from '../tests/support/postgres';
 import { fill, type FillReport } from './support/scale-fill';
@@ -288,10 +288,12 @@ const plan = scalePlan(factor);
 buildIfStale({ log: (text) => console.log(`bench: ${text}`) });
 const server = await startTestServer();
 const database = await createDatabase(server.adminUrl, 'bench_scale');
-// The app migrates the database and seeds the demo when it starts, as an installation does.
-const app = await startApp({ DATABASE_URL: database.url });
 const { owner, app: appSql } = clientsFor(database.url, 16);
+let app: AppProcess | null = null;
 try {
+  // The app migrates the database and seeds the demo when it starts, as an installation does; on a
+  // busy shared machine that can take minutes.
+  app = await startApp({ DATABASE_URL: database.url }, 600_000);
   console.log(`${new Date().toISOString()} on ${machine()}`);
   console.log(
     `size ×${factor}: ${plan.funds.toLocaleString('en-US')} funds, ${plan.entries.toLocaleString('en-US')} entries (${plan.largeFunds} of ${(plan.sizes[0] ?? 0).toLocaleString('en-US')})`
@@ -310,7 +312,7 @@ try {
   await postings(owner, appSql, filled.funds, plan.largeFunds);
 } finally {
   await Promise.all([owner.end(), appSql.end()]);
-  await app.stop();
+  await app?.stop();
   await dropDatabase(server.adminUrl, database.name);
   await server.stop();
 }
