@@ -23,5 +23,5 @@ export {
   type FundCode
 } from './commands';
 export { sha256Native } from './rows';
-export { verifyBooks, type BooksFinding, type BooksReport } from './verify';
+export { verifyBooks, verifyFunds, type BooksFinding, type BooksReport } from './verify';
 export { closedThroughIn, closingEntryIdsIn, restrictedBalancesIn } from './periods';

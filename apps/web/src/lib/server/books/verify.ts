@@ -36,16 +36,38 @@ const CHUNK_ENTRIES = 2_000;
 export async function verifyBooks(sql: Sql): Promise<BooksReport> {
   return (await sql.begin('isolation level repeatable read read only', async (transaction) => {
     const funds = await transaction<{ fund_id: string }[]>`select id::text as fund_id from funds order by id`;
-    const findings: BooksFinding[] = [];
-    let entries = 0;
-    for (const { fund_id: fundId } of funds) {
-      const fund = await verifyFundChain(transaction, fundId, sql.CLOSE);
-      entries += fund.entries;
-      if (fund.finding !== null) findings.push(fund.finding);
-      findings.push(...(await verifyFundTotals(transaction, fundId)));
-    }
-    return { ok: findings.length === 0, funds: funds.length, entries, findings };
+    return await verifyIn(
+      transaction,
+      funds.map((fund) => fund.fund_id),
+      sql.CLOSE
+    );
   })) as BooksReport;
+}
+
+/**
+ * Verifies the named funds only (a sample, for the scale benchmark or a spot check), with exactly
+ * the checks verifyBooks runs on every fund, in one read-only snapshot.
+ */
+export async function verifyFunds(sql: Sql, fundIds: readonly string[]): Promise<BooksReport> {
+  return (await sql.begin('isolation level repeatable read read only', (transaction) =>
+    verifyIn(transaction, fundIds, sql.CLOSE)
+  )) as BooksReport;
+}
+
+async function verifyIn(
+  transaction: Transaction,
+  fundIds: readonly string[],
+  close: Sql['CLOSE']
+): Promise<BooksReport> {
+  const findings: BooksFinding[] = [];
+  let entries = 0;
+  for (const fundId of fundIds) {
+    const fund = await verifyFundChain(transaction, fundId, close);
+    entries += fund.entries;
+    if (fund.finding !== null) findings.push(fund.finding);
+    findings.push(...(await verifyFundTotals(transaction, fundId)));
+  }
+  return { ok: findings.length === 0, funds: fundIds.length, entries, findings };
 }
 
 async function verifyFundChain(

@@ -219,8 +219,9 @@ function flowsAt(sql: Sql, fundId: string, firstMonth: string, head: LedgerHead)
 
 /**
  * Every money flow the page charts, in one grouped query. The income and expense accounts are
- * summed by day and account first, so the classification reads a few hundred rows whatever the
- * size of the ledger; the self-raised lines (2209.*) are classified one by one with their entry,
+ * read from the day totals (sql/019), summed by day and account, so the classification reads a
+ * few hundred rows whatever the size of the ledger (scanning their postings cost about a second
+ * at 100,000 entries, see `npm run bench -- scale`); the self-raised lines (2209.*) are classified one by one with their entry,
  * as the side alone does not tell a payment from a refund or an expense.
  */
 async function flows(sql: Sql, fundId: string, firstMonth: string): Promise<FlowRow[]> {
@@ -230,14 +231,29 @@ async function flows(sql: Sql, fundId: string, firstMonth: string): Promise<Flow
   const [projectBankFrom, projectBankTo] = prefixRange(`${ACCOUNTS.projectFunds}.`);
   const [expenseFrom, expenseTo] = prefixRange('5');
   return await sql<FlowRow[]>`
-    with daily as (
-      select e.effective_date as day, p.account_code as code,
-             sum(case when p.side = 'credit' then p.amount else -p.amount end) as credit
-        from postings p join entries e on e.fund_id = p.fund_id and e.seq = p.entry_seq
-       where p.fund_id = ${fundId} and p.account_code >= ${accountsFrom} and p.account_code < ${accountsTo}
-         -- The period close's entries carry income and expenses into net assets: no money moved.
-         and not exists (select 1 from closing_entries c where c.fund_id = e.fund_id and c.entry_id = e.id)
+    with totals as (
+      select day, account_code as code, sum(debits) as debits, sum(credits) as credits
+        from account_day_totals
+       where fund_id = ${fundId} and account_code >= ${accountsFrom} and account_code < ${accountsTo}
        group by 1, 2
+    ),
+    -- The period close's entries carry income and expenses into net assets: no money moved. They
+    -- are in the day totals, so their postings (a few per closed month) are taken out again.
+    closings as (
+      select e.effective_date as day, p.account_code as code,
+             coalesce(sum(p.amount) filter (where p.side = 'debit'), 0) as debits,
+             coalesce(sum(p.amount) filter (where p.side = 'credit'), 0) as credits
+        from closing_entries c
+        join entries e on e.fund_id = c.fund_id and e.id = c.entry_id
+        join postings p on p.fund_id = e.fund_id and p.entry_seq = e.seq
+       where c.fund_id = ${fundId} and p.account_code >= ${accountsFrom} and p.account_code < ${accountsTo}
+       group by 1, 2
+    ),
+    daily as (
+      select t.day, t.code, (t.credits - coalesce(k.credits, 0)) - (t.debits - coalesce(k.debits, 0)) as credit
+        from totals t left join closings k on k.day = t.day and k.code = t.code
+       -- Amounts are positive, so a day whose totals are all closing postings had no other line.
+       where k.day is null or t.debits <> k.debits or t.credits <> k.credits
     ),
     payable as (
       select e.effective_date as day, p.account_code as code, p.side, e.reverses is not null as reversal,
