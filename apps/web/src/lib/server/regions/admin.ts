@@ -35,9 +35,7 @@ export interface RegionFailure {
 }
 
 export type RegionResult<T = object> =
-  | ({ ok: true } & T)
-  | RegionFailure
-  | { ok: false; code: 'not_allowed'; reason: DenyReason };
+  ({ ok: true } & T) | RegionFailure | { ok: false; code: 'not_allowed'; reason: DenyReason };
 
 interface Command {
   actor: Actor;
