@@ -17,7 +17,11 @@ export interface AppProcess {
 export function startApp(env: Record<string, string>, timeoutMs = 120_000, root = checkoutRoot): Promise<AppProcess> {
   const child = spawn(process.execPath, [join(root, 'apps/web/server.js')], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    // The browser tests set their funds' dates and states by hand; a scheduler run at a moment
+    // of its own would move them (a notice made active, a reminder in an inbox) under a test's
+    // feet. The scheduler is tested with an injected clock and two real processes
+    // (tests/db/schedule.test.ts); a test that wants it in the app passes GONGJIAN_SCHEDULER=on.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', GONGJIAN_SCHEDULER: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   });
   let output = '';
