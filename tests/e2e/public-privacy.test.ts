@@ -110,9 +110,18 @@ interface Fetched {
 
 async function fetchPublic(path: string, locale: 'zh-CN' | 'en', cookie = ''): Promise<Fetched> {
   const url = new URL(path, app.baseUrl);
-  const response = await fetch(url, {
-    redirect: 'manual',
-    headers: { cookie: [`gj_locale=${locale}`, cookie].filter(Boolean).join('; ') }
+  const request = () =>
+    fetch(url, {
+      redirect: 'manual',
+      headers: { cookie: [`gj_locale=${locale}`, cookie].filter(Boolean).join('; ') }
+    });
+  // The crawl reuses one kept-alive connection for hundreds of GETs. On a loaded machine the
+  // server once closed it as idle at the moment the next request went out ("other side closed");
+  // a GET changes nothing, so it is simply sent again, once, on a new connection.
+  const response = await request().catch((error: unknown) => {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code !== 'UND_ERR_SOCKET') throw error;
+    return request();
   });
   const type = response.headers.get('content-type') ?? '';
   const bytes = Buffer.from(await response.arrayBuffer());
