@@ -119,6 +119,7 @@ class CopyBuffers {
 }
 
 async function copyInto(transaction: Transaction, target: string, lines: readonly string[]): Promise<void> {
+  // COPY takes no bound parameters; every target is a constant table list written in this file.
   const writable = await transaction.unsafe(`copy ${target} from stdin`).writable();
   await new Promise<void>((resolve, reject) => {
     writable.on('error', reject);

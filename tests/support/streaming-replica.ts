@@ -146,6 +146,7 @@ async function initPrimary(input: {
 async function addReplicator(primaryUrl: string, password: string): Promise<void> {
   const sql = postgres(primaryUrl, { max: 1, onnotice: () => {} });
   try {
+    // Role DDL takes no bound parameters; the name is a constant and the password is random base64url.
     await sql.unsafe(`create role ${REPLICATOR} with login replication password '${password}'`);
   } finally {
     await sql.end();
